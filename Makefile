@@ -1,0 +1,40 @@
+# actlab — the two commands: `make run` and `make test` (README.md).
+BUILD ?= build
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+
+.PHONY: all deps build run test bench golden format layout clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+# The main job: for now a tour of the catalog and formula language.
+run: build
+	@ACTLAB=$(BUILD)/actlab scripts/tour.sh
+
+test: build layout
+	@cd $(BUILD) && OPENBLAS_NUM_THREADS=1 ctest --output-on-failure -j $(JOBS)
+
+layout:
+	@scripts/check_layout.sh
+
+bench: build
+	@bench/run_kernel_bench.sh
+
+# Regenerate the golden files from their reference implementations (needs python3-torch, scipy).
+golden:
+	@scripts/install-deps.sh --tools
+	/usr/bin/python3 tools/gen_torch_golden.py tests/golden/torch_activations.json
+	/usr/bin/python3 tools/gen_polygamma_reference.py tests/activations/special_functions_test.cpp
+
+format:
+	@clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,403 @@
+// Throughput of the compiled activation kernels (Kernel<float>) against hand-written float loops for the same
+// functions, in elements per second (docs/benchmarks.md; bench/run_kernel_bench.sh prints the table).
+//
+//   n = 1<<16 floats, uniform in [-6, 6] (std::mt19937, seed 42); one benchmark = one pass over the n elements.
+//
+// For each function there are four benchmarks, named <variant>/<function>:
+//   hand_f        the obvious scalar C++ loop for f, compiled here with the project's flags (-O3 -march=native);
+//   compiled_f    Kernel<float>::compile({act.f_expr()}): the catalog entry or formula, f alone;
+//   compiled_fdf  act.kernel_f32(): f and f' in one pass, as training uses it;
+//   hand_fdf      a hand-written loop computing f and f' together;
+//   eigen_f       f as one Eigen array expression (fused, vectorised): not in the ratios, it shows how much of a
+//                 gap is the kernel's own overhead rather than scalar libm against vectorised math.
+// Every benchmark verifies before timing (../shared/STYLE.md §4.4) and skips with an error naming the first bad
+// element when the check fails: hand-written loops and Eigen one-liners against the double-precision scalar
+// evaluator (act.f, act.df), compiled kernels against the hand-written loop. Tolerance: |got - want| <= 1e-5*|want| + 1e-6, NaN == NaN.
+// The kernel is single-threaded; the run script sets OPENBLAS_NUM_THREADS=OMP_NUM_THREADS=1 all the same.
+
+// GCC 12 false positive inside its AVX-512 intrinsic headers when Eigen's packet math is inlined (GCC bug 105593,
+// fixed in GCC 13); silenced for this file only, as in src/activations/kernel.cpp.
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+#include <unsupported/Eigen/SpecialFunctions>
+
+#include "activations/activation.hpp"
+#include "activations/kernel.hpp"
+#include "activations/printer.hpp"
+
+namespace {
+
+using actlab::activations::Activation;
+using actlab::activations::Kernel;
+
+constexpr std::size_t kN = std::size_t{1} << 16;
+constexpr double kRel = 1e-5;
+constexpr double kAbs = 1e-6;
+
+// ---- hand-written loops: y = f(x), and y = f(x), dy = f'(x) ----
+// Written as a good engineer would write them in plain C++ (std:: math functions, no intrinsics, no fast-math).
+
+constexpr float kInvSqrt2 = 0.70710678118654752f;
+constexpr float kInvSqrt2Pi = 0.39894228040143268f;
+
+void relu(const float* x, float* y, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) y[i] = x[i] > 0.f ? x[i] : 0.f;
+}
+void relu_fdf(const float* x, float* y, float* dy, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool pos = x[i] > 0.f;
+    y[i] = pos ? x[i] : 0.f;
+    dy[i] = pos ? 1.f : 0.f;
+  }
+}
+
+void leaky_relu(const float* x, float* y, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) y[i] = x[i] > 0.f ? x[i] : 0.01f * x[i];
+}
+void leaky_relu_fdf(const float* x, float* y, float* dy, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool pos = x[i] > 0.f;
+    y[i] = pos ? x[i] : 0.01f * x[i];
+    dy[i] = pos ? 1.f : 0.01f;
+  }
+}
+
+void tanh_f(const float* x, float* y, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) y[i] = std::tanh(x[i]);
+}
+void tanh_fdf(const float* x, float* y, float* dy, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const float t = std::tanh(x[i]);
+    y[i] = t;
+    dy[i] = 1.f - t * t;
+  }
+}
+
+void sigmoid(const float* x, float* y, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) y[i] = 1.f / (1.f + std::exp(-x[i]));
+}
+void sigmoid_fdf(const float* x, float* y, float* dy, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const float s = 1.f / (1.f + std::exp(-x[i]));
+    y[i] = s;
+    dy[i] = s * (1.f - s);
+  }
+}
+
+void swish(const float* x, float* y, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) y[i] = x[i] / (1.f + std::exp(-x[i]));
+}
+void swish_fdf(const float* x, float* y, float* dy, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const float s = 1.f / (1.f + std::exp(-x[i]));
+    y[i] = x[i] * s;
+    dy[i] = s * (1.f + x[i] * (1.f - s));
+  }
+}
+
+// x·Φ(x), exact erf form.
+void gelu(const float* x, float* y, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) y[i] = 0.5f * x[i] * std::erfc(-x[i] * kInvSqrt2);
+}
+void gelu_fdf(const float* x, float* y, float* dy, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const float cdf = 0.5f * std::erfc(-x[i] * kInvSqrt2);
+    y[i] = x[i] * cdf;
+    dy[i] = cdf + x[i] * kInvSqrt2Pi * std::exp(-0.5f * x[i] * x[i]);
+  }
+}
+
+// x·tanh(softplus(x)); softplus(x) = log1p(e^x) does not overflow on [-6, 6].
+void mish(const float* x, float* y, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) y[i] = x[i] * std::tanh(std::log1p(std::exp(x[i])));
+}
+void mish_fdf(const float* x, float* y, float* dy, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const float e = std::exp(x[i]);
+    const float t = std::tanh(std::log1p(e));
+    y[i] = x[i] * t;
+    dy[i] = t + x[i] * (1.f - t * t) * (e / (1.f + e));
+  }
+}
+
+void softplus(const float* x, float* y, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) y[i] = std::log1p(std::exp(x[i]));
+}
+void softplus_fdf(const float* x, float* y, float* dy, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const float e = std::exp(x[i]);
+    y[i] = std::log1p(e);
+    dy[i] = e / (1.f + e);
+  }
+}
+
+void elu(const float* x, float* y, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) y[i] = x[i] > 0.f ? x[i] : std::expm1(x[i]);
+}
+void elu_fdf(const float* x, float* y, float* dy, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    if (x[i] > 0.f) {
+      y[i] = x[i];
+      dy[i] = 1.f;
+    } else {
+      const float em1 = std::expm1(x[i]);
+      y[i] = em1;
+      dy[i] = em1 + 1.f;
+    }
+  }
+}
+
+// max(0, x)^3.
+void repu3(const float* x, float* y, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) y[i] = x[i] > 0.f ? x[i] * x[i] * x[i] : 0.f;
+}
+void repu3_fdf(const float* x, float* y, float* dy, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const float p = x[i] > 0.f ? x[i] : 0.f;
+    y[i] = p * p * p;
+    dy[i] = 3.f * p * p;
+  }
+}
+
+// x·relu6(x + 3)/6, as torch writes it.
+void hardswish(const float* x, float* y, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) y[i] = x[i] * std::clamp(x[i] + 3.f, 0.f, 6.f) * (1.f / 6.f);
+}
+void hardswish_fdf(const float* x, float* y, float* dy, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    y[i] = x[i] * std::clamp(x[i] + 3.f, 0.f, 6.f) * (1.f / 6.f);
+    dy[i] = x[i] < -3.f ? 0.f : (x[i] < 3.f ? (2.f * x[i] + 3.f) * (1.f / 6.f) : 1.f);
+  }
+}
+
+// The formula x*sigmoid(1.5*x) (swish with β = 1.5).
+void swish15(const float* x, float* y, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) y[i] = x[i] / (1.f + std::exp(-1.5f * x[i]));
+}
+void swish15_fdf(const float* x, float* y, float* dy, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const float s = 1.f / (1.f + std::exp(-1.5f * x[i]));
+    y[i] = x[i] * s;
+    dy[i] = s * (1.f + 1.5f * x[i] * (1.f - s));
+  }
+}
+
+// ---- Eigen one-liners for f: a fused, vectorised single pass (Eigen's packet exp/log1p/tanh/logistic) ----
+// Not one of the table's ratios; the reference that separates "vectorised math" from "interpreter overhead".
+// Piecewise functions use max/min rather than select(): Eigen 3.4's select() has no packet path, so
+// select(x > 0, x, x.expm1()) would call the scalar expm1 per element.
+
+using CMapF = Eigen::Map<const Eigen::ArrayXf>;
+using MapF = Eigen::Map<Eigen::ArrayXf>;
+#define ACTLAB_EIGEN_F(fn, expr)                                         \
+  void fn(const float* xp, float* yp, std::size_t n) {                  \
+    const CMapF x(xp, static_cast<Eigen::Index>(n));                    \
+    MapF(yp, static_cast<Eigen::Index>(n)) = (expr);                    \
+  }
+ACTLAB_EIGEN_F(eigen_relu, x.max(0.f))
+ACTLAB_EIGEN_F(eigen_leaky_relu, x.max(0.f) + 0.01f * x.min(0.f))
+ACTLAB_EIGEN_F(eigen_tanh, x.tanh())
+ACTLAB_EIGEN_F(eigen_sigmoid, x.logistic())
+ACTLAB_EIGEN_F(eigen_swish, x * x.logistic())
+ACTLAB_EIGEN_F(eigen_gelu, 0.5f * x * (-x * kInvSqrt2).erfc())
+ACTLAB_EIGEN_F(eigen_mish, x * x.exp().log1p().tanh())
+ACTLAB_EIGEN_F(eigen_softplus, x.exp().log1p())
+ACTLAB_EIGEN_F(eigen_elu, x.max(0.f) + x.min(0.f).expm1())
+ACTLAB_EIGEN_F(eigen_repu3, x.max(0.f).cube())
+ACTLAB_EIGEN_F(eigen_hardswish, x * (x + 3.f).max(0.f).min(6.f) * (1.f / 6.f))
+ACTLAB_EIGEN_F(eigen_swish15, x * (1.5f * x).logistic())
+#undef ACTLAB_EIGEN_F
+
+struct Case {
+  const char* label;  // benchmark name suffix and table row
+  const char* spec;   // catalog name or formula, for Activation::make
+  std::map<std::string, double> params;
+  void (*f)(const float*, float*, std::size_t);
+  void (*fdf)(const float*, float*, float*, std::size_t);
+  void (*eigen)(const float*, float*, std::size_t);
+};
+
+const std::vector<Case>& cases() {
+  static const std::vector<Case> c = {
+      {"relu", "relu", {}, relu, relu_fdf, eigen_relu},
+      {"leaky_relu", "leaky_relu", {}, leaky_relu, leaky_relu_fdf, eigen_leaky_relu},
+      {"tanh", "tanh", {}, tanh_f, tanh_fdf, eigen_tanh},
+      {"sigmoid", "sigmoid", {}, sigmoid, sigmoid_fdf, eigen_sigmoid},
+      {"swish", "swish", {}, swish, swish_fdf, eigen_swish},
+      {"gelu", "gelu", {}, gelu, gelu_fdf, eigen_gelu},
+      {"mish", "mish", {}, mish, mish_fdf, eigen_mish},
+      {"softplus", "softplus", {}, softplus, softplus_fdf, eigen_softplus},
+      {"elu", "elu", {}, elu, elu_fdf, eigen_elu},
+      {"repu_p3", "repu", {{"p", 3.0}}, repu3, repu3_fdf, eigen_repu3},
+      {"hardswish", "hardswish", {}, hardswish, hardswish_fdf, eigen_hardswish},
+      {"x*sigmoid(1.5*x)", "x*sigmoid(1.5*x)", {}, swish15, swish15_fdf, eigen_swish15},
+  };
+  return c;
+}
+
+const std::vector<float>& inputs() {
+  static const std::vector<float> x = [] {
+    std::mt19937 gen(42);
+    std::uniform_real_distribution<float> u(-6.f, 6.f);
+    std::vector<float> v(kN);
+    for (float& e : v) e = u(gen);
+    return v;
+  }();
+  return x;
+}
+
+// Everything a case's benchmarks need, built once: the activation, the f-only kernel, and the references.
+struct Prepared {
+  std::string error;  // non-empty: make() or compile() failed
+  std::optional<Activation> act;
+  std::optional<Kernel<float>> kernel_f;
+  std::vector<float> exact_f, exact_df;  // act.f, act.df in double, rounded to float
+  std::vector<float> hand_f, hand_f2, hand_df;  // the hand-written loops' outputs (hand_fdf gives hand_f2, hand_df)
+};
+
+const Prepared& prepared(std::size_t index) {
+  static std::vector<std::unique_ptr<Prepared>> cache(cases().size());
+  if (cache[index]) return *cache[index];
+  auto p = std::make_unique<Prepared>();
+  const Case& c = cases()[index];
+  const std::vector<float>& x = inputs();
+  auto act = Activation::make(c.spec, c.params);
+  if (!act) {
+    p->error = std::string("Activation::make(\"") + c.spec + "\"): " + act.status().message();
+  } else {
+    auto k = Kernel<float>::compile({act->f_expr()});
+    if (!k) {
+      p->error = "Kernel<float>::compile(f): " + k.status().message();
+    } else {
+      p->act = std::move(*act);
+      p->kernel_f = std::move(*k);
+      p->exact_f.resize(kN);
+      p->exact_df.resize(kN);
+      for (std::size_t i = 0; i < kN; ++i) {
+        p->exact_f[i] = static_cast<float>(p->act->f(x[i]));
+        p->exact_df[i] = static_cast<float>(p->act->df(x[i]));
+      }
+      p->hand_f.resize(kN);
+      p->hand_f2.resize(kN);
+      p->hand_df.resize(kN);
+      c.f(x.data(), p->hand_f.data(), kN);
+      c.fdf(x.data(), p->hand_f2.data(), p->hand_df.data(), kN);
+    }
+  }
+  cache[index] = std::move(p);
+  return *cache[index];
+}
+
+// Checks got against want element by element; on the first mismatch, prints it and skips the benchmark.
+bool verify(benchmark::State& state, const std::string& bench, const char* what, std::span<const float> got, std::span<const float> want,
+            const char* want_name) {
+  const std::vector<float>& x = inputs();
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    const double g = got[i], w = want[i];
+    if (std::isnan(g) && std::isnan(w)) continue;
+    if (std::fabs(g - w) <= kRel * std::fabs(w) + kAbs) continue;  // false for a NaN on one side only
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "%s differs from %s at element %zu (x = %.9g): got %.9g, want %.9g", what,
+                  want_name, i, static_cast<double>(x[i]), g, w);
+    std::fprintf(stderr, "%s: %s\n", bench.c_str(), buf);
+    state.SkipWithError(buf);
+    return false;
+  }
+  return true;
+}
+
+enum class Variant { kHandF, kCompiledF, kCompiledFdf, kHandFdf, kEigenF };
+
+void run(benchmark::State& state, const std::string& bench, std::size_t index, Variant variant) {
+  const Prepared& p = prepared(index);
+  if (!p.error.empty()) {
+    state.SkipWithError(p.error.c_str());
+    return;
+  }
+  const Case& c = cases()[index];
+  const std::vector<float>& x = inputs();
+  std::vector<float> y(kN, NAN), dy(kN, NAN);
+  const std::array<float*, 2> outs = {y.data(), dy.data()};
+  const Kernel<float>& kf = *p.kernel_f;
+  const Kernel<float>& kfdf = p.act->kernel_f32();
+
+  // Verify, then time: the output buffers start as NaN, so an element the code under test skips is caught too.
+  switch (variant) {
+    case Variant::kHandF:
+      c.f(x.data(), y.data(), kN);
+      if (!verify(state, bench, "hand-written f", y, p.exact_f, "act.f (double)")) return;
+      break;
+    case Variant::kEigenF:
+      c.eigen(x.data(), y.data(), kN);
+      if (!verify(state, bench, "Eigen one-liner f", y, p.exact_f, "act.f (double)")) return;
+      break;
+    case Variant::kHandFdf:
+      c.fdf(x.data(), y.data(), dy.data(), kN);
+      if (!verify(state, bench, "hand-written f (f+f' loop)", y, p.exact_f, "act.f (double)")) return;
+      if (!verify(state, bench, "hand-written f'", dy, p.exact_df, "act.df (double)")) return;
+      break;
+    case Variant::kCompiledF:
+      kf.eval(x, std::span<float>(y));
+      if (!verify(state, bench, "compiled f", y, p.hand_f, "the hand-written loop")) return;
+      state.SetLabel(std::to_string(kf.program().code.size()) + " instr: " + print(p.act->f_expr()));
+      break;
+    case Variant::kCompiledFdf:
+      kfdf.eval(x, outs);
+      if (!verify(state, bench, "compiled f (f+f')", y, p.hand_f2, "the hand-written f+f' loop")) return;
+      if (!verify(state, bench, "compiled f'", dy, p.hand_df, "the hand-written f+f' loop")) return;
+      state.SetLabel(std::to_string(kfdf.program().code.size()) + " instr");
+      break;
+  }
+
+  for (auto _ : state) {
+    switch (variant) {
+      case Variant::kHandF: c.f(x.data(), y.data(), kN); break;
+      case Variant::kHandFdf: c.fdf(x.data(), y.data(), dy.data(), kN); break;
+      case Variant::kEigenF: c.eigen(x.data(), y.data(), kN); break;
+      case Variant::kCompiledF: kf.eval(x, std::span<float>(y)); break;
+      case Variant::kCompiledFdf: kfdf.eval(x, outs); break;
+    }
+    benchmark::DoNotOptimize(y.data());
+    benchmark::DoNotOptimize(dy.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(kN));
+}
+
+// Registered in table order: for each function, hand_f, compiled_f, compiled_fdf, hand_fdf, eigen_f.
+const bool kRegistered = [] {
+  constexpr std::pair<const char*, Variant> kVariants[] = {{"hand_f", Variant::kHandF},
+                                                           {"compiled_f", Variant::kCompiledF},
+                                                           {"compiled_fdf", Variant::kCompiledFdf},
+                                                           {"hand_fdf", Variant::kHandFdf},
+                                                           {"eigen_f", Variant::kEigenF}};
+  for (std::size_t i = 0; i < cases().size(); ++i) {
+    for (const auto& [prefix, variant] : kVariants) {
+      const std::string name = std::string(prefix) + "/" + cases()[i].label;
+      benchmark::RegisterBenchmark(name.c_str(), [name, i, v = variant](benchmark::State& s) { run(s, name, i, v); })
+          ->Unit(benchmark::kMicrosecond);
+    }
+  }
+  return true;
+}();
+
+}  // namespace

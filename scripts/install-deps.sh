@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the Debian packages actlab needs, if any is missing. Idempotent; silent when everything is there.
+#   scripts/install-deps.sh            build, test and run dependencies
+#   scripts/install-deps.sh --tools    also what the golden-file generators in tools/ need (python3-torch, ...)
+set -euo pipefail
+
+packages=(
+  g++ cmake ninja-build make pkg-config
+  libeigen3-dev libopenblas-dev libcli11-dev nlohmann-json3-dev libfmt-dev
+  libsqlite3-dev libpq-dev zlib1g-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  gnuplot-nox
+)
+if [[ "${1:-}" == "--tools" ]]; then
+  packages+=(python3 python3-torch python3-scipy python3-sklearn)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then
+  command -v sudo >/dev/null || { echo "install-deps: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

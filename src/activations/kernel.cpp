@@ -1,0 +1,337 @@
+#include "activations/kernel.hpp"
+
+// GCC 12 reports '__Y is used uninitialized' inside its own AVX-512 intrinsic headers when Eigen's packet math is
+// inlined here (GCC bug 105593, fixed in GCC 13): a false positive, silenced for this file only.
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+
+#include <Eigen/Core>
+#include <unsupported/Eigen/SpecialFunctions>
+
+#include "activations/special_functions.hpp"
+
+namespace actlab::activations {
+namespace {
+
+struct ExprHash {
+  std::size_t operator()(const Expr& e) const { return e.hash(); }
+};
+
+class Compiler {
+ public:
+  explicit Compiler(const std::vector<std::string>& params) : params_(params) {}
+
+  Result<Program> run(const std::vector<Expr>& outputs) {
+    prog_.params = params_;
+    prog_.input_register = new_value();
+    for (const Expr& e : outputs) {
+      auto r = emit(e);
+      if (!r) return r.status();
+      prog_.outputs.push_back(*r);
+    }
+    allocate_registers();
+    return std::move(prog_);
+  }
+
+ private:
+  // Values are numbered in SSA form while emitting; allocate_registers() maps them onto reused registers.
+  int new_value() { return value_count_++; }
+
+  int fill(double v, int param) {
+    const int reg = new_value();
+    prog_.fills.push_back({reg, v, param});
+    return reg;
+  }
+
+  Result<int> emit(const Expr& e) {
+    if (auto it = done_.find(e); it != done_.end()) return it->second;
+    auto r = emit_new(e);
+    if (r) done_.emplace(e, *r);
+    return r;
+  }
+
+  Result<int> emit_new(const Expr& e) {
+    switch (e.op()) {
+      case Op::kConst: return fill(e.value(), -1);
+      case Op::kVar: {
+        if (e.name() == "x") return prog_.input_register;
+        auto it = std::find(params_.begin(), params_.end(), e.name());
+        if (it == params_.end()) return Status::invalid("unbound parameter '" + e.name() + "'");
+        return fill(0.0, static_cast<int>(it - params_.begin()));
+      }
+      default: break;
+    }
+    Instr in;
+    in.op = e.op();
+    in.order = e.order();
+    const auto& args = e.args();
+    // where(a cmp b, c, d) → one fused select.
+    if (e.op() == Op::kWhere && is_comparison(args[0].op())) {
+      in.kind = Instr::Kind::kWhereCmp;
+      in.op = args[0].op();
+      auto a = emit(args[0].arg(0)), b = emit(args[0].arg(1)), c = emit(args[1]), d = emit(args[2]);
+      for (auto* r : {&a, &b, &c, &d}) {
+        if (!*r) return r->status();
+      }
+      in.a = *a, in.b = *b, in.c = *c, in.d = *d;
+      return push(in);
+    }
+    // a^k with a constant exponent: repeated multiplication for small integers, one pow call otherwise.
+    if (e.op() == Op::kPow && args[1].is_const()) {
+      const double k = args[1].value();
+      auto a = emit(args[0]);
+      if (!a) return a;
+      in.a = *a;
+      if (k == std::trunc(k) && std::fabs(k) <= 16) {
+        in.kind = Instr::Kind::kPowInt;
+        in.order = static_cast<int>(k);
+      } else {
+        in.kind = Instr::Kind::kPowConst;
+        in.imm = k;
+      }
+      return push(in);
+    }
+    int regs[3] = {0, 0, 0};
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      auto r = emit(args[i]);
+      if (!r) return r;
+      regs[i] = *r;
+    }
+    in.a = regs[0], in.b = regs[1], in.c = regs[2];
+    return push(in);
+  }
+
+  int push(Instr in) {
+    in.dst = new_value();
+    prog_.code.push_back(in);
+    return in.dst;
+  }
+
+  // Linear-scan register reuse: a value's register is freed after its last use, so the working set of a block
+  // stays small. Inputs, fills and outputs keep their own registers.
+  void allocate_registers() {
+    std::vector<int> last_use(value_count_, -1);
+    auto uses = [](const Instr& in) -> std::vector<int> {
+      switch (in.kind) {
+        case Instr::Kind::kWhereCmp: return {in.a, in.b, in.c, in.d};
+        case Instr::Kind::kPowInt:
+        case Instr::Kind::kPowConst: return {in.a};
+        case Instr::Kind::kOp: break;
+      }
+      const int arity = op_info(in.op).arity;
+      std::vector<int> u = {in.a, in.b, in.c};
+      u.resize(arity);
+      return u;
+    };
+    const int n = static_cast<int>(prog_.code.size());
+    for (int i = 0; i < n; ++i) {
+      for (int v : uses(prog_.code[i])) last_use[v] = i;
+    }
+    std::vector<bool> pinned(value_count_, false);
+    pinned[prog_.input_register] = true;
+    for (const auto& f : prog_.fills) pinned[f.reg] = true;
+    for (int v : prog_.outputs) pinned[v] = true;
+
+    std::vector<int> reg_of(value_count_, -1);
+    int next_reg = 0;
+    auto assign = [&](int v) { reg_of[v] = next_reg++; };
+    assign(prog_.input_register);
+    for (const auto& f : prog_.fills) assign(f.reg);
+    std::vector<int> free_regs;
+    for (int i = 0; i < n; ++i) {
+      Instr& in = prog_.code[i];
+      // Free operands whose last use is this instruction before choosing dst: dst may reuse an operand's
+      // register, which is safe because every instruction reads an element before writing it.
+      std::vector<int> u = uses(in);
+      std::sort(u.begin(), u.end());
+      u.erase(std::unique(u.begin(), u.end()), u.end());
+      for (int v : u) {
+        if (!pinned[v] && last_use[v] == i) free_regs.push_back(reg_of[v]);
+      }
+      if (!pinned[in.dst] && !free_regs.empty()) {
+        reg_of[in.dst] = free_regs.back();
+        free_regs.pop_back();
+      } else {
+        assign(in.dst);
+      }
+      in.a = reg_of[in.a], in.b = reg_of[in.b], in.c = reg_of[in.c], in.d = reg_of[in.d];
+      in.dst = reg_of[in.dst];
+    }
+    for (auto& f : prog_.fills) f.reg = reg_of[f.reg];
+    for (int& v : prog_.outputs) v = reg_of[v];
+    prog_.input_register = reg_of[prog_.input_register];
+    prog_.register_count = next_reg;
+  }
+
+  const std::vector<std::string>& params_;
+  Program prog_;
+  int value_count_ = 0;
+  std::unordered_map<Expr, int, ExprHash> done_;
+};
+
+template <class T>
+using Arr = Eigen::Array<T, Eigen::Dynamic, 1>;
+
+template <class T, class Cmp>
+auto compare(const Eigen::Map<const Arr<T>>& a, const Eigen::Map<const Arr<T>>& b, Cmp op) {
+  return a.binaryExpr(b, [op](T u, T v) { return op(u, v) ? T(1) : T(0); });
+}
+
+template <class T>
+void run_instr(const Instr& in, T* const* reg, std::ptrdiff_t n) {
+  using CMap = Eigen::Map<const Arr<T>>;
+  Eigen::Map<Arr<T>> d(reg[in.dst], n);
+  CMap a(reg[in.a], n);
+  if (in.kind == Instr::Kind::kPowInt) {
+    const int k = std::abs(in.order);
+    switch (k) {
+      case 0: d.setOnes(); break;
+      case 1: d = a; break;
+      case 2: d = a.square(); break;
+      case 3: d = a.cube(); break;
+      case 4: d = a.square().square(); break;
+      default: {
+        const T* src = reg[in.a];
+        T* dst = reg[in.dst];
+        for (std::ptrdiff_t i = 0; i < n; ++i) {
+          T base = src[i], r = T(1);
+          for (int e = k; e > 0; e >>= 1, base *= base) {
+            if (e & 1) r *= base;
+          }
+          dst[i] = r;
+        }
+      }
+    }
+    if (in.order < 0) d = d.inverse();
+    return;
+  }
+  if (in.kind == Instr::Kind::kPowConst) {
+    if (in.imm == 0.5) {
+      d = a.sqrt();
+    } else {
+      d = a.pow(static_cast<T>(in.imm));
+    }
+    return;
+  }
+  CMap b(reg[in.b], n);
+  if (in.kind == Instr::Kind::kWhereCmp) {
+    CMap c(reg[in.c], n), e(reg[in.d], n);
+    switch (in.op) {
+      case Op::kGt: d = (a > b).select(c, e); break;
+      case Op::kGe: d = (a >= b).select(c, e); break;
+      case Op::kLt: d = (a < b).select(c, e); break;
+      case Op::kLe: d = (a <= b).select(c, e); break;
+      case Op::kEq: d = (a == b).select(c, e); break;
+      default: d = (a != b).select(c, e); break;
+    }
+    return;
+  }
+  switch (in.op) {
+    case Op::kNeg: d = -a; break;
+    case Op::kAbs: d = a.abs(); break;
+    case Op::kSign: d = a.sign(); break;
+    case Op::kExp: d = a.exp(); break;
+    case Op::kExpm1: d = a.expm1(); break;
+    case Op::kLog: d = a.log(); break;
+    case Op::kLog1p: d = a.log1p(); break;
+    case Op::kLog10: d = a.log10(); break;
+    case Op::kSqrt: d = a.sqrt(); break;
+    case Op::kSin: d = a.sin(); break;
+    case Op::kCos: d = a.cos(); break;
+    case Op::kTan: d = a.tan(); break;
+    case Op::kAsin: d = a.asin(); break;
+    case Op::kAcos: d = a.acos(); break;
+    case Op::kAtan: d = a.atan(); break;
+    case Op::kSinh: d = a.sinh(); break;
+    case Op::kCosh: d = a.cosh(); break;
+    case Op::kTanh: d = a.tanh(); break;
+    // σ(a) = 1/(1+e^{-a}) through Eigen's vectorised exp: relatively accurate in both tails (e^{-a} = inf gives
+    // exactly 0). Eigen's own logistic() is only absolutely accurate for float (σ(-10) off by 5e-5 relative).
+    case Op::kSigmoid: d = (T(1) + (-a).exp()).inverse(); break;
+    // softplus(a) = max(a,0) + log1p(e^{-|a|}); NaN propagates through the second term.
+    case Op::kSoftplus: d = a.max(T(0)) + (-a.abs()).exp().log1p(); break;
+    case Op::kErf: d = a.erf(); break;
+    case Op::kErfc: d = a.erfc(); break;
+    case Op::kFloor: d = a.floor(); break;
+    case Op::kCeil: d = a.ceil(); break;
+    case Op::kRound: d = a.rint(); break;  // half to even, as torch.round
+    case Op::kTrunc: d = a.unaryExpr([](T v) { return std::trunc(v); }); break;
+    case Op::kPolygamma: {
+      const int order = in.order;
+      d = a.unaryExpr([order](T v) { return static_cast<T>(polygamma(order, static_cast<double>(v))); });
+      break;
+    }
+    case Op::kAdd: d = a + b; break;
+    case Op::kSub: d = a - b; break;
+    case Op::kMul: d = a * b; break;
+    case Op::kDiv: d = a / b; break;
+    case Op::kPow: d = a.pow(b); break;
+    // max/min propagate NaN, like torch.maximum/torch.minimum.
+    case Op::kMax: d = (a.isNaN() || b.isNaN()).select(a + b, a.max(b)); break;
+    case Op::kMin: d = (a.isNaN() || b.isNaN()).select(a + b, a.min(b)); break;
+    case Op::kGt: d = compare<T>(a, b, std::greater<T>()); break;
+    case Op::kGe: d = compare<T>(a, b, std::greater_equal<T>()); break;
+    case Op::kLt: d = compare<T>(a, b, std::less<T>()); break;
+    case Op::kLe: d = compare<T>(a, b, std::less_equal<T>()); break;
+    case Op::kEq: d = compare<T>(a, b, std::equal_to<T>()); break;
+    case Op::kNe: d = compare<T>(a, b, std::not_equal_to<T>()); break;
+    case Op::kWhere: {
+      CMap c(reg[in.c], n);
+      d = (a != T(0)).select(b, c);
+      break;
+    }
+    case Op::kConst:
+    case Op::kVar: break;
+  }
+}
+
+}  // namespace
+
+Result<Program> compile_program(const std::vector<Expr>& outputs, const std::vector<std::string>& params) {
+  return Compiler(params).run(outputs);
+}
+
+template <class T>
+void Kernel<T>::eval(std::span<const T> x, std::span<T* const> out, std::span<const double> param_values) const {
+  const std::size_t n = x.size();
+  const int nreg = p_.register_count;
+  // Scratch registers, reused across calls on the same thread (no allocation in the steady state).
+  thread_local std::vector<T> scratch;
+  if (scratch.size() < static_cast<std::size_t>(nreg) * kBlock) scratch.resize(static_cast<std::size_t>(nreg) * kBlock);
+  std::vector<T*> reg(nreg);
+  for (int r = 0; r < nreg; ++r) reg[r] = scratch.data() + static_cast<std::size_t>(r) * kBlock;
+  for (const auto& f : p_.fills) {
+    const double v = f.param >= 0 ? param_values[f.param] : f.value;
+    std::fill_n(reg[f.reg], kBlock, static_cast<T>(v));
+  }
+  T* const scratch_input = reg[p_.input_register];
+  for (std::size_t start = 0; start < n; start += kBlock) {
+    const std::ptrdiff_t len = static_cast<std::ptrdiff_t>(std::min(kBlock, n - start));
+    reg[p_.input_register] = const_cast<T*>(x.data() + start);
+    for (const Instr& in : p_.code) run_instr<T>(in, reg.data(), len);
+    for (std::size_t k = 0; k < p_.outputs.size(); ++k) {
+      std::copy_n(reg[p_.outputs[k]], len, out[k] + start);
+    }
+  }
+  reg[p_.input_register] = scratch_input;
+}
+
+template <class T>
+T Kernel<T>::operator()(T x, std::span<const double> param_values) const {
+  std::vector<T> outs(output_count());
+  std::vector<T*> ptrs(output_count());
+  for (std::size_t k = 0; k < outs.size(); ++k) ptrs[k] = &outs[k];
+  eval(std::span<const T>(&x, 1), ptrs, param_values);
+  return outs.empty() ? T(0) : outs[0];
+}
+
+template class Kernel<float>;
+template class Kernel<double>;
+
+}  // namespace actlab::activations

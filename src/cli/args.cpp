@@ -1,0 +1,65 @@
+#include "cli/args.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <sstream>
+
+namespace actlab::cli {
+
+Result<double> parse_number(const std::string& flag, const std::string& text) {
+  double v = 0.0;
+  const char* b = text.data();
+  const char* e = b + text.size();
+  while (b < e && *b == ' ') ++b;
+  if (b < e && *b == '+') ++b;
+  auto [ptr, ec] = std::from_chars(b, e, v);
+  if (b == e || ec != std::errc() || ptr != e) {
+    return Status::invalid(flag + ": '" + text + "' is not a number");
+  }
+  return v;
+}
+
+Result<std::map<std::string, double>> parse_params(const std::vector<std::string>& items) {
+  std::map<std::string, double> out;
+  for (const std::string& item : items) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return Status::invalid("--param '" + item + "': expected NAME=VALUE, e.g. --param p=3");
+    }
+    const std::string name = item.substr(0, eq);
+    auto v = parse_number("--param " + name, item.substr(eq + 1));
+    if (!v) return v.status();
+    if (!std::isfinite(*v)) return Status::invalid("--param " + name + ": the value must be finite");
+    if (out.count(name)) return Status::invalid("--param " + name + ": given twice");
+    out[name] = *v;
+  }
+  return out;
+}
+
+Result<std::vector<double>> parse_number_list(const std::string& flag, const std::string& text) {
+  std::vector<double> out;
+  std::stringstream ss(text);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    auto v = parse_number(flag, item);
+    if (!v) return v.status();
+    out.push_back(*v);
+  }
+  if (out.empty()) return Status::invalid(flag + ": expected a comma-separated list of numbers");
+  return out;
+}
+
+Result<std::pair<double, double>> parse_interval(const std::string& flag, const std::string& text) {
+  const auto colon = text.find(':');
+  if (colon == std::string::npos) return Status::invalid(flag + ": expected LO:HI, e.g. -5:5");
+  auto lo = parse_number(flag, text.substr(0, colon));
+  if (!lo) return lo.status();
+  auto hi = parse_number(flag, text.substr(colon + 1));
+  if (!hi) return hi.status();
+  if (!(*lo < *hi) || !std::isfinite(*lo) || !std::isfinite(*hi)) {
+    return Status::invalid(flag + ": '" + text + "' needs finite LO < HI");
+  }
+  return std::make_pair(*lo, *hi);
+}
+
+}  // namespace actlab::cli

@@ -1,0 +1,22 @@
+// Parsing of flag values shared by the subcommands. Errors name the flag and say what was expected.
+//
+//   auto p = parse_params({"p=3", "beta=1.5"});   // map {"beta": 1.5, "p": 3}
+//   auto xs = parse_number_list("--at", "-1,0,2.5");
+//   auto r = parse_interval("--range", "-5:5");  // {-5, 5}
+#pragma once
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/status.hpp"
+
+namespace actlab::cli {
+
+Result<double> parse_number(const std::string& flag, const std::string& text);
+Result<std::map<std::string, double>> parse_params(const std::vector<std::string>& items);
+Result<std::vector<double>> parse_number_list(const std::string& flag, const std::string& text);
+Result<std::pair<double, double>> parse_interval(const std::string& flag, const std::string& text);
+
+}  // namespace actlab::cli

@@ -1,0 +1,22 @@
+// What every subcommand shares: how a Status leaves the program.
+//
+//   return finish(status);   // 0 ok; 2 bad input (one line on stderr); 1 runtime failure
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "core/status.hpp"
+
+namespace actlab::cli {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitBadInput = 2;
+
+// Print "actlab: error: <message>" for a failed status and return the exit code.
+int finish(const Status& s);
+
+// Registers `actlab act ...`; its callbacks run the chosen subcommand after parsing and set exit_code.
+void add_act_command(CLI::App& app, int& exit_code);
+
+}  // namespace actlab::cli

@@ -1,0 +1,26 @@
+// actlab: the command-line laboratory. One file per command group; this file wires them and owns exit codes.
+#include <cstdio>
+
+#include "cli/command.hpp"
+
+int main(int argc, char** argv) {
+  using namespace actlab::cli;
+  CLI::App app{"actlab: activation functions for deep networks — catalog, formulas, theory, training, search"};
+  app.set_version_flag("--version", std::string("actlab ") + ACTLAB_VERSION);
+  app.require_subcommand(1);
+  int exit_code = kExitOk;
+  add_act_command(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "actlab: error: %s (see --help)\n", e.what());
+    return kExitBadInput;
+  }
+  return exit_code;
+}

@@ -1,0 +1,68 @@
+// Line plots: a Figure is plain data; gnuplot draws it (Debian package gnuplot-nox).
+//
+//   #include "report/figure.hpp"
+//   using namespace actlab::report;
+//   Figure fig{.title = "tanh and its derivative", .xlabel = "x", .ylabel = "y"};
+//   Series f{.label = "tanh(x)"}, df{.label = "1 - tanh(x)^2", .style = "linespoints"};
+//   for (double x = -4; x <= 4; x += 0.1) {
+//     f.x.push_back(x);  f.y.push_back(std::tanh(x));
+//     df.x.push_back(x); df.y.push_back(1 - std::tanh(x) * std::tanh(x));
+//   }
+//   fig.series = {f, df};
+//   Status st = render(fig, "tanh.svg");  // or "tanh.png"; kNotFound when gnuplot is missing
+//
+// render() writes the data (one block per series, blocks separated by two blank lines, so that
+// series i is `index i`) and the script from gnuplot_script() into a temporary directory, runs
+// gnuplot there without a display, and copies the picture to out_path. Non-finite values are
+// written as NaN, which gnuplot leaves out: a line has a gap there. Text (title, axis labels,
+// series labels) is shown literally: the terminals use `noenhanced`, and strings are quoted by
+// gnuplot_quote(), so quotes, backslashes, backquotes, `_`, `^` and `@` have no special meaning.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/status.hpp"
+
+namespace actlab::report {
+
+// One curve: points (x[i], y[i]) drawn with gnuplot's `with <style>`.
+struct Series {
+  std::string label{};  // key entry; empty: no key entry
+  std::vector<double> x{}, y{};
+  std::string style = "lines";  // "lines", "points" or "linespoints"
+};
+
+struct Figure {
+  std::string title{}, xlabel{}, ylabel{};
+  std::vector<Series> series{};
+  std::optional<std::pair<double, double>> xrange{}, yrange{};  // [lo, hi]; unset: autoscale
+  bool logx = false, logy = false;
+  int width = 800, height = 500;  // pixels
+};
+
+// `text` as a gnuplot string expression that evaluates to `text`. Pieces go in single quotes,
+// where gnuplot does no backslash or backquote (shell command) substitution; a quote is doubled
+// ('it''s'). A newline or tab is joined in as a double-quoted escape: 'a'."\n".'b'. Other
+// control characters become spaces.
+std::string gnuplot_quote(std::string_view text);
+
+// The gnuplot script that draws `fig` into out_path from the data file data_path (written as
+// render() does). The terminal follows out_path's extension: `pngcairo` for .png, `svg` for
+// anything else (render() rejects other extensions before calling this). Pure: no I/O.
+std::string gnuplot_script(const Figure& fig, const std::string& out_path,
+                           const std::string& data_path);
+
+// Draws `fig` into out_path (.svg or .png, case-insensitive; the file is overwritten).
+// kInvalidArgument: other extension, x/y sizes differ, unknown style, bad range or size;
+// kNumerical: no point with finite x and y; kNotFound: gnuplot is not installed;
+// kIoError: temporary files, the gnuplot run (its stderr is in the message) or the copy failed.
+Status render(const Figure& fig, const std::string& out_path);
+
+// True when a gnuplot executable is on PATH.
+bool gnuplot_available();
+
+}  // namespace actlab::report

@@ -1,0 +1,292 @@
+// Tests for report/figure.hpp: gnuplot script text (always) and rendering (needs gnuplot; the
+// render tests skip with the reason where it is not installed).
+#include "report/figure.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <limits>
+#include <optional>
+#include <string>
+
+namespace actlab::report {
+namespace {
+
+namespace fs = std::filesystem;
+
+Figure two_series_figure() {
+  Figure fig;
+  fig.title = "two curves";
+  fig.xlabel = "x";
+  fig.ylabel = "y";
+  Series square{.label = "square_curve"};
+  Series cube{.label = "cube_curve", .style = "linespoints"};
+  for (int i = -10; i <= 10; ++i) {
+    const double x = i / 5.0;
+    square.x.push_back(x);
+    square.y.push_back(x * x);
+    cube.x.push_back(x);
+    cube.y.push_back(x * x * x);
+  }
+  fig.series = {square, cube};
+  return fig;
+}
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Sets an environment variable for the lifetime of the object, then restores it.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const std::string& value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    ::setenv(name, value.c_str(), 1);
+  }
+  ~ScopedEnv() {
+    if (old_) {
+      ::setenv(name_, old_->c_str(), 1);
+    } else {
+      ::unsetenv(name_);
+    }
+  }
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+// A fresh directory per test, removed afterwards.
+class FigureTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() /
+           ("actlab_figure_test_" + std::to_string(::getpid()) + "_" + info->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  fs::path dir_;
+};
+
+#define REQUIRE_GNUPLOT()                                                             \
+  do {                                                                                \
+    if (!gnuplot_available()) {                                                       \
+      GTEST_SKIP() << "gnuplot not on PATH: install Debian package gnuplot-nox (the " \
+                      "project's install script does; CI runs these tests)";          \
+    }                                                                                 \
+  } while (false)
+
+// ---------------------------------------------------------------------------------------------
+// Quoting and script text: no gnuplot needed.
+
+TEST(GnuplotQuote, SingleQuotesWithDoubledQuote) {
+  EXPECT_EQ(gnuplot_quote("plain"), "'plain'");
+  EXPECT_EQ(gnuplot_quote(""), "''");
+  EXPECT_EQ(gnuplot_quote("it's"), "'it''s'");
+  EXPECT_EQ(gnuplot_quote("a\\b"), "'a\\b'");  // backslash is literal in '...'
+  EXPECT_EQ(gnuplot_quote("say \"hi\""), "'say \"hi\"'");
+  EXPECT_EQ(gnuplot_quote("`rm -rf x`"), "'`rm -rf x`'");  // no command substitution in '...'
+  EXPECT_EQ(gnuplot_quote("ψ_n^2 @x #1; y"), "'ψ_n^2 @x #1; y'");
+}
+
+TEST(GnuplotQuote, NewlineAndTabAreJoinedEscapes) {
+  EXPECT_EQ(gnuplot_quote("a\nb"), "'a'.\"\\n\".'b'");
+  EXPECT_EQ(gnuplot_quote("\ta"), "\"\\t\".'a'");
+  EXPECT_EQ(gnuplot_quote("a\n"), "'a'.\"\\n\"");
+  EXPECT_EQ(gnuplot_quote("a\rb"), "'a b'");  // other control characters become spaces
+}
+
+TEST(GnuplotScript, TerminalFollowsExtension) {
+  const Figure fig = two_series_figure();
+  const std::string svg = gnuplot_script(fig, "out.svg", "data.dat");
+  EXPECT_TRUE(contains(svg, "set terminal svg size 800,500")) << svg;
+  EXPECT_TRUE(contains(svg, "set output 'out.svg'")) << svg;
+  const std::string png = gnuplot_script(fig, "dir/OUT.PNG", "data.dat");
+  EXPECT_TRUE(contains(png, "set terminal pngcairo size 800,500")) << png;
+  EXPECT_TRUE(contains(png, "set output 'dir/OUT.PNG'")) << png;
+}
+
+TEST(GnuplotScript, SeriesAreIndexedBlocksWithStyles) {
+  Figure fig = two_series_figure();
+  fig.series.push_back(Series{.label = "", .x = {1}, .y = {2}, .style = "points"});
+  const std::string s = gnuplot_script(fig, "out.svg", "/tmp/d.dat");
+  EXPECT_TRUE(contains(s, "'/tmp/d.dat' index 0 using 1:2 with lines title 'square_curve'")) << s;
+  EXPECT_TRUE(contains(s, "'/tmp/d.dat' index 1 using 1:2 with linespoints title 'cube_curve'"))
+      << s;
+  EXPECT_TRUE(contains(s, "'/tmp/d.dat' index 2 using 1:2 with points notitle")) << s;
+  EXPECT_TRUE(contains(s, "noenhanced")) << s;  // '_' and '^' in labels stay literal
+}
+
+TEST(GnuplotScript, LabelsAreEscaped) {
+  Figure fig = two_series_figure();
+  fig.title = "it's \"quoted\"";
+  fig.xlabel = "back\\slash";
+  fig.ylabel = "two\nlines";
+  fig.series[0].label = "a'b\\c";
+  const std::string s = gnuplot_script(fig, "out.svg", "d.dat");
+  EXPECT_TRUE(contains(s, "set title 'it''s \"quoted\"'\n")) << s;
+  EXPECT_TRUE(contains(s, "set xlabel 'back\\slash'\n")) << s;
+  EXPECT_TRUE(contains(s, "set ylabel 'two'.\"\\n\".'lines'\n")) << s;
+  EXPECT_TRUE(contains(s, "title 'a''b\\c'")) << s;
+}
+
+TEST(GnuplotScript, RangesAndLogScales) {
+  Figure fig = two_series_figure();
+  fig.xrange = std::pair{0.5, 2.0};
+  fig.yrange = std::pair{-1.0, 1e3};
+  fig.logx = true;
+  fig.width = 640;
+  fig.height = 480;
+  const std::string s = gnuplot_script(fig, "out.svg", "d.dat");
+  EXPECT_TRUE(contains(s, "set xrange [0.5:2]\n")) << s;
+  EXPECT_TRUE(contains(s, "set yrange [-1:1000]\n")) << s;
+  EXPECT_TRUE(contains(s, "set logscale x\n")) << s;
+  EXPECT_FALSE(contains(s, "set logscale y")) << s;
+  EXPECT_TRUE(contains(s, "size 640,480")) << s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Input checks in render(): answered before gnuplot is looked for.
+
+TEST_F(FigureTest, BadExtensionIsInvalidArgument) {
+  const Status st = render(two_series_figure(), (dir_ / "plot.jpg").string());
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(contains(st.message(), ".jpg")) << st.message();
+  EXPECT_EQ(render(two_series_figure(), (dir_ / "plot").string()).code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_FALSE(fs::exists(dir_ / "plot.jpg"));
+}
+
+TEST_F(FigureTest, BadFiguresAreRejected) {
+  const std::string out = (dir_ / "plot.svg").string();
+  Figure sizes = two_series_figure();
+  sizes.series[1].y.pop_back();
+  EXPECT_EQ(render(sizes, out).code(), StatusCode::kInvalidArgument);
+  Figure style = two_series_figure();
+  style.series[0].style = "lines; system 'echo'";
+  EXPECT_EQ(render(style, out).code(), StatusCode::kInvalidArgument);
+  Figure range = two_series_figure();
+  range.xrange = std::pair{1.0, 1.0};
+  EXPECT_EQ(render(range, out).code(), StatusCode::kInvalidArgument);
+  Figure log_range = two_series_figure();
+  log_range.logy = true;
+  log_range.yrange = std::pair{0.0, 1.0};
+  EXPECT_EQ(render(log_range, out).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(render(Figure{}, out).code(), StatusCode::kInvalidArgument);
+  Figure all_nan;
+  all_nan.series.push_back(Series{.label = "nan", .x = {0, 1}, .y = {NAN, NAN}});
+  EXPECT_EQ(render(all_nan, out).code(), StatusCode::kNumerical);
+}
+
+TEST_F(FigureTest, MissingGnuplotIsNotFound) {
+  const ScopedEnv path("PATH", dir_.string());  // an empty directory: no gnuplot on PATH
+  EXPECT_FALSE(gnuplot_available());
+  const Status st = render(two_series_figure(), (dir_ / "plot.svg").string());
+  EXPECT_EQ(st.code(), StatusCode::kNotFound);
+  EXPECT_EQ(st.message(), "gnuplot not found: install Debian package gnuplot-nox");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering with gnuplot.
+
+TEST_F(FigureTest, RendersSvg) {
+  REQUIRE_GNUPLOT();
+  const fs::path out = dir_ / "two.svg";
+  const Status st = render(two_series_figure(), out.string());
+  ASSERT_TRUE(st.is_ok()) << st.message();
+  const std::string svg = read_file(out);
+  EXPECT_TRUE(svg.rfind("<?xml", 0) == 0 || svg.rfind("<svg", 0) == 0) << svg.substr(0, 100);
+  EXPECT_TRUE(contains(svg, "square_curve"));
+  EXPECT_TRUE(contains(svg, "cube_curve"));
+  EXPECT_TRUE(contains(svg, "two curves"));
+}
+
+TEST_F(FigureTest, RendersPng) {
+  REQUIRE_GNUPLOT();
+  const fs::path out = dir_ / "two.png";
+  const Status st = render(two_series_figure(), out.string());
+  ASSERT_TRUE(st.is_ok()) << st.message();
+  const std::string png = read_file(out);
+  ASSERT_GT(png.size(), 8u);
+  EXPECT_EQ(png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+}
+
+TEST_F(FigureTest, NonFiniteValuesLeaveGaps) {
+  REQUIRE_GNUPLOT();
+  Figure fig = two_series_figure();
+  fig.series[0].y[3] = std::numeric_limits<double>::quiet_NaN();
+  fig.series[0].y[7] = std::numeric_limits<double>::infinity();
+  fig.series[1].x[5] = -std::numeric_limits<double>::infinity();
+  fig.series.push_back(Series{.label = "empty"});  // no points: keeps later indices right
+  fig.series.push_back(Series{.label = "last", .x = {0, 1}, .y = {0, 1}, .style = "points"});
+  const fs::path out = dir_ / "gaps.svg";
+  const Status st = render(fig, out.string());
+  ASSERT_TRUE(st.is_ok()) << st.message();
+  const std::string svg = read_file(out);
+  EXPECT_TRUE(contains(svg, "square_curve"));
+  EXPECT_TRUE(contains(svg, "last"));
+}
+
+TEST_F(FigureTest, TrickyLabelsRenderLiterally) {
+  REQUIRE_GNUPLOT();
+  Figure fig = two_series_figure();
+  const std::string label = "it's a \"label\" with \\ and `echo hi` #1; @x ψ_n^2";
+  fig.series[0].label = label;
+  fig.title = "title\nsecond line";
+  const fs::path out = dir_ / "tricky.svg";
+  const Status st = render(fig, out.string());
+  ASSERT_TRUE(st.is_ok()) << st.message();
+  const std::string svg = read_file(out);
+  EXPECT_TRUE(contains(svg, label)) << svg;
+  EXPECT_TRUE(contains(svg, "second line"));
+}
+
+TEST_F(FigureTest, OverwritesAndLeavesNoTemporaryFiles) {
+  REQUIRE_GNUPLOT();
+  const fs::path tmp = dir_ / "tmp";
+  fs::create_directories(tmp);
+  const ScopedEnv tmpdir("TMPDIR", tmp.string());
+  const fs::path out = dir_ / "again.svg";
+  { std::ofstream(out) << "stale"; }
+  ASSERT_TRUE(render(two_series_figure(), out.string()).is_ok());
+  EXPECT_TRUE(contains(read_file(out), "square_curve"));
+  EXPECT_TRUE(fs::is_empty(tmp));
+}
+
+TEST_F(FigureTest, GnuplotErrorsCarryItsStderr) {
+  REQUIRE_GNUPLOT();
+  Figure fig;
+  fig.logy = true;  // every y ≤ 0: gnuplot finds no point to draw on a log axis
+  fig.series.push_back(Series{.label = "negative", .x = {1, 2}, .y = {-1, -2}});
+  const fs::path out = dir_ / "fails.svg";
+  const Status st = render(fig, out.string());
+  EXPECT_EQ(st.code(), StatusCode::kIoError);
+  EXPECT_TRUE(contains(st.message(), "gnuplot failed")) << st.message();
+  // gnuplot's stderr names the script and the failing line.
+  EXPECT_TRUE(contains(st.message(), "figure.gp")) << st.message();
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST_F(FigureTest, UnwritableDestinationIsIoError) {
+  REQUIRE_GNUPLOT();
+  const Status st = render(two_series_figure(), (dir_ / "no" / "such" / "dir.svg").string());
+  EXPECT_EQ(st.code(), StatusCode::kIoError);
+}
+
+}  // namespace
+}  // namespace actlab::report
