@@ -46,7 +46,7 @@ class FunctionResolver {
 struct ParseOptions {
   const FunctionResolver* functions = nullptr;
   // Names other than x that may appear free (parameters bound later with substitute()).
-  std::vector<std::string> parameters;
+  std::vector<std::string> parameters = {};
   // Where the formula sits in a larger file, for error positions.
   int line = 1;
   int first_column = 1;

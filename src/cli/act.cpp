@@ -185,8 +185,9 @@ int run_show(const std::string& spec, const std::vector<std::string>& param_item
   } else {
     double* outs[3] = {f.data(), df.data(), d2f.data()};
     a.kernel().eval(xs, outs);
-    formula = a.entry() ? activations::print(a.f_expr()) : activations::print(a.symbolic());
-    if (a.entry() && !a.params().empty()) formula = a.entry()->formula;
+    // A catalog entry shows its formula in the parameters; a formula shows itself as typed. "expanded" (printed
+    // when different) is the tree actually evaluated: parameters substituted, catalog calls inlined.
+    formula = a.entry() ? a.entry()->formula : a.name();
     derivative = activations::print(a.df_expr());
     second = activations::print(a.d2f_expr());
   }
@@ -238,7 +239,7 @@ int run_show(const std::string& spec, const std::vector<std::string>& param_item
   }
   std::printf("%s  (%s)\n", a.name().c_str(), a.entry() ? "catalog" : "formula");
   std::printf("  formula     %s\n", formula.c_str());
-  if (!a.row_wise() && (a.entry() == nullptr || !a.params().empty())) {
+  if (!a.row_wise() && activations::print(a.f_expr()) != formula) {
     std::printf("  expanded    %s\n", activations::print(a.f_expr()).c_str());
   }
   std::printf("  f'(x)       %s\n", derivative.c_str());

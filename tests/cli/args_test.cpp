@@ -1,0 +1,38 @@
+#include "cli/args.hpp"
+
+#include <gtest/gtest.h>
+
+namespace actlab::cli {
+namespace {
+
+TEST(Args, Numbers) {
+  EXPECT_EQ(*parse_number("--x", "2.5"), 2.5);
+  EXPECT_EQ(*parse_number("--x", "+3"), 3.0);
+  EXPECT_EQ(*parse_number("--x", "-1e-3"), -1e-3);
+  EXPECT_EQ(parse_number("--x", "2.5x").status().message(), "--x: '2.5x' is not a number");
+  EXPECT_FALSE(parse_number("--x", ""));
+}
+
+TEST(Args, Params) {
+  auto p = parse_params({"p=3", "beta=-0.5"});
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->at("p"), 3.0);
+  EXPECT_EQ(p->at("beta"), -0.5);
+  EXPECT_EQ(parse_params({"p=1", "p=2"}).status().message(), "--param p: given twice");
+  EXPECT_EQ(parse_params({"=1"}).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(parse_params({"p=inf"}).status().message(), "--param p: the value must be finite");
+}
+
+TEST(Args, ListsAndIntervals) {
+  EXPECT_EQ(*parse_number_list("--at", "1,-2,3.5"), (std::vector<double>{1, -2, 3.5}));
+  EXPECT_FALSE(parse_number_list("--at", ""));
+  auto r = parse_interval("--range", "-5:5");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->first, -5);
+  EXPECT_EQ(r->second, 5);
+  EXPECT_FALSE(parse_interval("--range", "5:-5"));
+  EXPECT_FALSE(parse_interval("--range", "5"));
+}
+
+}  // namespace
+}  // namespace actlab::cli
