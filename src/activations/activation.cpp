@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <functional>
 #include <limits>
 
 #include "activations/derivative.hpp"
+#include "activations/special_functions.hpp"
 
 namespace actlab::activations {
 namespace {
@@ -78,6 +80,18 @@ Result<Activation> Activation::make(std::string_view spec, const std::map<std::s
   a.f_ = simplify(f);
   a.df_ = derivative(a.f_);
   a.d2f_ = derivative(a.df_);
+  // f'' must be evaluable: polygamma(n, ·) is evaluated up to order kMaxPolygammaOrder.
+  std::function<int(const Expr&)> max_order = [&](const Expr& e) {
+    int m = e.op() == Op::kPolygamma ? e.order() : -1;
+    for (const Expr& arg : e.args()) m = std::max(m, max_order(arg));
+    return m;
+  };
+  if (max_order(a.d2f_) > kMaxPolygammaOrder) {
+    return Status::invalid("'" + a.name_ + "': its second derivative needs polygamma of order " +
+                           std::to_string(max_order(a.d2f_)) + "; actlab evaluates orders up to " +
+                           std::to_string(kMaxPolygammaOrder) + ", so polygamma(n, x) is usable for n <= " +
+                           std::to_string(kMaxPolygammaOrder - 2));
+  }
   auto k64 = Kernel<double>::compile({a.f_, a.df_, a.d2f_});
   if (!k64) return k64.status();
   a.k64_ = std::move(*k64);

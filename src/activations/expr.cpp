@@ -292,9 +292,8 @@ Expr apply(Op op, std::vector<Expr> args, int order) {
     return constant(apply_scalar(op, a, b, 0.0, order));
   }
   if ((op == Op::kMax || op == Op::kMin) && args[0] == args[1]) return args[0];
-  if (op == Op::kAbs && (args[0].op() == Op::kAbs || args[0].op() == Op::kNeg)) {
-    return apply(Op::kAbs, {args[0].op() == Op::kNeg ? args[0].arg(0) : args[0]});
-  }
+  if (op == Op::kAbs && args[0].op() == Op::kAbs) return args[0];                    // |(|u|)| = |u|
+  if (op == Op::kAbs && args[0].op() == Op::kNeg) return apply(Op::kAbs, {args[0].arg(0)});  // |-u| = |u|
   return Expr::make(op, std::move(args), order);
 }
 

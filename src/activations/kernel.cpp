@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <unordered_map>
 
 #include <Eigen/Core>
@@ -82,13 +83,13 @@ class Compiler {
       in.a = *a, in.b = *b, in.c = *c, in.d = *d;
       return push(in);
     }
-    // a^k with a constant exponent: repeated multiplication for small integers, one pow call otherwise.
+    // a^k with a constant exponent: exact binary exponentiation for integers, std::pow otherwise.
     if (e.op() == Op::kPow && args[1].is_const()) {
       const double k = args[1].value();
       auto a = emit(args[0]);
       if (!a) return a;
       in.a = *a;
-      if (k == std::trunc(k) && std::fabs(k) <= 16) {
+      if (k == std::trunc(k) && std::fabs(k) <= 1 << 30) {
         in.kind = Instr::Kind::kPowInt;
         in.order = static_cast<int>(k);
       } else {
@@ -183,6 +184,21 @@ auto compare(const Eigen::Map<const Arr<T>>& a, const Eigen::Map<const Arr<T>>& 
   return a.binaryExpr(b, [op](T u, T v) { return op(u, v) ? T(1) : T(0); });
 }
 
+// d[i] = f(a[i]) as a plain loop the compiler vectorises where it can (std::sqrt, std::trunc).
+template <class T, class F>
+void map1(T* d, const T* a, std::ptrdiff_t n, F f) {
+  for (std::ptrdiff_t i = 0; i < n; ++i) d[i] = f(a[i]);
+}
+
+// Eigen's vectorised log flushes subnormal inputs to the smallest normal; redo those elements exactly.
+template <class T, class F>
+void fix_subnormal_log(T* d, const T* a, std::ptrdiff_t n, F f) {
+  constexpr T kMinNormal = std::numeric_limits<T>::min();
+  for (std::ptrdiff_t i = 0; i < n; ++i) {
+    if (a[i] > T(0) && a[i] < kMinNormal) d[i] = f(a[i]);
+  }
+}
+
 template <class T>
 void run_instr(const Instr& in, T* const* reg, std::ptrdiff_t n) {
   using CMap = Eigen::Map<const Arr<T>>;
@@ -212,11 +228,8 @@ void run_instr(const Instr& in, T* const* reg, std::ptrdiff_t n) {
     return;
   }
   if (in.kind == Instr::Kind::kPowConst) {
-    if (in.imm == 0.5) {
-      d = a.sqrt();
-    } else {
-      d = a.pow(static_cast<T>(in.imm));
-    }
+    const T k = static_cast<T>(in.imm);
+    map1(reg[in.dst], reg[in.a], n, [k](T v) { return std::pow(v, k); });
     return;
   }
   CMap b(reg[in.b], n);
@@ -238,10 +251,18 @@ void run_instr(const Instr& in, T* const* reg, std::ptrdiff_t n) {
     case Op::kSign: d = a.sign(); break;
     case Op::kExp: d = a.exp(); break;
     case Op::kExpm1: d = a.expm1(); break;
-    case Op::kLog: d = a.log(); break;
+    case Op::kLog:
+      d = a.log();
+      fix_subnormal_log(reg[in.dst], reg[in.a], n, [](T v) { return std::log(v); });
+      break;
     case Op::kLog1p: d = a.log1p(); break;
-    case Op::kLog10: d = a.log10(); break;
-    case Op::kSqrt: d = a.sqrt(); break;
+    case Op::kLog10:
+      d = a.log10();
+      fix_subnormal_log(reg[in.dst], reg[in.a], n, [](T v) { return std::log10(v); });
+      break;
+    // Not Eigen's sqrt: with AVX-512 and EIGEN_FAST_MATH it is rsqrt + Newton (not correctly rounded, NaN at inf,
+    // 0 for subnormals). std::sqrt vectorises to vsqrtps/vsqrtpd under -fno-math-errno.
+    case Op::kSqrt: map1(reg[in.dst], reg[in.a], n, [](T v) { return std::sqrt(v); }); break;
     case Op::kSin: d = a.sin(); break;
     case Op::kCos: d = a.cos(); break;
     case Op::kTan: d = a.tan(); break;
@@ -261,7 +282,7 @@ void run_instr(const Instr& in, T* const* reg, std::ptrdiff_t n) {
     case Op::kFloor: d = a.floor(); break;
     case Op::kCeil: d = a.ceil(); break;
     case Op::kRound: d = a.rint(); break;  // half to even, as torch.round
-    case Op::kTrunc: d = a.unaryExpr([](T v) { return std::trunc(v); }); break;
+    case Op::kTrunc: map1(reg[in.dst], reg[in.a], n, [](T v) { return std::trunc(v); }); break;
     case Op::kPolygamma: {
       const int order = in.order;
       d = a.unaryExpr([order](T v) { return static_cast<T>(polygamma(order, static_cast<double>(v))); });
@@ -271,7 +292,8 @@ void run_instr(const Instr& in, T* const* reg, std::ptrdiff_t n) {
     case Op::kSub: d = a - b; break;
     case Op::kMul: d = a * b; break;
     case Op::kDiv: d = a / b; break;
-    case Op::kPow: d = a.pow(b); break;
+    // std::pow for IEEE special cases ((-0)^-1 = -inf, (-inf)^3 = -inf) that Eigen's vectorised pow gets wrong.
+    case Op::kPow: d = a.binaryExpr(b, [](T u, T v) { return std::pow(u, v); }); break;
     // max/min propagate NaN, like torch.maximum/torch.minimum.
     case Op::kMax: d = (a.isNaN() || b.isNaN()).select(a + b, a.max(b)); break;
     case Op::kMin: d = (a.isNaN() || b.isNaN()).select(a + b, a.min(b)); break;

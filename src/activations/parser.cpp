@@ -7,6 +7,8 @@
 #include <limits>
 #include <numbers>
 
+#include "activations/special_functions.hpp"
+
 namespace actlab::activations {
 namespace {
 
@@ -337,8 +339,9 @@ class Parser {
     if (name == "polygamma") {
       if (Status s = arity(2); !s) return s;
       const Expr& n = args[0];
-      if (!n.is_const() || n.value() < 0 || n.value() > 4 || n.value() != std::trunc(n.value())) {
-        return Status::invalid("polygamma(n, x) needs n to be a whole number from 0 to 4");
+      if (!n.is_const() || n.value() < 0 || n.value() > kMaxPolygammaOrder || n.value() != std::trunc(n.value())) {
+        return Status::invalid("polygamma(n, x) needs n to be a whole number from 0 to " +
+                               std::to_string(kMaxPolygammaOrder));
       }
       return Expr::make(Op::kPolygamma, {args[1]}, static_cast<int>(n.value()));
     }

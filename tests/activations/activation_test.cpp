@@ -88,6 +88,15 @@ TEST(Activation, ErrorsNameTheProblem) {
   EXPECT_EQ(malformed.status().message(), "1:9: expected ')' after argument, found the end of the formula");
 }
 
+TEST(Activation, SecondDerivativeMustBeEvaluable) {
+  EXPECT_TRUE(Activation::make("polygamma(2, x)"));
+  auto too_high = Activation::make("polygamma(3, x)");
+  ASSERT_FALSE(too_high);
+  EXPECT_EQ(too_high.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(too_high.status().message().find("polygamma of order 5"), std::string::npos)
+      << too_high.status().message();
+}
+
 TEST(Activation, RowWiseEntriesHaveNoElementFormula) {
   auto s = Activation::make("softmax");
   ASSERT_TRUE(s);
