@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   std::vector<float> x = {-2, -1, 0, 1, 2}, y(x.size()), dy(x.size());
   float* outs[2] = {y.data(), dy.data()};
   act->kernel_f32().eval(x, outs);  // f and f' in one pass, shared subexpressions computed once
-  for (std::size_t i = 0; i < x.size(); ++i) std::printf("x = %5.1f  f = %10.6f  f' = %10.6f\n", x[i], y[i], dy[i]);
+  for (std::size_t i = 0; i < x.size(); ++i)
+    std::printf("x = %5.1f  f = %10.6f  f' = %10.6f\n", x[i], y[i], dy[i]);
   return 0;
 }

@@ -1,4 +1,5 @@
-// An activation ready to use: a catalog name or a formula, its parameters bound, f, f', f'' derived and compiled.
+// An activation ready to use: a catalog name or a formula, its parameters bound, f, f', f'' derived and
+// compiled.
 //
 //   auto a = Activation::make("repu", {{"p", 3}}).value();       // catalog entry with a parameter
 //   auto b = Activation::make("x*sigmoid(1.5*x)").value();      // any formula
@@ -31,15 +32,16 @@ class Activation {
   // and missing values for a formula's free names, are errors.
   static Result<Activation> make(std::string_view spec, const std::map<std::string, double>& params = {});
 
-  const std::string& name() const { return name_; }      // canonical catalog name, or the formula as typed
-  const CatalogEntry* entry() const { return entry_; }    // nullptr for a formula
-  const Params& params() const { return params_; }        // every parameter with its value
+  const std::string& name() const { return name_; }     // canonical catalog name, or the formula as typed
+  const CatalogEntry* entry() const { return entry_; }  // nullptr for a formula
+  const Params& params() const { return params_; }      // every parameter with its value
   bool row_wise() const { return entry_ && entry_->row_wise(); }
   RowOp row_op() const { return entry_ ? entry_->row_op : RowOp::kNone; }
   Stochastic stochastic() const { return entry_ ? entry_->stochastic : Stochastic::kNone; }
   double param(std::string_view name) const;  // NaN when absent
 
-  // The formula with parameter names kept symbolic (for learnable parameters: ∂f/∂a = derivative(symbolic(), "a")).
+  // The formula with parameter names kept symbolic (for learnable parameters: ∂f/∂a = derivative(symbolic(),
+  // "a")).
   const Expr& symbolic() const { return symbolic_; }
   // f, f', f'' with parameters substituted and simplified. Row-wise activations: empty (the constant 0).
   const Expr& f_expr() const { return f_; }

@@ -1,5 +1,5 @@
-// The catalog table. One row per activation; keep rows in this order: the à-la-carte menu first, in the order of
-// Sipper's ALAYERS list (spec §1.1), then everything else.
+// The catalog table. One row per activation; keep rows in this order: the à-la-carte menu first, in the order
+// of Sipper's ALAYERS list (spec §1.1), then everything else.
 #include "activations/catalog.hpp"
 
 #include <algorithm>
@@ -55,8 +55,8 @@ std::vector<CatalogEntry> build() {
                    {{"alpha", 1.0}}, {"elu_alpha"}));
   c.push_back(with(menu("hardshrink", "where(abs(x) > lambd, x, 0)", "-inf", "inf", "-lambd, lambd", true),
                    {{"lambd", 0.5}}, {"hard_shrink"}));
-  c.push_back(with(menu("hardtanh", "where(x <= min_val, min_val, where(x >= max_val, max_val, x))", "min_val",
-                        "max_val", "min_val, max_val", true),
+  c.push_back(with(menu("hardtanh", "where(x <= min_val, min_val, where(x >= max_val, max_val, x))",
+                        "min_val", "max_val", "min_val, max_val", true),
                    {{"min_val", -1.0}, {"max_val", 1.0}}, {"hard_tanh"}));
   c.push_back(with(menu("leaky_relu", "where(x > 0, x, negative_slope*x)", "-inf", "inf", "0", true),
                    {{"negative_slope", 0.01}}, {"leaky_relu_alpha", "lrelu", "leakyrelu"}));
@@ -70,9 +70,10 @@ std::vector<CatalogEntry> build() {
     e.stochastic = Stochastic::kRrelu;  // training: slope ~ U(lower, upper) per element; eval: the mean slope
     c.push_back(e);
   }
-  c.push_back(menu("selu", "1.0507009873554804934*where(x > 0, x, 1.6732632423543772848*expm1(x))",
-                   "-1.0507009873554804934*1.6732632423543772848", "inf", "0", true,
-                   "Klambauer et al., Self-Normalizing Neural Networks (arXiv 1706.02515); PyTorch constants"));
+  c.push_back(
+      menu("selu", "1.0507009873554804934*where(x > 0, x, 1.6732632423543772848*expm1(x))",
+           "-1.0507009873554804934*1.6732632423543772848", "inf", "0", true,
+           "Klambauer et al., Self-Normalizing Neural Networks (arXiv 1706.02515); PyTorch constants"));
   c.push_back(with(menu("celu", "where(x > 0, x, alpha*expm1(x/alpha))", "-alpha", "inf", "0", true),
                    {{"alpha", 1.0}}));
   c.push_back(menu("gelu", "0.5*x*erfc(-x/sqrt(2))", "-0.16997120747990366", "inf", "", false,
@@ -87,8 +88,9 @@ std::vector<CatalogEntry> build() {
   c.push_back(with(menu("tanhshrink", "x - tanh(x)", "-inf", "inf", "", true), {}, {"tanh_shrink"}));
   c.push_back(row("softmin", "exp(-x_i)/sum_j exp(-x_j) over the row", RowOp::kSoftmin, "0", "1"));
   c.push_back(row("softmax", "exp(x_i)/sum_j exp(x_j) over the row", RowOp::kSoftmax, "0", "1"));
-  c.push_back(with(row("log_softmax", "x_i - log(sum_j exp(x_j)) over the row", RowOp::kLogSoftmax, "-inf", "0"),
-                   {}, {"logsoftmax"}));
+  c.push_back(
+      with(row("log_softmax", "x_i - log(sum_j exp(x_j)) over the row", RowOp::kLogSoftmax, "-inf", "0"), {},
+           {"logsoftmax"}));
   c.push_back(menu("abs", "abs(x)", "0", "inf", "0", false));
   c.push_back(menu("acos", "acos(x)", "0", "pi", "", true));
   c.push_back(menu("angle", "where(x < 0, pi, 0)", "0", "pi", "0", true));
@@ -111,14 +113,16 @@ std::vector<CatalogEntry> build() {
   c.push_back(menu("sinh", "sinh(x)", "-inf", "inf", "", true));
   c.push_back(menu("tan", "tan(x)", "-inf", "inf", "", false));
   c.push_back(menu("trunc", "trunc(x)", "-inf", "inf", "nonzero_integers", true));
-  c.push_back(row("gumbel_softmax", "softmax((x + g)/tau) over the row, g ~ Gumbel(0, 1) drawn anew each call",
+  c.push_back(row("gumbel_softmax",
+                  "softmax((x + g)/tau) over the row, g ~ Gumbel(0, 1) drawn anew each call",
                   RowOp::kGumbelSoftmax, "0", "1", Stochastic::kGumbel));
   c.back().params = {{"tau", 1.0}};
   c.push_back(menu("generalized_swish", "x*sigmoid(exp(-x))", "-inf", "inf", "", true,
-                   std::string(kNovel) + "Kocak & Siray, New activation functions for single layer feedforward "
-                                         "neural network"));
-  // e^{-x}·σ(x)² written as σ(x)·σ(-x), the same function without the overflow of e^{-x} (PyTorch's literal form
-  // gives NaN at x = -100 in float32).
+                   std::string(kNovel) +
+                       "Kocak & Siray, New activation functions for single layer feedforward "
+                       "neural network"));
+  // e^{-x}·σ(x)² written as σ(x)·σ(-x), the same function without the overflow of e^{-x} (PyTorch's literal
+  // form gives NaN at x = -100 in float32).
   c.push_back(menu("sigmoid_derivative", "sigmoid(x)*sigmoid(-x)", "0", "0.25", "", false,
                    std::string(kNovel) + "Kocak & Siray (same source)"));
   c.push_back(menu("cloglogm", "1 - 2*exp(-0.7*exp(x))", "-1", "1", "", true,
@@ -136,15 +140,17 @@ std::vector<CatalogEntry> build() {
                          "Ramachandran et al. (arXiv 1710.05941), Swish with trainable beta"),
                    {{"beta", 1.0, true}}));
   c.push_back(extra("gelu_tanh", "0.5*x*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x^3)))", "-0.17004075057125406",
-                    "inf", "", false, "Hendrycks & Gimpel (arXiv 1606.08415); torch.nn.GELU(approximate='tanh')"));
+                    "inf", "", false,
+                    "Hendrycks & Gimpel (arXiv 1606.08415); torch.nn.GELU(approximate='tanh')"));
   c.push_back(with(extra("hardswish", "where(x < -3, 0, where(x < 3, x*(x + 3)/6, x))", "-0.375", "inf",
                          "-3, 3", false, "Howard et al., MobileNetV3 (arXiv 1905.02244); torch.nn.Hardswish"),
                    {}, {"hard_swish"}));
-  c.push_back(with(extra("hard_sigmoid", "where(x <= -3, 0, where(x >= 3, 1, x/6 + 0.5))", "0", "1", "-3, 3", true,
-                         "torch.nn.Hardsigmoid"),
+  c.push_back(with(extra("hard_sigmoid", "where(x <= -3, 0, where(x >= 3, 1, x/6 + 0.5))", "0", "1", "-3, 3",
+                         true, "torch.nn.Hardsigmoid"),
                    {}, {"hardsigmoid"}));
   c.push_back(extra("hard_sigmoid_keras", "where(x <= -2.5, 0, where(x >= 2.5, 1, 0.2*x + 0.5))", "0", "1",
-                    "-2.5, 2.5", true, "Keras hard_sigmoid; MQL5 AF_HARD_SIGMOID (spec optimizers-dik-adamm §1b)"));
+                    "-2.5, 2.5", true,
+                    "Keras hard_sigmoid; MQL5 AF_HARD_SIGMOID (spec optimizers-dik-adamm §1b)"));
   c.push_back(with(extra("repu", "where(x > 0, x^p, 0)", "0", "inf", "0", true,
                          "Rectified power unit max(0,x)^p; Kim & Kang (arXiv 2408.02697)"),
                    {{"p", 2.0}}, {"requ"}));
@@ -160,9 +166,10 @@ std::vector<CatalogEntry> build() {
   c.push_back(with(extra("acon_c", "(p1 - p2)*x*sigmoid(beta*(p1 - p2)*x) + p2*x", "-inf", "inf", "", true,
                          "Ma et al., ACON-C (arXiv 2009.04759; official acon.py)"),
                    {{"p1", 1.0, true}, {"p2", 0.25, true}, {"beta", 1.0, true}}));
-  c.push_back(with(extra("snake", "x + sin(a*x)^2/a", "-inf", "inf", "", true,
-                         "Liu Ziyin et al., Neural Networks Fail to Learn Periodic Functions (arXiv 2006.08195)"),
-                   {{"a", 1.0, true}}));
+  c.push_back(
+      with(extra("snake", "x + sin(a*x)^2/a", "-inf", "inf", "", true,
+                 "Liu Ziyin et al., Neural Networks Fail to Learn Periodic Functions (arXiv 2006.08195)"),
+           {{"a", 1.0, true}}));
   c.push_back(extra("dik_tanh", "2/(1 + exp(-x)) - 1", "-1", "1", "", true,
                     "Dik, MQL5 article 16515: the MLP's 'tanh', equal to tanh(x/2)"));
   c.push_back(with(extra("linear", "x", "-inf", "inf", "", true, "identity"), {}, {"identity"}));
@@ -179,12 +186,12 @@ std::vector<CatalogEntry> build() {
   c.push_back(extra("bent_identity", "(sqrt(x^2 + 1) - 1)/2 + x", "-inf", "inf", "", true, "bent identity"));
   c.push_back(extra("serf", "x*erf(softplus(x))", "-0.34843745875960647", "inf", "", false,
                     "Nag & Bhattacharyya, SERF (arXiv 2108.09598)"));
-  c.push_back(with(extra("trelu", "where(x > theta, x, 0)", "0", "inf", "theta", true,
-                         "thresholded ReLU; MQL5 AF_TRELU"),
-                   {{"theta", 1.0}}, {"thresholded_relu"}));
+  c.push_back(with(
+      extra("trelu", "where(x > theta, x, 0)", "0", "inf", "theta", true, "thresholded ReLU; MQL5 AF_TRELU"),
+      {{"theta", 1.0}}, {"thresholded_relu"}));
   c.push_back(extra("sign", "sign(x)", "-1", "1", "0", true, "torch.sign"));
-  c.push_back(with(extra("step", "where(x > 0, 1, 0)", "0", "1", "0", true, "Heaviside step"), {},
-                   {"heaviside"}));
+  c.push_back(
+      with(extra("step", "where(x > 0, 1, 0)", "0", "1", "0", true, "Heaviside step"), {}, {"heaviside"}));
   return c;
 }
 
@@ -201,16 +208,19 @@ class CatalogFunctions final : public FunctionResolver {
     const CatalogEntry* e = find_entry(name);
     if (!e) return std::nullopt;
     if (e->row_wise()) {
-      return Result<Expr>(Status::invalid(e->name + " acts on a whole row, not element-wise; it cannot be used "
-                                                    "inside a formula"));
+      return Result<Expr>(Status::invalid(e->name +
+                                          " acts on a whole row, not element-wise; it cannot be used "
+                                          "inside a formula"));
     }
-    if (positional.empty()) return Result<Expr>(Status::invalid(e->name + "() needs its input, e.g. " + e->name + "(x)"));
+    if (positional.empty())
+      return Result<Expr>(Status::invalid(e->name + "() needs its input, e.g. " + e->name + "(x)"));
     if (positional.size() > 1 + e->params.size()) {
       return Result<Expr>(Status::invalid(e->name + "() takes the input and at most " +
                                           std::to_string(e->params.size()) + " parameter(s)"));
     }
     auto body = parse_formula(e->formula, {.parameters = param_names(*e)});
-    if (!body) return Result<Expr>(Status::internal("catalog formula of " + e->name + ": " + body.status().message()));
+    if (!body)
+      return Result<Expr>(Status::internal("catalog formula of " + e->name + ": " + body.status().message()));
     Expr out = *body;
     std::map<std::string, Expr> values;
     for (std::size_t i = 1; i < positional.size(); ++i) values[e->params[i - 1].name] = positional[i];

@@ -3,15 +3,16 @@
 //   const CatalogEntry* e = find_entry("silu");          // aliases resolve: e->name == "swish"
 //   for (const CatalogEntry& e : catalog()) if (e.in_menu) ...   // the 48-function à-la-carte menu
 //
-// An entry's formula is text in the formula language over x and its parameters; value, f' and f'' come from it
-// (parse, then symbolic differentiation — see activation.hpp). Output range and kinks are declared as formulas in
-// the parameters ("-alpha", "min_val, max_val"), so they stay exact for any parameter value; tests check every
-// declaration against numerical estimates (properties.hpp), and every value against PyTorch (tests/golden/).
+// An entry's formula is text in the formula language over x and its parameters; value, f' and f'' come from
+// it (parse, then symbolic differentiation — see activation.hpp). Output range and kinks are declared as
+// formulas in the parameters ("-alpha", "min_val, max_val"), so they stay exact for any parameter value;
+// tests check every declaration against numerical estimates (properties.hpp), and every value against PyTorch
+// (tests/golden/).
 //
 // Sources: PyTorch's definitions and defaults for the torch.nn modules and torch functions, the four "novel"
 // functions of Sipper's à-la-carte menu (../shared/specs/search-alacarte-evolution.md §1.1), ACON (Ma et al.,
-// arXiv 2009.04759), Snake (Liu Ziyin et al., arXiv 2006.08195), Dik's tanh (MQL5 article 16515), RePU/MRePU (Kim &
-// Kang, arXiv 2408.02697; ../shared/specs/theory-effective-repu-mrepu.md §1).
+// arXiv 2009.04759), Snake (Liu Ziyin et al., arXiv 2006.08195), Dik's tanh (MQL5 article 16515), RePU/MRePU
+// (Kim & Kang, arXiv 2408.02697; ../shared/specs/theory-effective-repu-mrepu.md §1).
 #pragma once
 
 #include <optional>
@@ -35,17 +36,17 @@ enum class RowOp { kNone, kSoftmax, kSoftmin, kLogSoftmax, kGumbelSoftmax };
 enum class Stochastic { kNone, kRrelu, kGumbel };
 
 struct CatalogEntry {
-  std::string name;                  // canonical: lower case, words joined by '_'
+  std::string name;  // canonical: lower case, words joined by '_'
   std::vector<std::string> aliases;
-  std::string formula;               // element-wise formula over x and params (eval mode for stochastic ones)
+  std::string formula;  // element-wise formula over x and params (eval mode for stochastic ones)
   std::vector<ParamSpec> params;
-  std::string range_lo = "-inf";     // formulas in the params; "-inf"/"inf" for unbounded
+  std::string range_lo = "-inf";  // formulas in the params; "-inf"/"inf" for unbounded
   std::string range_hi = "inf";
   // Points where f or a derivative is not continuous: formulas in the params separated by ',', or one of
   // "integers", "nonzero_integers", "half_integers" (for floor, trunc, round...). Empty: none.
   std::string kinks;
-  bool monotone = false;             // non-decreasing or non-increasing on its domain, at the default params
-  bool in_menu = false;              // one of the 48 functions of the à-la-carte menu
+  bool monotone = false;  // non-decreasing or non-increasing on its domain, at the default params
+  bool in_menu = false;   // one of the 48 functions of the à-la-carte menu
   RowOp row_op = RowOp::kNone;
   Stochastic stochastic = Stochastic::kNone;
   std::string reference;

@@ -16,52 +16,54 @@ namespace {
 constexpr std::size_t kOpCount = static_cast<std::size_t>(Op::kWhere) + 1;
 
 const std::array<OpInfo, kOpCount> kOpTable = {{
-    {"", 0, false},          // kConst
-    {"", 0, false},          // kVar
-    {"", 1, false},          // kNeg
-    {"abs", 1, true},        // kAbs
-    {"sign", 1, true},       // kSign
-    {"exp", 1, false},       // kExp
-    {"expm1", 1, false},     // kExpm1
-    {"log", 1, false},       // kLog
-    {"log1p", 1, false},     // kLog1p
-    {"log10", 1, false},     // kLog10
-    {"sqrt", 1, false},      // kSqrt
-    {"sin", 1, false},       // kSin
-    {"cos", 1, false},       // kCos
-    {"tan", 1, false},       // kTan
-    {"asin", 1, false},      // kAsin
-    {"acos", 1, false},      // kAcos
-    {"atan", 1, false},      // kAtan
-    {"sinh", 1, false},      // kSinh
-    {"cosh", 1, false},      // kCosh
-    {"tanh", 1, false},      // kTanh
-    {"sigmoid", 1, false},   // kSigmoid
-    {"softplus", 1, false},  // kSoftplus
-    {"erf", 1, false},       // kErf
-    {"erfc", 1, false},      // kErfc
-    {"floor", 1, true},      // kFloor
-    {"ceil", 1, true},       // kCeil
-    {"round", 1, true},      // kRound
-    {"trunc", 1, true},      // kTrunc
-    {"polygamma", 1, false}, // kPolygamma: one argument, order n in the node; written polygamma(n, x)
-    {"", 2, false},          // kAdd
-    {"", 2, false},          // kSub
-    {"", 2, false},          // kMul
-    {"", 2, false},          // kDiv
-    {"", 2, false},          // kPow
-    {"max", 2, true},        // kMax
-    {"min", 2, true},        // kMin
-    {"", 2, true},           // kGt
-    {"", 2, true},           // kGe
-    {"", 2, true},           // kLt
-    {"", 2, true},           // kLe
-    {"", 2, true},           // kEq
-    {"", 2, true},           // kNe
-    {"where", 3, false},     // kWhere
+    {"", 0, false},           // kConst
+    {"", 0, false},           // kVar
+    {"", 1, false},           // kNeg
+    {"abs", 1, true},         // kAbs
+    {"sign", 1, true},        // kSign
+    {"exp", 1, false},        // kExp
+    {"expm1", 1, false},      // kExpm1
+    {"log", 1, false},        // kLog
+    {"log1p", 1, false},      // kLog1p
+    {"log10", 1, false},      // kLog10
+    {"sqrt", 1, false},       // kSqrt
+    {"sin", 1, false},        // kSin
+    {"cos", 1, false},        // kCos
+    {"tan", 1, false},        // kTan
+    {"asin", 1, false},       // kAsin
+    {"acos", 1, false},       // kAcos
+    {"atan", 1, false},       // kAtan
+    {"sinh", 1, false},       // kSinh
+    {"cosh", 1, false},       // kCosh
+    {"tanh", 1, false},       // kTanh
+    {"sigmoid", 1, false},    // kSigmoid
+    {"softplus", 1, false},   // kSoftplus
+    {"erf", 1, false},        // kErf
+    {"erfc", 1, false},       // kErfc
+    {"floor", 1, true},       // kFloor
+    {"ceil", 1, true},        // kCeil
+    {"round", 1, true},       // kRound
+    {"trunc", 1, true},       // kTrunc
+    {"polygamma", 1, false},  // kPolygamma: one argument, order n in the node; written polygamma(n, x)
+    {"", 2, false},           // kAdd
+    {"", 2, false},           // kSub
+    {"", 2, false},           // kMul
+    {"", 2, false},           // kDiv
+    {"", 2, false},           // kPow
+    {"max", 2, true},         // kMax
+    {"min", 2, true},         // kMin
+    {"", 2, true},            // kGt
+    {"", 2, true},            // kGe
+    {"", 2, true},            // kLt
+    {"", 2, true},            // kLe
+    {"", 2, true},            // kEq
+    {"", 2, true},            // kNe
+    {"where", 3, false},      // kWhere
 }};
 
-std::size_t mix(std::size_t h, std::size_t v) { return h ^ (v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2)); }
+std::size_t mix(std::size_t h, std::size_t v) {
+  return h ^ (v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));
+}
 
 std::shared_ptr<const Node> zero_node() {
   static const std::shared_ptr<const Node> kZero = [] {
@@ -126,8 +128,7 @@ bool operator==(const Expr& a, const Expr& b) {
     case Op::kConst:
       return (a.value() == b.value() && std::signbit(a.value()) == std::signbit(b.value())) ||
              (std::isnan(a.value()) && std::isnan(b.value()));
-    case Op::kVar:
-      return a.name() == b.name();
+    case Op::kVar: return a.name() == b.name();
     default:
       if (a.args().size() != b.args().size()) return false;
       for (std::size_t i = 0; i < a.args().size(); ++i) {
@@ -140,8 +141,7 @@ bool operator==(const Expr& a, const Expr& b) {
 double apply_scalar(Op op, double a, double b, double c, int order) {
   switch (op) {
     case Op::kConst:
-    case Op::kVar:
-      return a;
+    case Op::kVar: return a;
     case Op::kNeg: return -a;
     case Op::kAbs: return std::fabs(a);
     case Op::kSign: return std::isnan(a) ? a : (a > 0) - (a < 0);
@@ -192,7 +192,8 @@ double apply_scalar(Op op, double a, double b, double c, int order) {
   return std::numeric_limits<double>::quiet_NaN();
 }
 
-// ---- smart constructors ------------------------------------------------------------------------------------------
+// ---- smart constructors
+// ------------------------------------------------------------------------------------------
 
 Expr neg(const Expr& a) {
   if (a.is_const()) return constant(-a.value());
@@ -232,7 +233,8 @@ Expr mul(const Expr& a, const Expr& b) {
     if (a.value() == 0.0) return constant(0.0);
     if (a.value() == 1.0) return b;
     if (a.value() == -1.0) return neg(b);
-    if (b.op() == Op::kMul && b.arg(0).is_const()) return mul(constant(a.value() * b.arg(0).value()), b.arg(1));
+    if (b.op() == Op::kMul && b.arg(0).is_const())
+      return mul(constant(a.value() * b.arg(0).value()), b.arg(1));
     if (b.op() == Op::kNeg) return mul(constant(-a.value()), b.arg(0));
   }
   if (a.op() == Op::kNeg && b.op() == Op::kNeg) return mul(a.arg(0), b.arg(0));
@@ -274,8 +276,7 @@ Expr where(const Expr& c, const Expr& a, const Expr& b) {
 Expr apply(Op op, std::vector<Expr> args, int order) {
   switch (op) {
     case Op::kConst:
-    case Op::kVar:
-      return args.empty() ? Expr() : args[0];
+    case Op::kVar: return args.empty() ? Expr() : args[0];
     case Op::kNeg: return neg(args[0]);
     case Op::kAdd: return add(args[0], args[1]);
     case Op::kSub: return sub(args[0], args[1]);
@@ -292,12 +293,13 @@ Expr apply(Op op, std::vector<Expr> args, int order) {
     return constant(apply_scalar(op, a, b, 0.0, order));
   }
   if ((op == Op::kMax || op == Op::kMin) && args[0] == args[1]) return args[0];
-  if (op == Op::kAbs && args[0].op() == Op::kAbs) return args[0];                    // |(|u|)| = |u|
+  if (op == Op::kAbs && args[0].op() == Op::kAbs) return args[0];                            // |(|u|)| = |u|
   if (op == Op::kAbs && args[0].op() == Op::kNeg) return apply(Op::kAbs, {args[0].arg(0)});  // |-u| = |u|
   return Expr::make(op, std::move(args), order);
 }
 
-// ---- whole-tree transforms -----------------------------------------------------------------------------------------
+// ---- whole-tree transforms
+// -----------------------------------------------------------------------------------------
 
 namespace {
 

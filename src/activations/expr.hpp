@@ -5,13 +5,15 @@
 //   double y = evaluate(f, 2.0);                                        // 1.9051...
 //   Expr g = substitute(parse_formula("x*sigmoid(b*x)").value(), "b", 1.5);
 //
-// An Expr is an immutable, shared tree node. `Expr::make` builds a node exactly as given (the parser uses it, so
-// that parse → print → parse is the identity); the smart constructors `add`, `mul`, ..., `apply` simplify while
-// building (constant folding, 0/1 identities, where() with a constant condition); `simplify` rebuilds a whole tree
-// with them. Variables are names: "x" is the input, any other name is a parameter (PReLU's `a`, RePU's `p`).
+// An Expr is an immutable, shared tree node. `Expr::make` builds a node exactly as given (the parser uses it,
+// so that parse → print → parse is the identity); the smart constructors `add`, `mul`, ..., `apply` simplify
+// while building (constant folding, 0/1 identities, where() with a constant condition); `simplify` rebuilds a
+// whole tree with them. Variables are names: "x" is the input, any other name is a parameter (PReLU's `a`,
+// RePU's `p`).
 //
 // Numerical conventions (the same in the scalar evaluator here and in the compiled Kernel):
-//   - comparisons give 1 or 0; where(c, a, b) = c != 0 ? a : b (both branches are computed, only one is used);
+//   - comparisons give 1 or 0; where(c, a, b) = c != 0 ? a : b (both branches are computed, only one is
+//   used);
 //   - max/min propagate NaN; sigmoid and softplus are evaluated in their overflow-free forms;
 //   - round is round-half-to-even (like torch.round); polygamma(0, x) is digamma.
 #pragma once
@@ -78,8 +80,8 @@ enum class Op : std::uint8_t {
 struct OpInfo {
   std::string_view name;  // function name in the formula language ("" for operators written infix)
   int arity;
-  // Piecewise-constant selector: the op switches branch or jumps (comparisons, max, min, abs, sign, floor, ...).
-  // Kinks of an expression can only sit where some selector changes value.
+  // Piecewise-constant selector: the op switches branch or jumps (comparisons, max, min, abs, sign, floor,
+  // ...). Kinks of an expression can only sit where some selector changes value.
   bool selector;
 };
 const OpInfo& op_info(Op op);

@@ -1,18 +1,17 @@
 #include "activations/kernel.hpp"
 
-// GCC 12 reports '__Y is used uninitialized' inside its own AVX-512 intrinsic headers when Eigen's packet math is
-// inlined here (GCC bug 105593, fixed in GCC 13): a false positive, silenced for this file only.
+// GCC 12 reports '__Y is used uninitialized' inside its own AVX-512 intrinsic headers when Eigen's packet
+// math is inlined here (GCC bug 105593, fixed in GCC 13): a false positive, silenced for this file only.
 #if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 
+#include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <unordered_map>
-
-#include <Eigen/Core>
 #include <unsupported/Eigen/SpecialFunctions>
 
 #include "activations/special_functions.hpp"
@@ -260,8 +259,8 @@ void run_instr(const Instr& in, T* const* reg, std::ptrdiff_t n) {
       d = a.log10();
       fix_subnormal_log(reg[in.dst], reg[in.a], n, [](T v) { return std::log10(v); });
       break;
-    // Not Eigen's sqrt: with AVX-512 and EIGEN_FAST_MATH it is rsqrt + Newton (not correctly rounded, NaN at inf,
-    // 0 for subnormals). std::sqrt vectorises to vsqrtps/vsqrtpd under -fno-math-errno.
+    // Not Eigen's sqrt: with AVX-512 and EIGEN_FAST_MATH it is rsqrt + Newton (not correctly rounded, NaN at
+    // inf, 0 for subnormals). std::sqrt vectorises to vsqrtps/vsqrtpd under -fno-math-errno.
     case Op::kSqrt: map1(reg[in.dst], reg[in.a], n, [](T v) { return std::sqrt(v); }); break;
     case Op::kSin: d = a.sin(); break;
     case Op::kCos: d = a.cos(); break;
@@ -272,8 +271,9 @@ void run_instr(const Instr& in, T* const* reg, std::ptrdiff_t n) {
     case Op::kSinh: d = a.sinh(); break;
     case Op::kCosh: d = a.cosh(); break;
     case Op::kTanh: d = a.tanh(); break;
-    // σ(a) = 1/(1+e^{-a}) through Eigen's vectorised exp: relatively accurate in both tails (e^{-a} = inf gives
-    // exactly 0). Eigen's own logistic() is only absolutely accurate for float (σ(-10) off by 5e-5 relative).
+    // σ(a) = 1/(1+e^{-a}) through Eigen's vectorised exp: relatively accurate in both tails (e^{-a} = inf
+    // gives exactly 0). Eigen's own logistic() is only absolutely accurate for float (σ(-10) off by 5e-5
+    // relative).
     case Op::kSigmoid: d = (T(1) + (-a).exp()).inverse(); break;
     // softplus(a) = max(a,0) + log1p(e^{-|a|}); NaN propagates through the second term.
     case Op::kSoftplus: d = a.max(T(0)) + (-a.abs()).exp().log1p(); break;
@@ -292,7 +292,8 @@ void run_instr(const Instr& in, T* const* reg, std::ptrdiff_t n) {
     case Op::kSub: d = a - b; break;
     case Op::kMul: d = a * b; break;
     case Op::kDiv: d = a / b; break;
-    // std::pow for IEEE special cases ((-0)^-1 = -inf, (-inf)^3 = -inf) that Eigen's vectorised pow gets wrong.
+    // std::pow for IEEE special cases ((-0)^-1 = -inf, (-inf)^3 = -inf) that Eigen's vectorised pow gets
+    // wrong.
     case Op::kPow: d = a.binaryExpr(b, [](T u, T v) { return std::pow(u, v); }); break;
     // max/min propagate NaN, like torch.maximum/torch.minimum.
     case Op::kMax: d = (a.isNaN() || b.isNaN()).select(a + b, a.max(b)); break;
@@ -320,12 +321,14 @@ Result<Program> compile_program(const std::vector<Expr>& outputs, const std::vec
 }
 
 template <class T>
-void Kernel<T>::eval(std::span<const T> x, std::span<T* const> out, std::span<const double> param_values) const {
+void Kernel<T>::eval(std::span<const T> x, std::span<T* const> out,
+                     std::span<const double> param_values) const {
   const std::size_t n = x.size();
   const int nreg = p_.register_count;
   // Scratch registers, reused across calls on the same thread (no allocation in the steady state).
   thread_local std::vector<T> scratch;
-  if (scratch.size() < static_cast<std::size_t>(nreg) * kBlock) scratch.resize(static_cast<std::size_t>(nreg) * kBlock);
+  if (scratch.size() < static_cast<std::size_t>(nreg) * kBlock)
+    scratch.resize(static_cast<std::size_t>(nreg) * kBlock);
   std::vector<T*> reg(nreg);
   for (int r = 0; r < nreg; ++r) reg[r] = scratch.data() + static_cast<std::size_t>(r) * kBlock;
   for (const auto& f : p_.fills) {

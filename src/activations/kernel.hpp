@@ -1,16 +1,17 @@
-// Compiled evaluators: a set of expressions → one flat program over arrays (float for training, double for theory).
+// Compiled evaluators: a set of expressions → one flat program over arrays (float for training, double for
+// theory).
 //
 //   Expr f = parse_formula("x*sigmoid(x)").value();
 //   auto k = Kernel<float>::compile({f, derivative(f)}).value();    // f and f' in one pass
 //   std::vector<float> x(n), y(n), dy(n);
 //   k.eval(x, {y.data(), dy.data()});
 //
-// The program is a list of instructions over registers. Evaluation runs block by block (kBlock elements): each
-// instruction is one tight loop over the block, written with Eigen's array functions so the compiler vectorises
-// it (Eigen's packet exp/log/tanh/logistic), and the block's registers stay in L1 cache. Shared subexpressions are
-// computed once (f and f' share sigmoid(x) above); where(a > b, c, d) fuses the comparison into the select.
-// Parameters (variables other than x) are scalar inputs bound at each eval call, so a learnable parameter needs no
-// recompilation.
+// The program is a list of instructions over registers. Evaluation runs block by block (kBlock elements):
+// each instruction is one tight loop over the block, written with Eigen's array functions so the compiler
+// vectorises it (Eigen's packet exp/log/tanh/logistic), and the block's registers stay in L1 cache. Shared
+// subexpressions are computed once (f and f' share sigmoid(x) above); where(a > b, c, d) fuses the comparison
+// into the select. Parameters (variables other than x) are scalar inputs bound at each eval call, so a
+// learnable parameter needs no recompilation.
 #pragma once
 
 #include <cstdint>
@@ -27,9 +28,9 @@ namespace actlab::activations {
 struct Instr {
   enum class Kind : std::uint8_t { kOp, kWhereCmp, kPowInt, kPowConst };
   Kind kind = Kind::kOp;
-  Op op = Op::kConst;  // the Op (kOp); the comparison (kWhereCmp)
-  int order = 0;       // polygamma order; integer exponent (kPowInt)
-  double imm = 0.0;    // constant exponent (kPowConst)
+  Op op = Op::kConst;                       // the Op (kOp); the comparison (kWhereCmp)
+  int order = 0;                            // polygamma order; integer exponent (kPowInt)
+  double imm = 0.0;                         // constant exponent (kPowConst)
   int dst = 0, a = 0, b = 0, c = 0, d = 0;  // kWhereCmp: dst = (a cmp b) ? c : d
 };
 
@@ -48,7 +49,8 @@ struct Program {
   std::vector<std::string> params;
 };
 
-Result<Program> compile_program(const std::vector<Expr>& outputs, const std::vector<std::string>& params = {});
+Result<Program> compile_program(const std::vector<Expr>& outputs,
+                                const std::vector<std::string>& params = {});
 
 template <class T>
 class Kernel {
@@ -58,7 +60,8 @@ class Kernel {
   Kernel() = default;
   explicit Kernel(Program p) : p_(std::move(p)) {}
   // Every variable other than x must be listed in params (error otherwise).
-  static Result<Kernel> compile(const std::vector<Expr>& outputs, const std::vector<std::string>& params = {}) {
+  static Result<Kernel> compile(const std::vector<Expr>& outputs,
+                                const std::vector<std::string>& params = {}) {
     auto p = compile_program(outputs, params);
     if (!p) return p.status();
     return Kernel(std::move(*p));

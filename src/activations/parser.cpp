@@ -12,7 +12,21 @@
 namespace actlab::activations {
 namespace {
 
-enum class Tok { kNumber, kName, kPlus, kMinus, kStar, kSlash, kCaret, kLParen, kRParen, kComma, kAssign, kCmp, kEnd };
+enum class Tok {
+  kNumber,
+  kName,
+  kPlus,
+  kMinus,
+  kStar,
+  kSlash,
+  kCaret,
+  kLParen,
+  kRParen,
+  kComma,
+  kAssign,
+  kCmp,
+  kEnd
+};
 
 struct Token {
   Tok kind;
@@ -33,12 +47,12 @@ struct UnaryBuiltin {
 };
 
 constexpr UnaryBuiltin kUnary[] = {
-    {"abs", Op::kAbs},         {"sign", Op::kSign},   {"exp", Op::kExp},     {"expm1", Op::kExpm1},
-    {"log", Op::kLog},         {"log1p", Op::kLog1p}, {"log10", Op::kLog10}, {"sqrt", Op::kSqrt},
-    {"sin", Op::kSin},         {"cos", Op::kCos},     {"tan", Op::kTan},     {"asin", Op::kAsin},
-    {"acos", Op::kAcos},       {"atan", Op::kAtan},   {"sinh", Op::kSinh},   {"cosh", Op::kCosh},
-    {"tanh", Op::kTanh},       {"sigmoid", Op::kSigmoid}, {"softplus", Op::kSoftplus}, {"erf", Op::kErf},
-    {"erfc", Op::kErfc},       {"floor", Op::kFloor}, {"ceil", Op::kCeil},   {"round", Op::kRound},
+    {"abs", Op::kAbs},     {"sign", Op::kSign},       {"exp", Op::kExp},           {"expm1", Op::kExpm1},
+    {"log", Op::kLog},     {"log1p", Op::kLog1p},     {"log10", Op::kLog10},       {"sqrt", Op::kSqrt},
+    {"sin", Op::kSin},     {"cos", Op::kCos},         {"tan", Op::kTan},           {"asin", Op::kAsin},
+    {"acos", Op::kAcos},   {"atan", Op::kAtan},       {"sinh", Op::kSinh},         {"cosh", Op::kCosh},
+    {"tanh", Op::kTanh},   {"sigmoid", Op::kSigmoid}, {"softplus", Op::kSoftplus}, {"erf", Op::kErf},
+    {"erfc", Op::kErfc},   {"floor", Op::kFloor},     {"ceil", Op::kCeil},         {"round", Op::kRound},
     {"trunc", Op::kTrunc},
 };
 
@@ -67,10 +81,11 @@ class Parser {
         ++i;
         continue;
       }
-      if (std::isdigit(static_cast<unsigned char>(c)) || (c == '.' && i + 1 < text_.size() &&
-                                                            std::isdigit(static_cast<unsigned char>(text_[i + 1])))) {
+      if (std::isdigit(static_cast<unsigned char>(c)) ||
+          (c == '.' && i + 1 < text_.size() && std::isdigit(static_cast<unsigned char>(text_[i + 1])))) {
         std::size_t j = i;
-        while (j < text_.size() && (std::isdigit(static_cast<unsigned char>(text_[j])) || text_[j] == '.')) ++j;
+        while (j < text_.size() && (std::isdigit(static_cast<unsigned char>(text_[j])) || text_[j] == '.'))
+          ++j;
         if (j < text_.size() && (text_[j] == 'e' || text_[j] == 'E')) {
           std::size_t k = j + 1;
           if (k < text_.size() && (text_[k] == '+' || text_[k] == '-')) ++k;
@@ -90,7 +105,8 @@ class Parser {
       }
       if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
         std::size_t j = i;
-        while (j < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[j])) || text_[j] == '_')) ++j;
+        while (j < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[j])) || text_[j] == '_'))
+          ++j;
         toks_.push_back({Tok::kName, std::string(text_.substr(i, j - i)), 0.0, Op::kGt, col});
         i = j;
         continue;
@@ -100,11 +116,26 @@ class Parser {
         toks_.push_back({k, std::string(text_.substr(i, len)), 0.0, cmp, col});
         i += len;
       };
-      if (two == "**") { push(Tok::kCaret, 2); continue; }
-      if (two == ">=") { push(Tok::kCmp, 2, Op::kGe); continue; }
-      if (two == "<=") { push(Tok::kCmp, 2, Op::kLe); continue; }
-      if (two == "==") { push(Tok::kCmp, 2, Op::kEq); continue; }
-      if (two == "!=") { push(Tok::kCmp, 2, Op::kNe); continue; }
+      if (two == "**") {
+        push(Tok::kCaret, 2);
+        continue;
+      }
+      if (two == ">=") {
+        push(Tok::kCmp, 2, Op::kGe);
+        continue;
+      }
+      if (two == "<=") {
+        push(Tok::kCmp, 2, Op::kLe);
+        continue;
+      }
+      if (two == "==") {
+        push(Tok::kCmp, 2, Op::kEq);
+        continue;
+      }
+      if (two == "!=") {
+        push(Tok::kCmp, 2, Op::kNe);
+        continue;
+      }
       switch (c) {
         case '+': push(Tok::kPlus, 1); continue;
         case '-': push(Tok::kMinus, 1); continue;
@@ -130,8 +161,8 @@ class Parser {
   const Token& next() { return toks_[std::min(pos_++, toks_.size() - 1)]; }
 
   Status error_at(int col, const std::string& msg) const {
-    return Status::invalid(std::to_string(opt_.line) + ":" + std::to_string(col + opt_.first_column - 1) + ": " +
-                           msg);
+    return Status::invalid(std::to_string(opt_.line) + ":" + std::to_string(col + opt_.first_column - 1) +
+                           ": " + msg);
   }
   Status error(const Token& t, const std::string& msg) const { return error_at(t.col, msg); }
 
@@ -184,7 +215,8 @@ class Parser {
     }
     if (peek().kind == Tok::kMinus) {
       next();
-      // A minus directly before a literal (not raised to a power) is part of the number: "-2" is the constant -2.
+      // A minus directly before a literal (not raised to a power) is part of the number: "-2" is the constant
+      // -2.
       if (peek().kind == Tok::kNumber && peek(1).kind != Tok::kCaret) return Expr::constant(-next().number);
       if (peek().kind == Tok::kName && (peek().text == "inf" || peek().text == "nan") &&
           peek(1).kind != Tok::kCaret && peek(1).kind != Tok::kLParen) {
@@ -228,8 +260,7 @@ class Parser {
       case Tok::kName:
         if (peek().kind == Tok::kLParen) return parse_call(t);
         return parse_name(t);
-      default:
-        return error(t, "expected a number, a name or '(' but found " + describe(t));
+      default: return error(t, "expected a number, a name or '(' but found " + describe(t));
     }
   }
 
@@ -339,7 +370,8 @@ class Parser {
     if (name == "polygamma") {
       if (Status s = arity(2); !s) return s;
       const Expr& n = args[0];
-      if (!n.is_const() || n.value() < 0 || n.value() > kMaxPolygammaOrder || n.value() != std::trunc(n.value())) {
+      if (!n.is_const() || n.value() < 0 || n.value() > kMaxPolygammaOrder ||
+          n.value() != std::trunc(n.value())) {
         return Status::invalid("polygamma(n, x) needs n to be a whole number from 0 to " +
                                std::to_string(kMaxPolygammaOrder));
       }
@@ -383,7 +415,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
     for (std::size_t j = 1; j <= b.size(); ++j) {
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (eq(a[i - 1], b[j - 1]) ? 0 : 1)});
+      d[i][j] =
+          std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (eq(a[i - 1], b[j - 1]) ? 0 : 1)});
       if (i > 1 && j > 1 && eq(a[i - 1], b[j - 2]) && eq(a[i - 2], b[j - 1])) {
         d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
       }

@@ -2,8 +2,8 @@
 //
 //   auto f = parse_formula("where(x > 0, x, 0.01*x)");            // Result<Expr>
 //   auto g = parse_formula("x*max(0, x + 1)^2");
-//   auto h = parse_formula("repu(x, p=3)", {.functions = &catalog_functions()});   // catalog names as functions
-//   parse_formula("max(0, x");   // error "1:9: expected ')' after argument"
+//   auto h = parse_formula("repu(x, p=3)", {.functions = &catalog_functions()});   // catalog names as
+//   functions parse_formula("max(0, x");   // error "1:9: expected ')' after argument"
 //
 //   formula := cmp
 //   cmp     := sum (('>' | '>=' | '<' | '<=' | '==' | '!=') sum)?

@@ -84,7 +84,8 @@ int jump_order(const Expr& f, double t) {
 std::vector<double> find_kinks(const Expr& f, double lo, double hi) {
   const std::vector<Expr> sel = selectors(simplify(f));
   if (sel.empty()) return {};
-  // One step beyond each end: ceil jumps just right of an integer, so a kink at hi shows between hi and hi + step.
+  // One step beyond each end: ceil jumps just right of an integer, so a kink at hi shows between hi and hi +
+  // step.
   const std::vector<double> xs = linear_grid(lo - kGridStep, hi + kGridStep, kGridStep);
   std::vector<double> candidates;
   for (const Expr& s : sel) {
@@ -98,8 +99,9 @@ std::vector<double> find_kinks(const Expr& f, double lo, double hi) {
         if (m <= a || m >= b) break;
         (same(evaluate(s, m), v[i]) ? a : b) = m;
       }
-      // The switch sits in [a, b]; a kink exactly on a grid point (0, ±0.5, ...) lands on b (b is a grid point only
-      // when no bisection step moved it). Prefer a value with few digits when one lies in the interval.
+      // The switch sits in [a, b]; a kink exactly on a grid point (0, ±0.5, ...) lands on b (b is a grid
+      // point only when no bisection step moved it). Prefer a value with few digits when one lies in the
+      // interval.
       double t = 0.5 * (a + b);
       const double r = std::round(t * 1e6) / 1e6;
       if (r >= a - 1e-12 && r <= b + 1e-12) t = r;
@@ -171,8 +173,9 @@ Range estimate_range(const Expr& f) {
       if (best - y7 > 1e-6 * (1.0 + std::fabs(best))) return sign * kInf;
       return sign * best;
     }
-    // Interior extreme: zoom in around it (4 rounds, 200 points each, narrowing to the best point's neighbours).
-    // A sup that is approached but not attained (frac → 1 before each jump) converges; a pole keeps growing.
+    // Interior extreme: zoom in around it (4 rounds, 200 points each, narrowing to the best point's
+    // neighbours). A sup that is approached but not attained (frac → 1 before each jump) converges; a pole
+    // keeps growing.
     double a = arg > 0 ? xs[arg - 1] : x, b = arg + 1 < n ? xs[arg + 1] : x;
     double refined = best;
     for (int round = 0; round < 4; ++round) {
@@ -218,7 +221,8 @@ Result<double> eval_declared(const std::string& text, const CatalogEntry& e,
   std::vector<std::string> names;
   for (const ParamSpec& p : e.params) names.push_back(p.name);
   auto expr = parse_formula(text, {.parameters = names});
-  if (!expr) return Status::internal("catalog entry " + e.name + ": '" + text + "': " + expr.status().message());
+  if (!expr)
+    return Status::internal("catalog entry " + e.name + ": '" + text + "': " + expr.status().message());
   Expr v = *expr;
   for (const ParamSpec& p : e.params) {
     double value = p.default_value;
@@ -228,7 +232,8 @@ Result<double> eval_declared(const std::string& text, const CatalogEntry& e,
     v = substitute(v, p.name, value);
   }
   v = simplify(v);
-  if (!v.is_const()) return Status::internal("catalog entry " + e.name + ": '" + text + "' is not a constant");
+  if (!v.is_const())
+    return Status::internal("catalog entry " + e.name + ": '" + text + "' is not a constant");
   return v.value();
 }
 

@@ -45,7 +45,8 @@ void row_forward(RowOp op, std::span<const T> x, std::span<T> y, double tau, Rng
       if (rng) {
         for (double& v : g) {
           double u;
-          do u = rng->uniform(); while (u <= 0.0);
+          do u = rng->uniform();
+          while (u <= 0.0);
           v = -std::log(-std::log(u));
         }
       }
@@ -105,9 +106,9 @@ void row_diagonal(RowOp op, std::span<const T> y, std::span<T> d1, std::span<T> 
   }
 }
 
-#define ACTLAB_ROW_OPS(T)                                                                                    \
-  template void row_forward<T>(RowOp, std::span<const T>, std::span<T>, double, Rng*);                      \
-  template void row_backward<T>(RowOp, std::span<const T>, std::span<const T>, std::span<T>, double);       \
+#define ACTLAB_ROW_OPS(T)                                                                             \
+  template void row_forward<T>(RowOp, std::span<const T>, std::span<T>, double, Rng*);                \
+  template void row_backward<T>(RowOp, std::span<const T>, std::span<const T>, std::span<T>, double); \
   template void row_diagonal<T>(RowOp, std::span<const T>, std::span<T>, std::span<T>, double);
 ACTLAB_ROW_OPS(float)
 ACTLAB_ROW_OPS(double)

@@ -1,4 +1,5 @@
-// Row-wise activations: softmax, softmin, log_softmax, gumbel_softmax over one row of features (PyTorch dim=1).
+// Row-wise activations: softmax, softmin, log_softmax, gumbel_softmax over one row of features (PyTorch
+// dim=1).
 //
 //   std::vector<float> x = {1, 2, 3}, y(3), dy = {0, 1, 0}, dx(3, 0.f);
 //   row_forward<float>(RowOp::kSoftmax, x, y);
@@ -10,8 +11,8 @@
 //   softmin      y = softmax(−x)                                dx_i += −y_i (dy_i − Σ_j dy_j y_j)
 //   log_softmax  y_i = x_i − m − log Σ_j e^{x_j − m}            dx_i += dy_i − e^{y_i} Σ_j dy_j
 //   gumbel       y = softmax((x + g)/τ), g_i = −log(−log U_i)   dx_i += y_i (dy_i − Σ_j dy_j y_j)/τ
-// Gumbel-softmax (Jang et al., arXiv 1611.01144) draws fresh noise on every call, in training and evaluation alike,
-// as torch.nn.functional.gumbel_softmax(hard=False) does.
+// Gumbel-softmax (Jang et al., arXiv 1611.01144) draws fresh noise on every call, in training and evaluation
+// alike, as torch.nn.functional.gumbel_softmax(hard=False) does.
 #pragma once
 
 #include <span>

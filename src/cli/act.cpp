@@ -107,7 +107,8 @@ int run_list(const std::string& menu, bool json) {
     std::string formula = e->formula;
     if (formula.size() > 44) formula = formula.substr(0, 41) + "...";
     const std::string range = "[" + e->range_lo + ", " + e->range_hi + "]";
-    std::printf("%-19s %-44s %-24s %s\n", e->name.c_str(), formula.c_str(), range.c_str(), flags_text(*e).c_str());
+    std::printf("%-19s %-44s %-24s %s\n", e->name.c_str(), formula.c_str(), range.c_str(),
+                flags_text(*e).c_str());
   }
   std::printf("%zu activations%s. Details: actlab act show NAME\n", rows.size(),
               menu.empty() ? "" : (" in the " + menu + " menu").c_str());
@@ -170,7 +171,8 @@ int run_show(const std::string& spec, const std::vector<std::string>& param_item
   auto props = properties_of(a);
   if (!props) return finish(props.status());
 
-  // Values: element-wise f, f', f'' in double; row-wise: the points form one row, derivatives are the diagonal.
+  // Values: element-wise f, f', f'' in double; row-wise: the points form one row, derivatives are the
+  // diagonal.
   const std::size_t n = xs.size();
   std::vector<double> f(n), df(n), d2f(n);
   std::string formula, derivative, second;
@@ -185,8 +187,8 @@ int run_show(const std::string& spec, const std::vector<std::string>& param_item
   } else {
     double* outs[3] = {f.data(), df.data(), d2f.data()};
     a.kernel().eval(xs, outs);
-    // A catalog entry shows its formula in the parameters; a formula shows itself as typed. "expanded" (printed
-    // when different) is the tree actually evaluated: parameters substituted, catalog calls inlined.
+    // A catalog entry shows its formula in the parameters; a formula shows itself as typed. "expanded"
+    // (printed when different) is the tree actually evaluated: parameters substituted, catalog calls inlined.
     formula = a.entry() ? a.entry()->formula : a.name();
     derivative = activations::print(a.df_expr());
     second = activations::print(a.d2f_expr());
@@ -244,7 +246,8 @@ int run_show(const std::string& spec, const std::vector<std::string>& param_item
   }
   std::printf("  f'(x)       %s\n", derivative.c_str());
   std::printf("  f''(x)      %s\n", second.c_str());
-  std::printf("  range       %s%s\n", fmt_range(props->range).c_str(), props->range_declared ? "" : "  (estimated)");
+  std::printf("  range       %s%s\n", fmt_range(props->range).c_str(),
+              props->range_declared ? "" : "  (estimated)");
   std::printf("  kinks       %s\n", kinks.empty() ? "none" : kinks.c_str());
   std::printf("  smoothness  %s\n", props->smooth.c_str());
   std::printf("  monotone    %s\n", props->monotone ? "yes" : "no");
@@ -254,8 +257,8 @@ int run_show(const std::string& spec, const std::vector<std::string>& param_item
     std::printf("  reference   %s\n", e->reference.c_str());
     if (e->row_wise()) std::printf("  note        row-wise: the --at points are one row\n");
   }
-  std::printf("\n  %12s %14s %14s %14s\n", "x", a.row_wise() ? "y" : "f(x)", a.row_wise() ? "dy_i/dx_i" : "f'(x)",
-              a.row_wise() ? "d2y_i/dx_i2" : "f''(x)");
+  std::printf("\n  %12s %14s %14s %14s\n", "x", a.row_wise() ? "y" : "f(x)",
+              a.row_wise() ? "dy_i/dx_i" : "f'(x)", a.row_wise() ? "d2y_i/dx_i2" : "f''(x)");
   for (std::size_t i = 0; i < n; ++i) {
     std::printf("  %12.6g %14.8g %14.8g %14.8g\n", xs[i], f[i], df[i], d2f[i]);
   }
@@ -327,18 +330,23 @@ void add_act_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<Options>();
 
   CLI::App* list = act->add_subcommand("list", "List the catalog");
-  list->add_option("--menu", o->menu, "Only a menu: alacarte (the 48 functions of Sipper's à-la-carte search)");
+  list->add_option("--menu", o->menu,
+                   "Only a menu: alacarte (the 48 functions of Sipper's à-la-carte search)");
   list->add_flag("--json", o->json, "Machine-readable output");
   list->callback([o, &exit_code] { exit_code = run_list(o->menu, o->json); });
 
-  CLI::App* show = act->add_subcommand("show", "Formula, derivatives, range, kinks and values of an activation");
-  show->add_option("activation", o->spec, "Catalog name or formula, e.g. swish or 'x*sigmoid(1.5*x)'")->required();
+  CLI::App* show =
+      act->add_subcommand("show", "Formula, derivatives, range, kinks and values of an activation");
+  show->add_option("activation", o->spec, "Catalog name or formula, e.g. swish or 'x*sigmoid(1.5*x)'")
+      ->required();
   show->add_option("--param", o->params, "Parameter value NAME=VALUE (repeatable), e.g. --param p=3");
-  show->add_option("--at", o->at, "Points where f, f', f'' are printed: x1,x2,... (default -2,-1,-0.5,0,0.5,1,2)");
+  show->add_option("--at", o->at,
+                   "Points where f, f', f'' are printed: x1,x2,... (default -2,-1,-0.5,0,0.5,1,2)");
   show->add_flag("--json", o->json, "Machine-readable output");
   show->callback([o, &exit_code] { exit_code = run_show(o->spec, o->params, o->at, o->json); });
 
-  CLI::App* plot = act->add_subcommand("plot", "Plot activations (and derivatives) to SVG or PNG with gnuplot");
+  CLI::App* plot =
+      act->add_subcommand("plot", "Plot activations (and derivatives) to SVG or PNG with gnuplot");
   plot->add_option("activation", o->specs, "Catalog names or formulas")->required();
   plot->add_option("--out", o->out, "Output file, .svg or .png")->required();
   plot->add_option("--range", o->range, "x range LO:HI (default -5:5)");

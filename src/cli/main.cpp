@@ -5,7 +5,8 @@
 
 int main(int argc, char** argv) {
   using namespace actlab::cli;
-  CLI::App app{"actlab: activation functions for deep networks — catalog, formulas, theory, training, search"};
+  CLI::App app{
+      "actlab: activation functions for deep networks — catalog, formulas, theory, training, search"};
   app.set_version_flag("--version", std::string("actlab ") + ACTLAB_VERSION);
   app.require_subcommand(1);
   int exit_code = kExitOk;

@@ -29,7 +29,7 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view kStyles[] = {"lines", "points", "linespoints"};
 constexpr std::string_view kDefaultPath = "/usr/local/bin:/usr/bin:/bin";  // when PATH is unset
-constexpr int kMaxPixels = 16384;  // per side; pngcairo allocates width × height × 4 bytes
+constexpr int kMaxPixels = 16384;              // per side; pngcairo allocates width × height × 4 bytes
 constexpr std::size_t kMaxStderrChars = 2000;  // of gnuplot's stderr kept in an error message
 
 std::string lower_extension(const std::string& path) {
@@ -73,17 +73,16 @@ std::string series_name(const Figure& fig, std::size_t i) {
   return "series " + std::to_string(i) + " ('" + fig.series[i].label + "')";
 }
 
-Status check_range(const char* axis, const std::optional<std::pair<double, double>>& range,
-                   bool log) {
+Status check_range(const char* axis, const std::optional<std::pair<double, double>>& range, bool log) {
   if (!range) return Status::ok();
   const auto [lo, hi] = *range;
   if (!(std::isfinite(lo) && std::isfinite(hi) && lo < hi)) {
-    return Status::invalid(std::string(axis) + "range [" + format_number(lo) + ", " +
-                           format_number(hi) + "] needs finite lo < hi");
+    return Status::invalid(std::string(axis) + "range [" + format_number(lo) + ", " + format_number(hi) +
+                           "] needs finite lo < hi");
   }
   if (log && lo <= 0) {
-    return Status::invalid(std::string(axis) + "range starts at " + format_number(lo) +
-                           " but the " + axis + " axis is logarithmic");
+    return Status::invalid(std::string(axis) + "range starts at " + format_number(lo) + " but the " + axis +
+                           " axis is logarithmic");
   }
   return Status::ok();
 }
@@ -91,9 +90,8 @@ Status check_range(const char* axis, const std::optional<std::pair<double, doubl
 Status validate(const Figure& fig) {
   if (fig.series.empty()) return Status::invalid("figure has no series");
   if (fig.width <= 0 || fig.height <= 0 || fig.width > kMaxPixels || fig.height > kMaxPixels) {
-    return Status::invalid("figure size " + std::to_string(fig.width) + "x" +
-                           std::to_string(fig.height) + " is outside 1.." +
-                           std::to_string(kMaxPixels));
+    return Status::invalid("figure size " + std::to_string(fig.width) + "x" + std::to_string(fig.height) +
+                           " is outside 1.." + std::to_string(kMaxPixels));
   }
   bool any_finite = false;
   for (std::size_t i = 0; i < fig.series.size(); ++i) {
@@ -120,15 +118,13 @@ Status validate(const Figure& fig) {
 
 std::optional<std::string> find_gnuplot() {
   const char* env = std::getenv("PATH");
-  const std::string_view dirs =
-      env != nullptr && *env != '\0' ? std::string_view(env) : kDefaultPath;
+  const std::string_view dirs = env != nullptr && *env != '\0' ? std::string_view(env) : kDefaultPath;
   std::size_t start = 0;
   while (start <= dirs.size()) {
     std::size_t end = dirs.find(':', start);
     if (end == std::string_view::npos) end = dirs.size();
     // POSIX: an empty PATH entry is the current directory.
-    const std::string_view dir =
-        end > start ? dirs.substr(start, end - start) : std::string_view(".");
+    const std::string_view dir = end > start ? dirs.substr(start, end - start) : std::string_view(".");
     const std::string candidate = std::string(dir) + "/gnuplot";
     std::error_code ec;
     if (fs::is_regular_file(candidate, ec) && ::access(candidate.c_str(), X_OK) == 0) {
@@ -187,8 +183,7 @@ class TempDir {
 
 // Runs `gnuplot script` with stdin and stdout on /dev/null, stderr into stderr_path, and the
 // environment without DISPLAY (so no X11 terminal is tried). Fails unless gnuplot exits with 0.
-Status run_gnuplot(const std::string& gnuplot, const fs::path& script,
-                   const fs::path& stderr_path) {
+Status run_gnuplot(const std::string& gnuplot, const fs::path& script, const fs::path& stderr_path) {
   std::vector<std::string> env_strings;
   for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
     if (std::strncmp(*e, "DISPLAY=", 8) != 0) env_strings.emplace_back(*e);
@@ -262,8 +257,7 @@ std::string gnuplot_quote(std::string_view text) {
   return out.empty() ? "''" : out;
 }
 
-std::string gnuplot_script(const Figure& fig, const std::string& out_path,
-                           const std::string& data_path) {
+std::string gnuplot_script(const Figure& fig, const std::string& out_path, const std::string& data_path) {
   std::ostringstream s;
   const bool png = lower_extension(out_path) == ".png";
   s << "# actlab figure (src/report/figure.hpp); series i is `index i` of the data file\n";
@@ -275,12 +269,12 @@ std::string gnuplot_script(const Figure& fig, const std::string& out_path,
   if (!fig.xlabel.empty()) s << "set xlabel " << gnuplot_quote(fig.xlabel) << "\n";
   if (!fig.ylabel.empty()) s << "set ylabel " << gnuplot_quote(fig.ylabel) << "\n";
   if (fig.xrange) {
-    s << "set xrange [" << format_number(fig.xrange->first) << ":"
-      << format_number(fig.xrange->second) << "]\n";
+    s << "set xrange [" << format_number(fig.xrange->first) << ":" << format_number(fig.xrange->second)
+      << "]\n";
   }
   if (fig.yrange) {
-    s << "set yrange [" << format_number(fig.yrange->first) << ":"
-      << format_number(fig.yrange->second) << "]\n";
+    s << "set yrange [" << format_number(fig.yrange->first) << ":" << format_number(fig.yrange->second)
+      << "]\n";
   }
   if (fig.logx) s << "set logscale x\n";
   if (fig.logy) s << "set logscale y\n";
@@ -311,9 +305,8 @@ bool gnuplot_available() { return find_gnuplot().has_value(); }
 Status render(const Figure& fig, const std::string& out_path) {
   const std::string ext = lower_extension(out_path);
   if (ext != ".svg" && ext != ".png") {
-    return Status::invalid("unsupported figure extension '" +
-                           fs::path(out_path).extension().string() + "' in " + out_path +
-                           ": use .svg or .png");
+    return Status::invalid("unsupported figure extension '" + fs::path(out_path).extension().string() +
+                           "' in " + out_path + ": use .svg or .png");
   }
   if (Status st = validate(fig); !st) return st;
   const std::optional<std::string> gnuplot = find_gnuplot();

@@ -53,8 +53,7 @@ std::string gnuplot_quote(std::string_view text);
 // The gnuplot script that draws `fig` into out_path from the data file data_path (written as
 // render() does). The terminal follows out_path's extension: `pngcairo` for .png, `svg` for
 // anything else (render() rejects other extensions before calling this). Pure: no I/O.
-std::string gnuplot_script(const Figure& fig, const std::string& out_path,
-                           const std::string& data_path);
+std::string gnuplot_script(const Figure& fig, const std::string& out_path, const std::string& data_path);
 
 // Draws `fig` into out_path (.svg or .png, case-insensitive; the file is overwritten).
 // kInvalidArgument: other extension, x/y sizes differ, unknown style, bad range or size;

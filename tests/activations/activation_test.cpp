@@ -1,4 +1,5 @@
-// Activation::make: catalog names and formulas are interchangeable; parameters bind by name; errors are clear.
+// Activation::make: catalog names and formulas are interchangeable; parameters bind by name; errors are
+// clear.
 #include "activations/activation.hpp"
 
 #include <gtest/gtest.h>
@@ -13,12 +14,18 @@ namespace {
 TEST(Activation, FormulaEqualsMatchingCatalogEntryWithDerivatives) {
   // Pairs (formula, catalog entry) that must be the same function: values and both derivatives.
   const std::vector<std::pair<std::string, std::string>> pairs = {
-      {"x*sigmoid(x)", "swish"},          {"x*tanh(log(1 + exp(x)))", "mish"},
-      {"max(0, x)^3", "repu"},            {"x*max(0, x + 1)^2", "mrepu"},
-      {"where(x > 0, x, 0.01*x)", "leaky_relu"}, {"tanh(x/2)", "dik_tanh"},
-      {"x*0.5*(1 + erf(x/sqrt(2)))", "gelu"},     {"x + sin(x)^2", "snake"},
-      {"log(sigmoid(x))", "logsigmoid"},  {"sigmoid(x)*(1 - sigmoid(x))", "sigmoid_derivative"},
-      {"x*sigmoid(x)", "acon_a"},         {"log(1 + exp(x)) - log(2)", "softplus_shifted"},
+      {"x*sigmoid(x)", "swish"},
+      {"x*tanh(log(1 + exp(x)))", "mish"},
+      {"max(0, x)^3", "repu"},
+      {"x*max(0, x + 1)^2", "mrepu"},
+      {"where(x > 0, x, 0.01*x)", "leaky_relu"},
+      {"tanh(x/2)", "dik_tanh"},
+      {"x*0.5*(1 + erf(x/sqrt(2)))", "gelu"},
+      {"x + sin(x)^2", "snake"},
+      {"log(sigmoid(x))", "logsigmoid"},
+      {"sigmoid(x)*(1 - sigmoid(x))", "sigmoid_derivative"},
+      {"x*sigmoid(x)", "acon_a"},
+      {"log(1 + exp(x)) - log(2)", "softplus_shifted"},
   };
   for (const auto& [text, name] : pairs) {
     std::map<std::string, double> params;
@@ -30,9 +37,11 @@ TEST(Activation, FormulaEqualsMatchingCatalogEntryWithDerivatives) {
     EXPECT_EQ(a->entry(), nullptr);
     EXPECT_EQ(b->entry()->name, name);
     for (double x = -4.05; x <= 4; x += 0.1) {
-      EXPECT_NEAR(a->f(x), b->f(x), 1e-12 * (1 + std::fabs(b->f(x)))) << text << " vs " << name << " at " << x;
+      EXPECT_NEAR(a->f(x), b->f(x), 1e-12 * (1 + std::fabs(b->f(x))))
+          << text << " vs " << name << " at " << x;
       EXPECT_NEAR(a->df(x), b->df(x), 1e-11 * (1 + std::fabs(b->df(x)))) << text << "' vs " << name << "'";
-      EXPECT_NEAR(a->d2f(x), b->d2f(x), 1e-10 * (1 + std::fabs(b->d2f(x)))) << text << "'' vs " << name << "''";
+      EXPECT_NEAR(a->d2f(x), b->d2f(x), 1e-10 * (1 + std::fabs(b->d2f(x))))
+          << text << "'' vs " << name << "''";
     }
   }
 }

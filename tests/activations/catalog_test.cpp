@@ -1,6 +1,6 @@
-// The catalog against things we did not write: central finite differences for every entry, PyTorch's values and
-// autograd derivatives (tests/golden/torch_activations.json, made by tools/gen_torch_golden.py), and the numerical
-// estimates of range, kinks and monotonicity for every declaration.
+// The catalog against things we did not write: central finite differences for every entry, PyTorch's values
+// and autograd derivatives (tests/golden/torch_activations.json, made by tools/gen_torch_golden.py), and the
+// numerical estimates of range, kinks and monotonicity for every declaration.
 #include "activations/catalog.hpp"
 
 #include <gtest/gtest.h>
@@ -29,14 +29,54 @@ std::vector<const CatalogEntry*> elementwise_entries() {
 
 TEST(Catalog, MenuIsExactlyTheFortyEightOfTheSpecInOrder) {
   // ../shared/specs/search-alacarte-evolution.md §1.1, in the order of Sipper's ALAYERS list.
-  const std::vector<std::string> expected = {
-      "elu",   "hardshrink", "hardtanh", "leaky_relu", "logsigmoid", "prelu",   "relu",  "relu6",
-      "rrelu", "selu",       "celu",     "gelu",       "sigmoid",    "softplus", "softshrink", "softsign",
-      "tanh",  "tanhshrink", "softmin",  "softmax",    "log_softmax", "abs",    "acos",  "angle",
-      "asin",  "atan",       "ceil",     "cos",        "cosh",       "digamma", "erf",   "erfc",
-      "exp",   "floor",      "frac",     "log",        "log10",      "neg",     "round", "sin",
-      "sinh",  "tan",        "trunc",    "gumbel_softmax", "generalized_swish", "sigmoid_derivative", "cloglogm",
-      "mish"};
+  const std::vector<std::string> expected = {"elu",
+                                             "hardshrink",
+                                             "hardtanh",
+                                             "leaky_relu",
+                                             "logsigmoid",
+                                             "prelu",
+                                             "relu",
+                                             "relu6",
+                                             "rrelu",
+                                             "selu",
+                                             "celu",
+                                             "gelu",
+                                             "sigmoid",
+                                             "softplus",
+                                             "softshrink",
+                                             "softsign",
+                                             "tanh",
+                                             "tanhshrink",
+                                             "softmin",
+                                             "softmax",
+                                             "log_softmax",
+                                             "abs",
+                                             "acos",
+                                             "angle",
+                                             "asin",
+                                             "atan",
+                                             "ceil",
+                                             "cos",
+                                             "cosh",
+                                             "digamma",
+                                             "erf",
+                                             "erfc",
+                                             "exp",
+                                             "floor",
+                                             "frac",
+                                             "log",
+                                             "log10",
+                                             "neg",
+                                             "round",
+                                             "sin",
+                                             "sinh",
+                                             "tan",
+                                             "trunc",
+                                             "gumbel_softmax",
+                                             "generalized_swish",
+                                             "sigmoid_derivative",
+                                             "cloglogm",
+                                             "mish"};
   std::vector<std::string> menu;
   for (const CatalogEntry& e : catalog()) {
     if (e.in_menu) menu.push_back(e.name);
@@ -68,7 +108,8 @@ TEST(Catalog, LookupByAliasAndSpelling) {
 }
 
 TEST(Catalog, FlagsOfTheSpecialEntries) {
-  for (const char* n : {"softmax", "softmin", "log_softmax", "gumbel_softmax"}) EXPECT_TRUE(find_entry(n)->row_wise());
+  for (const char* n : {"softmax", "softmin", "log_softmax", "gumbel_softmax"})
+    EXPECT_TRUE(find_entry(n)->row_wise());
   EXPECT_EQ(find_entry("rrelu")->stochastic, Stochastic::kRrelu);
   EXPECT_EQ(find_entry("gumbel_softmax")->stochastic, Stochastic::kGumbel);
   for (const char* n : {"prelu", "acon_a", "acon_b", "acon_c", "snake", "swish_beta"}) {
@@ -102,7 +143,8 @@ std::vector<FdCase> fd_cases() {
     if (e->params.empty()) continue;
     // And once more with every parameter moved off its default, so formulas in the params are exercised.
     std::map<std::string, double> moved;
-    for (const ParamSpec& p : e->params) moved[p.name] = p.default_value * 1.25 + (p.default_value == 0 ? 0.1 : 0);
+    for (const ParamSpec& p : e->params)
+      moved[p.name] = p.default_value * 1.25 + (p.default_value == 0 ? 0.1 : 0);
     cases.push_back({e->name, moved});
   }
   return cases;
@@ -127,7 +169,8 @@ TEST(CatalogFiniteDifferences, FirstAndSecondDerivativesOfEveryEntry) {
       const double df = a->df(x), d2f = a->d2f(x);
       if (!std::isfinite(f0) || !std::isfinite(fp) || !std::isfinite(fm) || !std::isfinite(df) ||
           !std::isfinite(d2f) || std::fabs(df) > 1e3 || std::fabs(d2f) > 1e2) {
-        continue;  // outside the domain (log, acos) or next to a pole (tan, digamma), where differences are noise
+        continue;  // outside the domain (log, acos) or next to a pole (tan, digamma), where differences are
+                   // noise
       }
       // Richardson-extrapolated central differences: error O(h^4).
       const double h2 = h / 2;
@@ -138,10 +181,12 @@ TEST(CatalogFiniteDifferences, FirstAndSecondDerivativesOfEveryEntry) {
       const double dp = a->df(x + h), dm = a->df(x - h);
       const double d2_h = (dp - dm) / (2 * h), d2_h2 = (a->df(x + h2) - a->df(x - h2)) / (2 * h2);
       const double fd2 = (4 * d2_h2 - d2_h) / 3;
-      EXPECT_NEAR(d2f, fd2, 1e-6 * std::max({1.0, std::fabs(df), std::fabs(d2f)})) << c.name << " f''(" << x << ")";
+      EXPECT_NEAR(d2f, fd2, 1e-6 * std::max({1.0, std::fabs(df), std::fabs(d2f)}))
+          << c.name << " f''(" << x << ")";
       // And f'' from f alone (second difference), independent of the symbolic f'.
       const double fd2_f = (fp - 2 * f0 + fm) / (h * h);
-      EXPECT_NEAR(d2f, fd2_f, 1e-4 * std::max({1.0, std::fabs(f0), std::fabs(d2f)})) << c.name << " f''(" << x << ")";
+      EXPECT_NEAR(d2f, fd2_f, 1e-4 * std::max({1.0, std::fabs(f0), std::fabs(d2f)}))
+          << c.name << " f''(" << x << ")";
       ++checked;
     }
   }
@@ -157,7 +202,8 @@ std::vector<double> numbers(const Json& j) {
 }
 
 // Points where our value is the exact one and PyTorch's literal float32 formula overflows to NaN
-// (e^{100}·σ(-100)² and friends). Each is a documented deviation: docs/catalog.md, "Differences from PyTorch".
+// (e^{100}·σ(-100)² and friends). Each is a documented deviation: docs/catalog.md, "Differences from
+// PyTorch".
 bool known_float32_overflow(const std::string& name, double x) {
   return (name == "sigmoid_derivative" && x <= -89) || (name == "generalized_swish" && x <= -89) ||
          (name == "cloglogm" && x >= 89);
@@ -187,7 +233,8 @@ TEST(CatalogGolden, MatchesPyTorchValuesAndAutogradDerivatives) {
     a->kernel().eval(xs, outs);
     for (std::size_t i = 0; i < n; ++i) {
       const double x = xs[i];
-      // softplus: PyTorch returns x itself above its threshold 20; ours is log(1+e^x) everywhere (2e-9 apart).
+      // softplus: PyTorch returns x itself above its threshold 20; ours is log(1+e^x) everywhere (2e-9
+      // apart).
       const double rtol = name == "softplus" ? 1e-9 : 1e-12;
       EXPECT_TRUE(close(mf[i], f[i], rtol, 1e-14)) << "f(" << x << ") = " << mf[i] << ", torch " << f[i];
       if (singular.count(x)) continue;
@@ -205,11 +252,11 @@ TEST(CatalogGolden, MatchesPyTorchValuesAndAutogradDerivatives) {
       ++compared;
     }
 
-    // Single precision: our float kernel (f, f'). First against our double kernel (tested against PyTorch float64
-    // above) with the accuracy float allows: a few ulp of the value, of x·f' for the input's rounding, of the
-    // operands' size, and float's underflow. Then against PyTorch's float32 values, which are sometimes the less
-    // accurate of the two (ELU uses exp(x) - 1 rather than expm1, GELU cancels to 0 below x = -5.9), so that
-    // comparison allows both errors.
+    // Single precision: our float kernel (f, f'). First against our double kernel (tested against PyTorch
+    // float64 above) with the accuracy float allows: a few ulp of the value, of x·f' for the input's
+    // rounding, of the operands' size, and float's underflow. Then against PyTorch's float32 values, which
+    // are sometimes the less accurate of the two (ELU uses exp(x) - 1 rather than expm1, GELU cancels to 0
+    // below x = -5.9), so that comparison allows both errors.
     std::vector<float> xf(xs.begin(), xs.end()), yf(n), dyf(n);
     float* fouts[2] = {yf.data(), dyf.data()};
     a->kernel_f32().eval(xf, fouts);
@@ -217,17 +264,19 @@ TEST(CatalogGolden, MatchesPyTorchValuesAndAutogradDerivatives) {
     for (std::size_t i = 0; i < n; ++i) {
       const double x = xs[i];
       if (std::fabs(x) > 80 || singular.count(x) || !std::isfinite(mf[i])) continue;  // float32 overflow
-      const double tol_f =
-          4e-6 * (std::fabs(mf[i]) + std::fabs(x * mdf[i])) + 2.4e-7 * std::min(1.0, std::fabs(x)) + kFloatTiny;
+      const double tol_f = 4e-6 * (std::fabs(mf[i]) + std::fabs(x * mdf[i])) +
+                           2.4e-7 * std::min(1.0, std::fabs(x)) + kFloatTiny;
       EXPECT_TRUE(close(yf[i], mf[i], 0, tol_f)) << "f32 f(" << x << ") = " << yf[i] << ", double " << mf[i];
-      EXPECT_TRUE(close(yf[i], f32[i], 1e-4, 2e-6)) << "f32 f(" << x << ") = " << yf[i] << ", torch f32 " << f32[i];
+      EXPECT_TRUE(close(yf[i], f32[i], 1e-4, 2e-6))
+          << "f32 f(" << x << ") = " << yf[i] << ", torch f32 " << f32[i];
       if (kinks.count(x) || !std::isfinite(mdf[i]) || std::fabs(mdf[i]) > 1e4) continue;  // kinks, poles
       const double d2 = std::isfinite(md2f[i]) ? md2f[i] : 0.0;
-      // Derivatives add terms of size ~|x·f''| and ~1 that cancel (1 + tanh(u) in gelu_tanh'), so the absolute
-      // part grows with |x|: one float ulp of 1 is 6e-8.
+      // Derivatives add terms of size ~|x·f''| and ~1 that cancel (1 + tanh(u) in gelu_tanh'), so the
+      // absolute part grows with |x|: one float ulp of 1 is 6e-8.
       const double atol_df = 1e-6 * std::min(1.0 + std::fabs(x), 10.0);
       const double tol_df = 8e-6 * (std::fabs(mdf[i]) + std::fabs(x * d2)) + atol_df + kFloatTiny;
-      EXPECT_TRUE(close(dyf[i], mdf[i], 0, tol_df)) << "f32 f'(" << x << ") = " << dyf[i] << ", double " << mdf[i];
+      EXPECT_TRUE(close(dyf[i], mdf[i], 0, tol_df))
+          << "f32 f'(" << x << ") = " << dyf[i] << ", double " << mdf[i];
       EXPECT_TRUE(close(dyf[i], df32[i], 1e-4, 2 * atol_df) || (name == "softplus" && x > 20))
           << "f32 f'(" << x << ") = " << dyf[i] << ", torch f32 " << df32[i];
     }
@@ -252,10 +301,10 @@ TEST(CatalogMetadata, DeclaredRangeMatchesEstimate) {
     const Range est = estimate_range(a->f_expr());
     // frac's bounds ±1 are approached just before each jump and never attained; the grid gets within 1e-3.
     const double tol = e->name == "frac" ? 1e-3 : 1e-6;
-    EXPECT_TRUE(close(est.lo, declared->lo, tol, tol)) << e->name << " lo: declared " << declared->lo
-                                                          << ", estimated " << est.lo;
-    EXPECT_TRUE(close(est.hi, declared->hi, tol, tol)) << e->name << " hi: declared " << declared->hi
-                                                          << ", estimated " << est.hi;
+    EXPECT_TRUE(close(est.lo, declared->lo, tol, tol))
+        << e->name << " lo: declared " << declared->lo << ", estimated " << est.lo;
+    EXPECT_TRUE(close(est.hi, declared->hi, tol, tol))
+        << e->name << " hi: declared " << declared->hi << ", estimated " << est.hi;
   }
 }
 

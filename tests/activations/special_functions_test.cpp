@@ -90,14 +90,12 @@ TEST(Polygamma, Recurrence) {
 
 TEST(Polygamma, DerivativeMatchesNextOrder) {
   const double h = 1e-4;
-  for (double x :
-       {-6.2, -2.75, -1.3, -0.5, 0.3, 0.8, 0.9616, 1.4616, 1.9616, 2.7, 5.0, 9.9995, 10.0, 25.0}) {
+  for (double x : {-6.2, -2.75, -1.3, -0.5, 0.3, 0.8, 0.9616, 1.4616, 1.9616, 2.7, 5.0, 9.9995, 10.0, 25.0}) {
     for (int n = 0; n < kMaxPolygammaOrder; ++n) {
       auto f = [n](double t) { return polygamma(n, t); };
       const double fd = (-f(x + 2 * h) + 8 * f(x + h) - 8 * f(x - h) + f(x - 2 * h)) / (12 * h);
       const double want = polygamma(n + 1, x);
-      EXPECT_LE(std::abs(fd - want), 1e-7 * std::max(1.0, std::abs(want)))
-          << "n=" << n << " x=" << x;
+      EXPECT_LE(std::abs(fd - want), 1e-7 * std::max(1.0, std::abs(want))) << "n=" << n << " x=" << x;
     }
   }
 }

@@ -48,7 +48,8 @@ TEST(ActShow, JsonHasTheDocumentedKeysAndValues) {
   auto r = run_actlab({"act", "show", "repu", "--param", "p=3", "--at", "-1,0,2", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   Json j = parse(r.out);
-  for (const char* key : {"name", "formula", "derivative", "range", "kinks", "monotone", "smooth", "params", "values"}) {
+  for (const char* key :
+       {"name", "formula", "derivative", "range", "kinks", "monotone", "smooth", "params", "values"}) {
     EXPECT_TRUE(j.contains(key)) << key;
   }
   EXPECT_EQ(j["name"], "repu");
@@ -100,7 +101,8 @@ TEST(ActShow, BadInputIsExitTwoWithOneLine) {
   expect_bad_input({"act", "show", "sigmod"}, "unknown activation 'sigmod'; did you mean sigmoid");
   expect_bad_input({"act", "show", "max(0, x"}, "1:9: expected ')' after argument");
   expect_bad_input({"act", "show", "x**"}, "1:4: expected a number, a name or '('");
-  expect_bad_input({"act", "show", "repu", "--param", "q=2"}, "--param q: repu has no parameter 'q' (it has p)");
+  expect_bad_input({"act", "show", "repu", "--param", "q=2"},
+                   "--param q: repu has no parameter 'q' (it has p)");
   expect_bad_input({"act", "show", "repu", "--param", "p=three"}, "--param p: 'three' is not a number");
   expect_bad_input({"act", "show", "repu", "--param", "p"}, "--param 'p': expected NAME=VALUE");
   expect_bad_input({"act", "show", "relu", "--at", "1,,2"}, "--at: '' is not a number");
@@ -110,12 +112,13 @@ TEST(ActShow, BadInputIsExitTwoWithOneLine) {
 }
 
 TEST(ActPlot, WritesSvgThroughGnuplot) {
-  if (!report::gnuplot_available()) GTEST_SKIP() << "gnuplot not installed (scripts/install-deps.sh installs it)";
+  if (!report::gnuplot_available())
+    GTEST_SKIP() << "gnuplot not installed (scripts/install-deps.sh installs it)";
   const auto dir = std::filesystem::temp_directory_path() / "actlab_act_plot_test";
   std::filesystem::create_directories(dir);
   const std::string out = (dir / "acts.svg").string();
-  auto r = run_actlab({"act", "plot", "relu", "repu", "x*sigmoid(x)", "--param", "p=3", "--derivative", "--range",
-                       "-3:3", "--out", out, "--json"});
+  auto r = run_actlab({"act", "plot", "relu", "repu", "x*sigmoid(x)", "--param", "p=3", "--derivative",
+                       "--range", "-3:3", "--out", out, "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   Json j = parse(r.out);
   EXPECT_EQ(j["series"].size(), 6u);

@@ -71,8 +71,8 @@ class FigureTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("actlab_figure_test_" + std::to_string(::getpid()) + "_" + info->name());
+    dir_ =
+        fs::temp_directory_path() / ("actlab_figure_test_" + std::to_string(::getpid()) + "_" + info->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -126,8 +126,7 @@ TEST(GnuplotScript, SeriesAreIndexedBlocksWithStyles) {
   fig.series.push_back(Series{.label = "", .x = {1}, .y = {2}, .style = "points"});
   const std::string s = gnuplot_script(fig, "out.svg", "/tmp/d.dat");
   EXPECT_TRUE(contains(s, "'/tmp/d.dat' index 0 using 1:2 with lines title 'square_curve'")) << s;
-  EXPECT_TRUE(contains(s, "'/tmp/d.dat' index 1 using 1:2 with linespoints title 'cube_curve'"))
-      << s;
+  EXPECT_TRUE(contains(s, "'/tmp/d.dat' index 1 using 1:2 with linespoints title 'cube_curve'")) << s;
   EXPECT_TRUE(contains(s, "'/tmp/d.dat' index 2 using 1:2 with points notitle")) << s;
   EXPECT_TRUE(contains(s, "noenhanced")) << s;  // '_' and '^' in labels stay literal
 }
@@ -167,8 +166,7 @@ TEST_F(FigureTest, BadExtensionIsInvalidArgument) {
   const Status st = render(two_series_figure(), (dir_ / "plot.jpg").string());
   EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
   EXPECT_TRUE(contains(st.message(), ".jpg")) << st.message();
-  EXPECT_EQ(render(two_series_figure(), (dir_ / "plot").string()).code(),
-            StatusCode::kInvalidArgument);
+  EXPECT_EQ(render(two_series_figure(), (dir_ / "plot").string()).code(), StatusCode::kInvalidArgument);
   EXPECT_FALSE(fs::exists(dir_ / "plot.jpg"));
 }
 

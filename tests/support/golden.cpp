@@ -8,13 +8,16 @@
 
 namespace actlab::testing {
 
-std::string source_path(const std::string& relative) { return std::string(ACTLAB_SOURCE_DIR) + "/" + relative; }
+std::string source_path(const std::string& relative) {
+  return std::string(ACTLAB_SOURCE_DIR) + "/" + relative;
+}
 
 Json read_golden(const std::string& name) {
   const std::string path = source_path("tests/golden/" + name);
   std::ifstream in(path);
   if (!in) {
-    std::fprintf(stderr, "golden file %s is missing (regenerate it with the command in tools/)\n", path.c_str());
+    std::fprintf(stderr, "golden file %s is missing (regenerate it with the command in tools/)\n",
+                 path.c_str());
     std::abort();
   }
   std::stringstream ss;
