@@ -1,22 +1,23 @@
-// Throughput of the compiled activation kernels (Kernel<float>) against hand-written float loops for the same
-// functions, in elements per second (docs/benchmarks.md; bench/run_kernel_bench.sh prints the table).
+// Throughput of the compiled activation kernels (Kernel<float>) against hand-written float loops for the
+// same functions, in elements per second (docs/benchmarks.md; bench/run_kernel_bench.sh prints the table).
 //
-//   n = 1<<16 floats, uniform in [-6, 6] (std::mt19937, seed 42); one benchmark = one pass over the n elements.
+//   n = 1<<16 floats, uniform in [-6, 6] (std::mt19937, seed 42); one iteration = one pass over n elements.
 //
-// For each function there are four benchmarks, named <variant>/<function>:
-//   hand_f        the obvious scalar C++ loop for f, compiled here with the project's flags (-O3 -march=native);
-//   compiled_f    Kernel<float>::compile({act.f_expr()}): the catalog entry or formula, f alone;
-//   compiled_fdf  act.kernel_f32(): f and f' in one pass, as training uses it;
-//   hand_fdf      a hand-written loop computing f and f' together;
-//   eigen_f       f as one Eigen array expression (fused, vectorised): not in the ratios, it shows how much of a
-//                 gap is the kernel's own overhead rather than scalar libm against vectorised math.
-// Every benchmark verifies before timing (../shared/STYLE.md §4.4) and skips with an error naming the first bad
-// element when the check fails: hand-written loops and Eigen one-liners against the double-precision scalar
-// evaluator (act.f, act.df), compiled kernels against the hand-written loop. Tolerance: |got - want| <= 1e-5*|want| + 1e-6, NaN == NaN.
+// Five benchmarks per function, named <variant>/<function>:
+//   hand_f        the obvious scalar C++ loop for f, compiled with the project's flags (-O3 -march=native)
+//   compiled_f    Kernel<float>::compile({act.f_expr()}): the catalog entry or formula, f alone
+//   compiled_fdf  act.kernel_f32(): f and f' in one pass, as training uses it
+//   hand_fdf      a hand-written loop computing f and f' together
+//   eigen_f       f as one fused Eigen array expression; not in the ratios, it separates the kernel's own
+//                 overhead from "vectorised math against scalar libm"
+// Every benchmark verifies, then times (../shared/STYLE.md §4.4); on a mismatch it prints the first bad
+// element and skips with an error. Hand-written loops and Eigen one-liners are checked against the
+// double-precision scalar evaluator (act.f, act.df), compiled kernels against the hand-written loops.
+// Tolerance: |got - want| <= 1e-5*|want| + 1e-6 at every element, NaN == NaN.
 // The kernel is single-threaded; the run script sets OPENBLAS_NUM_THREADS=OMP_NUM_THREADS=1 all the same.
 
-// GCC 12 false positive inside its AVX-512 intrinsic headers when Eigen's packet math is inlined (GCC bug 105593,
-// fixed in GCC 13); silenced for this file only, as in src/activations/kernel.cpp.
+// GCC 12 false positive inside its AVX-512 intrinsic headers when Eigen's packet math is inlined (GCC bug
+// 105593, fixed in GCC 13); silenced for this file only, as in src/activations/kernel.cpp.
 #if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
@@ -24,6 +25,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <Eigen/Core>
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -35,10 +37,8 @@
 #include <random>
 #include <span>
 #include <string>
-#include <vector>
-
-#include <Eigen/Core>
 #include <unsupported/Eigen/SpecialFunctions>
+#include <vector>
 
 #include "activations/activation.hpp"
 #include "activations/kernel.hpp"
@@ -54,7 +54,7 @@ constexpr double kRel = 1e-5;
 constexpr double kAbs = 1e-6;
 
 // ---- hand-written loops: y = f(x), and y = f(x), dy = f'(x) ----
-// Written as a good engineer would write them in plain C++ (std:: math functions, no intrinsics, no fast-math).
+// Plain C++ as a good engineer would write it: std:: math functions, no intrinsics, no fast-math.
 
 constexpr float kInvSqrt2 = 0.70710678118654752f;
 constexpr float kInvSqrt2Pi = 0.39894228040143268f;
@@ -207,25 +207,50 @@ void swish15_fdf(const float* x, float* y, float* dy, std::size_t n) {
 // select(x > 0, x, x.expm1()) would call the scalar expm1 per element.
 
 using CMapF = Eigen::Map<const Eigen::ArrayXf>;
-using MapF = Eigen::Map<Eigen::ArrayXf>;
-#define ACTLAB_EIGEN_F(fn, expr)                                         \
-  void fn(const float* xp, float* yp, std::size_t n) {                  \
-    const CMapF x(xp, static_cast<Eigen::Index>(n));                    \
-    MapF(yp, static_cast<Eigen::Index>(n)) = (expr);                    \
-  }
-ACTLAB_EIGEN_F(eigen_relu, x.max(0.f))
-ACTLAB_EIGEN_F(eigen_leaky_relu, x.max(0.f) + 0.01f * x.min(0.f))
-ACTLAB_EIGEN_F(eigen_tanh, x.tanh())
-ACTLAB_EIGEN_F(eigen_sigmoid, x.logistic())
-ACTLAB_EIGEN_F(eigen_swish, x * x.logistic())
-ACTLAB_EIGEN_F(eigen_gelu, 0.5f * x * (-x * kInvSqrt2).erfc())
-ACTLAB_EIGEN_F(eigen_mish, x * x.exp().log1p().tanh())
-ACTLAB_EIGEN_F(eigen_softplus, x.exp().log1p())
-ACTLAB_EIGEN_F(eigen_elu, x.max(0.f) + x.min(0.f).expm1())
-ACTLAB_EIGEN_F(eigen_repu3, x.max(0.f).cube())
-ACTLAB_EIGEN_F(eigen_hardswish, x * (x + 3.f).max(0.f).min(6.f) * (1.f / 6.f))
-ACTLAB_EIGEN_F(eigen_swish15, x * (1.5f * x).logistic())
-#undef ACTLAB_EIGEN_F
+
+// y = expr(x) as one Eigen assignment (expr returns an expression over the map, evaluated in one pass).
+template <class Expr>
+void eigen_apply(const float* xp, float* yp, std::size_t n, Expr expr) {
+  const CMapF x(xp, static_cast<Eigen::Index>(n));
+  Eigen::Map<Eigen::ArrayXf>(yp, static_cast<Eigen::Index>(n)) = expr(x);
+}
+
+void eigen_relu(const float* x, float* y, std::size_t n) {
+  eigen_apply(x, y, n, [](const CMapF& v) { return v.max(0.f); });
+}
+void eigen_leaky_relu(const float* x, float* y, std::size_t n) {
+  eigen_apply(x, y, n, [](const CMapF& v) { return v.max(0.f) + 0.01f * v.min(0.f); });
+}
+void eigen_tanh(const float* x, float* y, std::size_t n) {
+  eigen_apply(x, y, n, [](const CMapF& v) { return v.tanh(); });
+}
+void eigen_sigmoid(const float* x, float* y, std::size_t n) {
+  eigen_apply(x, y, n, [](const CMapF& v) { return v.logistic(); });
+}
+void eigen_swish(const float* x, float* y, std::size_t n) {
+  eigen_apply(x, y, n, [](const CMapF& v) { return v * v.logistic(); });
+}
+void eigen_gelu(const float* x, float* y, std::size_t n) {
+  eigen_apply(x, y, n, [](const CMapF& v) { return 0.5f * v * (-v * kInvSqrt2).erfc(); });
+}
+void eigen_mish(const float* x, float* y, std::size_t n) {
+  eigen_apply(x, y, n, [](const CMapF& v) { return v * v.exp().log1p().tanh(); });
+}
+void eigen_softplus(const float* x, float* y, std::size_t n) {
+  eigen_apply(x, y, n, [](const CMapF& v) { return v.exp().log1p(); });
+}
+void eigen_elu(const float* x, float* y, std::size_t n) {
+  eigen_apply(x, y, n, [](const CMapF& v) { return v.max(0.f) + v.min(0.f).expm1(); });
+}
+void eigen_repu3(const float* x, float* y, std::size_t n) {
+  eigen_apply(x, y, n, [](const CMapF& v) { return v.max(0.f).cube(); });
+}
+void eigen_hardswish(const float* x, float* y, std::size_t n) {
+  eigen_apply(x, y, n, [](const CMapF& v) { return v * (v + 3.f).max(0.f).min(6.f) * (1.f / 6.f); });
+}
+void eigen_swish15(const float* x, float* y, std::size_t n) {
+  eigen_apply(x, y, n, [](const CMapF& v) { return v * (1.5f * v).logistic(); });
+}
 
 struct Case {
   const char* label;  // benchmark name suffix and table row
@@ -271,7 +296,8 @@ struct Prepared {
   std::optional<Activation> act;
   std::optional<Kernel<float>> kernel_f;
   std::vector<float> exact_f, exact_df;  // act.f, act.df in double, rounded to float
-  std::vector<float> hand_f, hand_f2, hand_df;  // the hand-written loops' outputs (hand_fdf gives hand_f2, hand_df)
+  // The hand-written loops' outputs: hand_f from f, hand_f2 and hand_df from the f+f' loop.
+  std::vector<float> hand_f, hand_f2, hand_df;
 };
 
 const Prepared& prepared(std::size_t index) {
@@ -308,8 +334,8 @@ const Prepared& prepared(std::size_t index) {
 }
 
 // Checks got against want element by element; on the first mismatch, prints it and skips the benchmark.
-bool verify(benchmark::State& state, const std::string& bench, const char* what, std::span<const float> got, std::span<const float> want,
-            const char* want_name) {
+bool verify(benchmark::State& state, const std::string& bench, const char* what, std::span<const float> got,
+            std::span<const float> want, const char* want_name) {
   const std::vector<float>& x = inputs();
   for (std::size_t i = 0; i < got.size(); ++i) {
     const double g = got[i], w = want[i];
@@ -340,7 +366,8 @@ void run(benchmark::State& state, const std::string& bench, std::size_t index, V
   const Kernel<float>& kf = *p.kernel_f;
   const Kernel<float>& kfdf = p.act->kernel_f32();
 
-  // Verify, then time: the output buffers start as NaN, so an element the code under test skips is caught too.
+  // Verify, then time: the output buffers start as NaN, so an element the code under test skips is caught
+  // too.
   switch (variant) {
     case Variant::kHandF:
       c.f(x.data(), y.data(), kN);
@@ -393,8 +420,9 @@ const bool kRegistered = [] {
   for (std::size_t i = 0; i < cases().size(); ++i) {
     for (const auto& [prefix, variant] : kVariants) {
       const std::string name = std::string(prefix) + "/" + cases()[i].label;
-      benchmark::RegisterBenchmark(name.c_str(), [name, i, v = variant](benchmark::State& s) { run(s, name, i, v); })
-          ->Unit(benchmark::kMicrosecond);
+      benchmark::RegisterBenchmark(name.c_str(), [name, i, v = variant](benchmark::State& s) {
+        run(s, name, i, v);
+      })->Unit(benchmark::kMicrosecond);
     }
   }
   return true;

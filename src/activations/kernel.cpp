@@ -10,7 +10,9 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
+#include <memory>
 #include <unordered_map>
 #include <unsupported/Eigen/SpecialFunctions>
 
@@ -75,7 +77,17 @@ class Compiler {
     if (e.op() == Op::kWhere && is_comparison(args[0].op())) {
       in.kind = Instr::Kind::kWhereCmp;
       in.op = args[0].op();
-      auto a = emit(args[0].arg(0)), b = emit(args[0].arg(1)), c = emit(args[1]), d = emit(args[2]);
+      // A branch k·y with constant k is folded in as a scale: where(x > 0, x, 0.01*x) is one pass. (y·1 is y bit
+      // for bit, so unscaled branches are unaffected.)
+      auto branch = [&](const Expr& br, double& scale) {
+        if (br.op() == Op::kMul && br.arg(0).is_const() && !br.arg(1).is_const()) {
+          scale = br.arg(0).value();
+          return emit(br.arg(1));
+        }
+        return emit(br);
+      };
+      auto a = emit(args[0].arg(0)), b = emit(args[0].arg(1));
+      auto c = branch(args[1], in.scale_c), d = branch(args[2], in.scale_d);
       for (auto* r : {&a, &b, &c, &d}) {
         if (!*r) return r->status();
       }
@@ -198,8 +210,58 @@ void fix_subnormal_log(T* d, const T* a, std::ptrdiff_t n, F f) {
   }
 }
 
+// Registers that hold one value for the whole evaluation (constants, parameters): hot instructions read them as
+// scalars instead of as broadcast arrays.
 template <class T>
-void run_instr(const Instr& in, T* const* reg, std::ptrdiff_t n) {
+struct Scalars {
+  const T* value;        // value[r], meaningful where is[r]
+  const bool* is;
+};
+
+// d = a op b with either side possibly scalar: one plain loop the compiler vectorises.
+template <class T, class F>
+void binary_loop(T* d, const T* a, const T* b, int ra, int rb, const Scalars<T>& s, std::ptrdiff_t n, F f) {
+  if (s.is[rb]) {
+    const T vb = s.value[rb];
+    for (std::ptrdiff_t i = 0; i < n; ++i) d[i] = f(a[i], vb);
+  } else if (s.is[ra]) {
+    const T va = s.value[ra];
+    for (std::ptrdiff_t i = 0; i < n; ++i) d[i] = f(va, b[i]);
+  } else {
+    for (std::ptrdiff_t i = 0; i < n; ++i) d[i] = f(a[i], b[i]);
+  }
+}
+
+// d = cmp(a, b) ? c : e, one loop per combination of scalar operands (b, c, e), so that relu is
+// d[i] = a[i] > 0 ? a[i] : 0 exactly as one would write it by hand.
+template <bool SB, bool SC, bool SE, class T, class Cmp>
+void select_loop(T* d, const T* a, const T* b, const T* c, const T* e, T vb, T vc, T ve, T kc, T ke,
+                 std::ptrdiff_t n, Cmp cmp) {
+  for (std::ptrdiff_t i = 0; i < n; ++i) {
+    d[i] = cmp(a[i], SB ? vb : b[i]) ? (SC ? vc : c[i]) * kc : (SE ? ve : e[i]) * ke;
+  }
+}
+
+template <class T, class Cmp>
+void select_dispatch(const Instr& in, T* const* reg, const Scalars<T>& s, std::ptrdiff_t n, Cmp cmp) {
+  T* d = reg[in.dst];
+  const T *a = reg[in.a], *b = reg[in.b], *c = reg[in.c], *e = reg[in.d];
+  const T vb = s.value[in.b], vc = s.value[in.c], ve = s.value[in.d];
+  const T kc = static_cast<T>(in.scale_c), ke = static_cast<T>(in.scale_d);
+  switch (4 * s.is[in.b] + 2 * s.is[in.c] + s.is[in.d]) {
+    case 0: return select_loop<false, false, false>(d, a, b, c, e, vb, vc, ve, kc, ke, n, cmp);
+    case 1: return select_loop<false, false, true>(d, a, b, c, e, vb, vc, ve, kc, ke, n, cmp);
+    case 2: return select_loop<false, true, false>(d, a, b, c, e, vb, vc, ve, kc, ke, n, cmp);
+    case 3: return select_loop<false, true, true>(d, a, b, c, e, vb, vc, ve, kc, ke, n, cmp);
+    case 4: return select_loop<true, false, false>(d, a, b, c, e, vb, vc, ve, kc, ke, n, cmp);
+    case 5: return select_loop<true, false, true>(d, a, b, c, e, vb, vc, ve, kc, ke, n, cmp);
+    case 6: return select_loop<true, true, false>(d, a, b, c, e, vb, vc, ve, kc, ke, n, cmp);
+    default: return select_loop<true, true, true>(d, a, b, c, e, vb, vc, ve, kc, ke, n, cmp);
+  }
+}
+
+template <class T>
+void run_instr(const Instr& in, T* const* reg, const Scalars<T>& sc, std::ptrdiff_t n) {
   using CMap = Eigen::Map<const Arr<T>>;
   Eigen::Map<Arr<T>> d(reg[in.dst], n);
   CMap a(reg[in.a], n);
@@ -231,19 +293,24 @@ void run_instr(const Instr& in, T* const* reg, std::ptrdiff_t n) {
     map1(reg[in.dst], reg[in.a], n, [k](T v) { return std::pow(v, k); });
     return;
   }
-  CMap b(reg[in.b], n);
   if (in.kind == Instr::Kind::kWhereCmp) {
-    CMap c(reg[in.c], n), e(reg[in.d], n);
     switch (in.op) {
-      case Op::kGt: d = (a > b).select(c, e); break;
-      case Op::kGe: d = (a >= b).select(c, e); break;
-      case Op::kLt: d = (a < b).select(c, e); break;
-      case Op::kLe: d = (a <= b).select(c, e); break;
-      case Op::kEq: d = (a == b).select(c, e); break;
-      default: d = (a != b).select(c, e); break;
+      case Op::kGt: return select_dispatch(in, reg, sc, n, std::greater<T>());
+      case Op::kGe: return select_dispatch(in, reg, sc, n, std::greater_equal<T>());
+      case Op::kLt: return select_dispatch(in, reg, sc, n, std::less<T>());
+      case Op::kLe: return select_dispatch(in, reg, sc, n, std::less_equal<T>());
+      case Op::kEq: return select_dispatch(in, reg, sc, n, std::equal_to<T>());
+      default: return select_dispatch(in, reg, sc, n, std::not_equal_to<T>());
     }
-    return;
   }
+  switch (in.op) {
+    case Op::kAdd: return binary_loop(reg[in.dst], reg[in.a], reg[in.b], in.a, in.b, sc, n, std::plus<T>());
+    case Op::kSub: return binary_loop(reg[in.dst], reg[in.a], reg[in.b], in.a, in.b, sc, n, std::minus<T>());
+    case Op::kMul: return binary_loop(reg[in.dst], reg[in.a], reg[in.b], in.a, in.b, sc, n, std::multiplies<T>());
+    case Op::kDiv: return binary_loop(reg[in.dst], reg[in.a], reg[in.b], in.a, in.b, sc, n, std::divides<T>());
+    default: break;
+  }
+  CMap b(reg[in.b], n);
   switch (in.op) {
     case Op::kNeg: d = -a; break;
     case Op::kAbs: d = a.abs(); break;
@@ -288,10 +355,6 @@ void run_instr(const Instr& in, T* const* reg, std::ptrdiff_t n) {
       d = a.unaryExpr([order](T v) { return static_cast<T>(polygamma(order, static_cast<double>(v))); });
       break;
     }
-    case Op::kAdd: d = a + b; break;
-    case Op::kSub: d = a - b; break;
-    case Op::kMul: d = a * b; break;
-    case Op::kDiv: d = a / b; break;
     // std::pow for IEEE special cases ((-0)^-1 = -inf, (-inf)^3 = -inf) that Eigen's vectorised pow gets
     // wrong.
     case Op::kPow: d = a.binaryExpr(b, [](T u, T v) { return std::pow(u, v); }); break;
@@ -310,7 +373,11 @@ void run_instr(const Instr& in, T* const* reg, std::ptrdiff_t n) {
       break;
     }
     case Op::kConst:
-    case Op::kVar: break;
+    case Op::kVar:
+    case Op::kAdd:
+    case Op::kSub:
+    case Op::kMul:
+    case Op::kDiv: break;
   }
 }
 
@@ -324,27 +391,58 @@ template <class T>
 void Kernel<T>::eval(std::span<const T> x, std::span<T* const> out,
                      std::span<const double> param_values) const {
   const std::size_t n = x.size();
-  const int nreg = p_.register_count;
-  // Scratch registers, reused across calls on the same thread (no allocation in the steady state).
-  thread_local std::vector<T> scratch;
-  if (scratch.size() < static_cast<std::size_t>(nreg) * kBlock)
-    scratch.resize(static_cast<std::size_t>(nreg) * kBlock);
-  std::vector<T*> reg(nreg);
-  for (int r = 0; r < nreg; ++r) reg[r] = scratch.data() + static_cast<std::size_t>(r) * kBlock;
+  const std::size_t nreg = static_cast<std::size_t>(p_.register_count);
+  // Block size: the program's registers for one block fit in ~16 KiB of L1, within [256, 2048], a multiple of 64.
+  const std::size_t block =
+      std::clamp<std::size_t>((16384 / (nreg * sizeof(T))) / 64 * 64, kBlock, 8 * kBlock);
+  // Per-thread scratch, reused across calls (no allocation in the steady state), aligned to 64 bytes so that
+  // every register starts on a cache line.
+  struct Scratch {
+    std::vector<T> data;
+    std::vector<T*> reg;
+    std::vector<T> value;
+    std::unique_ptr<bool[]> is_scalar;
+    std::size_t is_scalar_size = 0;
+  };
+  thread_local Scratch s;
+  constexpr std::size_t kAlign = 64 / sizeof(T);
+  if (s.data.size() < nreg * block + kAlign) s.data.resize(nreg * block + kAlign);
+  T* base = s.data.data();
+  base += (kAlign - (reinterpret_cast<std::uintptr_t>(base) / sizeof(T)) % kAlign) % kAlign;
+  s.reg.resize(nreg);
+  s.value.assign(nreg, T(0));
+  if (s.is_scalar_size < nreg) s.is_scalar.reset(new bool[s.is_scalar_size = nreg]);
+  std::fill_n(s.is_scalar.get(), nreg, false);
+  for (std::size_t r = 0; r < nreg; ++r) s.reg[r] = base + r * block;
   for (const auto& f : p_.fills) {
-    const double v = f.param >= 0 ? param_values[f.param] : f.value;
-    std::fill_n(reg[f.reg], kBlock, static_cast<T>(v));
+    const T v = static_cast<T>(f.param >= 0 ? param_values[f.param] : f.value);
+    std::fill_n(s.reg[f.reg], block, v);  // also as an array, for the instructions without a scalar form
+    s.value[f.reg] = v;
+    s.is_scalar[f.reg] = true;
   }
-  T* const scratch_input = reg[p_.input_register];
-  for (std::size_t start = 0; start < n; start += kBlock) {
-    const std::ptrdiff_t len = static_cast<std::ptrdiff_t>(std::min(kBlock, n - start));
-    reg[p_.input_register] = const_cast<T*>(x.data() + start);
-    for (const Instr& in : p_.code) run_instr<T>(in, reg.data(), len);
-    for (std::size_t k = 0; k < p_.outputs.size(); ++k) {
-      std::copy_n(reg[p_.outputs[k]], len, out[k] + start);
+  const Scalars<T> scalars{s.value.data(), s.is_scalar.get()};
+  // An output computed by an instruction is written straight into the caller's array, unless it would overwrite
+  // the input (in-place evaluation) or another output already uses that register.
+  const std::size_t nout = p_.outputs.size();
+  std::vector<bool> direct(nout, false);
+  for (std::size_t k = 0; k < nout; ++k) {
+    const int r = p_.outputs[k];
+    const bool computed = r != p_.input_register && !s.is_scalar[r];
+    const bool shared = std::find(p_.outputs.begin(), p_.outputs.begin() + k, r) != p_.outputs.begin() + k;
+    const bool overlaps = out[k] < x.data() + n && x.data() < out[k] + n;
+    direct[k] = computed && !shared && !overlaps;
+  }
+  for (std::size_t start = 0; start < n; start += block) {
+    const std::ptrdiff_t len = static_cast<std::ptrdiff_t>(std::min(block, n - start));
+    s.reg[p_.input_register] = const_cast<T*>(x.data() + start);
+    for (std::size_t k = 0; k < nout; ++k) {
+      if (direct[k]) s.reg[p_.outputs[k]] = out[k] + start;
+    }
+    for (const Instr& in : p_.code) run_instr<T>(in, s.reg.data(), scalars, len);
+    for (std::size_t k = 0; k < nout; ++k) {
+      if (!direct[k]) std::copy_n(s.reg[p_.outputs[k]], len, out[k] + start);
     }
   }
-  reg[p_.input_register] = scratch_input;
 }
 
 template <class T>

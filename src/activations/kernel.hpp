@@ -31,7 +31,8 @@ struct Instr {
   Op op = Op::kConst;                       // the Op (kOp); the comparison (kWhereCmp)
   int order = 0;                            // polygamma order; integer exponent (kPowInt)
   double imm = 0.0;                         // constant exponent (kPowConst)
-  int dst = 0, a = 0, b = 0, c = 0, d = 0;  // kWhereCmp: dst = (a cmp b) ? c : d
+  int dst = 0, a = 0, b = 0, c = 0, d = 0;  // kWhereCmp: dst = (a cmp b) ? c·scale_c : d·scale_d
+  double scale_c = 1.0, scale_d = 1.0;      // kWhereCmp: a branch k·y folded in (leaky_relu in one pass)
 };
 
 struct Program {
@@ -55,7 +56,7 @@ Result<Program> compile_program(const std::vector<Expr>& outputs,
 template <class T>
 class Kernel {
  public:
-  static constexpr std::size_t kBlock = 256;
+  static constexpr std::size_t kBlock = 256;  // the smallest block; see eval()
 
   Kernel() = default;
   explicit Kernel(Program p) : p_(std::move(p)) {}

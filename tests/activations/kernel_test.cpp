@@ -598,3 +598,43 @@ TEST(Kernel, FloatSigmoidIsRelativelyAccurate) {
 
 }  // namespace
 }  // namespace actlab::activations
+
+namespace actlab::activations {
+namespace {
+
+// Blocks are up to 2048 elements: 10001 spans several, with a partial last one. Outputs are written straight into
+// the caller's arrays unless that would overwrite the input (in-place) or two outputs are the same expression.
+TEST(KernelBlocks, ManyBlocksInPlaceAndSharedOutputs) {
+  const Expr x = Expr::var("x");
+  const Expr f = mul(x, apply(Op::kSigmoid, {x}));
+  const Expr g = where(Expr::make(Op::kGt, {x, Expr::constant(0.5)}), x, mul(Expr::constant(0.1), x));
+  const std::size_t n = 10001;
+  std::vector<double> in(n);
+  for (std::size_t i = 0; i < n; ++i) in[i] = -8.0 + 16.0 * static_cast<double>(i) / (n - 1);
+  auto k = Kernel<double>::compile({f, g, f});
+  ASSERT_TRUE(k);
+  std::vector<double> o1(n), o2(n), o3(n);
+  double* outs[3] = {o1.data(), o2.data(), o3.data()};
+  k->eval(in, outs);
+  for (std::size_t i = 0; i < n; ++i) {
+    ASSERT_DOUBLE_EQ(o1[i], evaluate(f, in[i])) << i;
+    ASSERT_DOUBLE_EQ(o2[i], evaluate(g, in[i])) << i;
+    ASSERT_DOUBLE_EQ(o3[i], o1[i]) << i;
+  }
+  // In place: the output array is the input array.
+  std::vector<double> buf = in;
+  auto kf = Kernel<double>::compile({f});
+  ASSERT_TRUE(kf);
+  kf->eval(buf, std::span<double>(buf));
+  for (std::size_t i = 0; i < n; ++i) ASSERT_DOUBLE_EQ(buf[i], o1[i]) << i;
+  // Float, with a parameter as a scalar operand of the select.
+  auto kp = Kernel<float>::compile({where(Expr::make(Op::kGt, {x, Expr::var("t")}), x, Expr::var("t"))}, {"t"});
+  ASSERT_TRUE(kp);
+  std::vector<float> xf(in.begin(), in.end()), yf(n);
+  const double t = 1.25;
+  kp->eval(xf, std::span<float>(yf), std::span<const double>(&t, 1));
+  for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(yf[i], xf[i] > 1.25f ? xf[i] : 1.25f) << i;
+}
+
+}  // namespace
+}  // namespace actlab::activations
