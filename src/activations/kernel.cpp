@@ -403,6 +403,7 @@ void Kernel<T>::eval(std::span<const T> x, std::span<T* const> out,
     std::vector<T> value;
     std::unique_ptr<bool[]> is_scalar;
     std::size_t is_scalar_size = 0;
+    std::vector<char> direct;  // per output: written straight into the caller's array
   };
   thread_local Scratch s;
   constexpr std::size_t kAlign = 64 / sizeof(T);
@@ -424,7 +425,8 @@ void Kernel<T>::eval(std::span<const T> x, std::span<T* const> out,
   // An output computed by an instruction is written straight into the caller's array, unless it would overwrite
   // the input (in-place evaluation) or another output already uses that register.
   const std::size_t nout = p_.outputs.size();
-  std::vector<bool> direct(nout, false);
+  std::vector<char>& direct = s.direct;
+  direct.assign(nout, 0);
   for (std::size_t k = 0; k < nout; ++k) {
     const int r = p_.outputs[k];
     const bool computed = r != p_.input_register && !s.is_scalar[r];
