@@ -22,23 +22,28 @@
 #include "activations/parser.hpp"
 #include "activations/printer.hpp"
 #include "core/rng.hpp"
+#include "support/expr_builders.hpp"
+#include "support/random_expr.hpp"
 
 namespace actlab::activations {
 namespace {
 
 constexpr double kEps = std::numeric_limits<double>::epsilon();
 
-Expr x() { return Expr::var("x"); }
-Expr c(double v) { return Expr::constant(v); }
-Expr un(Op op, const Expr& a) { return Expr::make(op, {a}); }
-Expr bin(Op op, const Expr& a, const Expr& b) { return Expr::make(op, {a, b}); }
+using actlab::testing::bin;
+using actlab::testing::c;
+using actlab::testing::kNaN;
+using actlab::testing::random_formula;
+using actlab::testing::RandomFormulaOptions;
+using actlab::testing::un;
+using actlab::testing::x;
 
 Expr parse(const std::string& text) {
   ParseOptions o;
   o.parameters = {"a", "b", "p"};
   auto r = parse_formula(text, o);
   EXPECT_TRUE(r) << text << ": " << r.status().message();
-  return r ? *r : c(std::numeric_limits<double>::quiet_NaN());
+  return r ? *r : c(kNaN);
 }
 
 double sigmoid(double v) { return 1.0 / (1.0 + std::exp(-v)); }
@@ -360,48 +365,15 @@ TEST(Derivative, SecondDerivativeClosedForms) {
 // ---- random formulas
 // ----------------------------------------------------------------------------------------
 
-// Random formulas of smooth ops, each fed an argument inside its domain (log of 1.5 + cos u, asin of 0.9 tanh
-// u, a division by 1.25 + sin u, ...), so every formula is smooth and finite on the whole real line. Leaves
-// are x, constants and the parameter a.
+// Random formulas of smooth ops, each fed an argument inside its domain (support/random_expr.hpp), so every
+// formula is smooth and finite on the whole real line. Leaves are x, constants and the parameter a. polygamma
+// goes up to order 2, so that f'' (order 4, the highest evaluate() handles) can be evaluated.
 Expr random_smooth(Rng& rng, int depth) {
-  if (depth == 0 || rng.uniform() < 0.15) {
-    const auto pick = rng.below(10);
-    if (pick < 5) return x();
-    if (pick == 5) return Expr::var("a");
-    static const double kConsts[] = {2.0, -1.0, 0.5, -1.5, 3.0, 0.25};
-    return c(kConsts[rng.below(std::size(kConsts))]);
-  }
-  auto s = [&] { return random_smooth(rng, depth - 1); };
-  switch (rng.below(26)) {
-    case 0: return bin(Op::kAdd, s(), s());
-    case 1: return bin(Op::kSub, s(), s());
-    case 2: return bin(Op::kMul, s(), s());
-    case 3: return bin(Op::kDiv, s(), bin(Op::kAdd, c(1.25), un(Op::kSin, s())));
-    case 4: return un(Op::kNeg, s());
-    case 5: return un(Op::kSin, s());
-    case 6: return un(Op::kCos, s());
-    case 7: return un(Op::kTanh, s());
-    case 8: return un(Op::kSigmoid, s());
-    case 9: return un(Op::kSoftplus, s());
-    case 10: return un(Op::kAtan, s());
-    case 11: return un(Op::kErf, s());
-    case 12: return un(Op::kErfc, un(Op::kSin, s()));
-    case 13: return un(Op::kExp, un(Op::kTanh, s()));
-    case 14: return un(Op::kExpm1, un(Op::kSin, s()));
-    case 15: return un(Op::kLog, bin(Op::kAdd, c(1.5), un(Op::kCos, s())));
-    case 16: return un(Op::kLog1p, bin(Op::kPow, s(), c(2)));
-    case 17: return un(Op::kLog10, bin(Op::kAdd, c(1), bin(Op::kPow, s(), c(2))));
-    case 18: return un(Op::kSqrt, bin(Op::kAdd, c(1), bin(Op::kPow, s(), c(2))));
-    case 19: return un(Op::kAsin, bin(Op::kMul, c(0.9), un(Op::kTanh, s())));
-    case 20: return un(Op::kAcos, bin(Op::kMul, c(0.9), un(Op::kSin, s())));
-    case 21: return un(rng.below(2) ? Op::kSinh : Op::kCosh, un(Op::kSin, s()));
-    case 22: return un(Op::kTan, bin(Op::kMul, c(0.8), un(Op::kAtan, s())));
-    case 23: return bin(Op::kPow, bin(Op::kAdd, c(1.5), un(Op::kSin, s())), un(Op::kCos, s()));
-    case 24: return bin(Op::kPow, un(Op::kTanh, s()), c(static_cast<double>(2 + rng.below(2))));
-    default:
-      return Expr::make(Op::kPolygamma, {bin(Op::kAdd, c(1.5), un(Op::kSin, s()))},
-                        static_cast<int>(rng.below(3)));
-  }
+  RandomFormulaOptions opt;
+  opt.smooth_only = true;
+  opt.parameters = {"a"};
+  opt.max_polygamma_order = 2;
+  return random_formula(rng, depth, opt);
 }
 
 TEST(Derivative, RandomSmoothFormulasMatchFiniteDifferences) {

@@ -15,26 +15,28 @@
 
 #include <cmath>
 #include <cstdlib>
-#include <limits>
 #include <numbers>
 #include <string>
 #include <unordered_set>
 #include <vector>
 
 #include "core/rng.hpp"
+#include "support/expr_builders.hpp"
+#include "support/random_expr.hpp"
 
 namespace actlab::activations {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kInf = std::numeric_limits<double>::infinity();
+using actlab::testing::bin;
+using actlab::testing::c;
+using actlab::testing::kInf;
+using actlab::testing::kNaN;
+using actlab::testing::random_formula;
+using actlab::testing::un;
+using actlab::testing::x;
+
 constexpr double kPi = std::numbers::pi;
 constexpr double kE = std::numbers::e;
-
-Expr x() { return Expr::var("x"); }
-Expr c(double v) { return Expr::constant(v); }
-Expr un(Op op, const Expr& a) { return Expr::make(op, {a}); }
-Expr bin(Op op, const Expr& a, const Expr& b) { return Expr::make(op, {a, b}); }
 
 // A structurally identical tree made of fresh nodes (no pointer shared with e).
 Expr deep_copy(const Expr& e) {
@@ -51,45 +53,9 @@ Expr deep_copy(const Expr& e) {
 // ---- random trees
 // -------------------------------------------------------------------------------------------
 
-// Ops whose result is finite for every finite argument and of moderate size for moderate arguments, so that a
-// random tree of them is finite everywhere on [-3, 3]. exp is fed through tanh to stay bounded.
-Expr random_smooth(Rng& rng, int depth) {
-  if (depth == 0 || rng.uniform() < 0.2) {
-    if (rng.uniform() < 0.55) return x();
-    static const double kConsts[] = {0.0, 1.0, -1.0, 2.0, -0.5, 0.25, 1.5, -2.0, 3.0};
-    return c(kConsts[rng.below(std::size(kConsts))]);
-  }
-  auto sub_tree = [&] { return random_smooth(rng, depth - 1); };
-  switch (rng.below(17)) {
-    case 0: return bin(Op::kAdd, sub_tree(), sub_tree());
-    case 1: return bin(Op::kSub, sub_tree(), sub_tree());
-    case 2: return bin(Op::kMul, sub_tree(), sub_tree());
-    case 3: return un(Op::kNeg, sub_tree());
-    case 4: return un(Op::kSin, sub_tree());
-    case 5: return un(Op::kTanh, sub_tree());
-    case 6: return un(Op::kSigmoid, sub_tree());
-    case 7: return un(Op::kAtan, sub_tree());
-    case 8: return un(Op::kExp, un(Op::kTanh, sub_tree()));
-    case 9: return bin(Op::kMax, sub_tree(), sub_tree());
-    case 10: return bin(Op::kMin, sub_tree(), sub_tree());
-    case 11: {
-      // abs directly on abs is left out here: ExprSmartDeathTest.AbsOfAbsIsAbs covers that case on its own.
-      const Expr s = sub_tree();
-      return un(Op::kAbs, s.op() == Op::kAbs ? un(Op::kSin, s) : s);
-    }
-    case 12: {
-      const Expr s = sub_tree();  // shared operand: exercises a + a, a·a, a − a, max(a, a)
-      static const Op kSame[] = {Op::kAdd, Op::kMul, Op::kSub, Op::kMax, Op::kDiv};
-      const Op op = kSame[rng.below(std::size(kSame))];
-      return op == Op::kDiv ? bin(op, un(Op::kExp, un(Op::kTanh, s)), un(Op::kExp, un(Op::kTanh, s)))
-                            : bin(op, s, s);
-    }
-    case 13: return Expr::make(Op::kWhere, {bin(Op::kGt, sub_tree(), sub_tree()), sub_tree(), sub_tree()});
-    case 14: return bin(Op::kPow, un(Op::kTanh, sub_tree()), c(static_cast<double>(rng.below(4))));
-    case 15: return bin(Op::kDiv, sub_tree(), bin(Op::kAdd, c(1.5), un(Op::kSin, sub_tree())));
-    default: return un(Op::kNeg, un(Op::kNeg, sub_tree()));
-  }
-}
+// Random trees come from random_formula() (support/random_expr.hpp) with its default options: every op,
+// selectors and shared subtrees included, each fed an argument inside its domain; leaves are x and constants
+// only, so every tree evaluates without parameters and is finite everywhere on [-3, 3].
 
 // evaluate() with every computed (non-selector) value multiplied by 1 + rel·u, u uniform in [−1, 1]: the
 // spread of a few such runs measures how much rounding differences can move the result at this point.
@@ -192,7 +158,7 @@ TEST(Expr, EqualTreesHashAlikeAndWorkInHashSets) {
   };
   Rng rng(11);
   std::vector<Expr> trees;
-  for (int i = 0; i < 300; ++i) trees.push_back(random_smooth(rng, 4));
+  for (int i = 0; i < 300; ++i) trees.push_back(random_formula(rng, 4));
   std::unordered_set<Expr, Hash> set(trees.begin(), trees.end());
   const std::size_t distinct = set.size();
   for (const Expr& t : trees) {
@@ -336,7 +302,7 @@ TEST(ExprSmart, SimplifyKeepsTheValueOfRandomTrees) {
   Rng jitter(7);
   int compared = 0;
   for (int t = 0; t < 400; ++t) {
-    const Expr raw = random_smooth(rng, 5);
+    const Expr raw = random_formula(rng, 5);
     const Expr simple = simplify(raw);
     for (double at = -2.95; at < 3.0; at += 0.37) {
       const double want = evaluate(raw, at);
@@ -379,8 +345,8 @@ TEST(Expr, SubstituteExpressionKeepsShape) {
   // Composition: e∘g evaluates as e(g(t)).
   Rng rng(5);
   for (int t = 0; t < 50; ++t) {
-    const Expr outer = random_smooth(rng, 4);
-    const Expr inner = random_smooth(rng, 3);
+    const Expr outer = random_formula(rng, 4);
+    const Expr inner = random_formula(rng, 3);
     const Expr composed = substitute(outer, "x", inner);
     for (double at : {-1.7, -0.2, 0.45, 2.1}) {
       const double want = evaluate(outer, evaluate(inner, at));

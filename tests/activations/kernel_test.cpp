@@ -4,9 +4,10 @@
 // which shares no code path with the compiled program (register allocation, fused selects, integer powers,
 // Eigen's packet math). Kernel<double> must agree with it within 1e-12 relative (1e-10 with polygamma),
 // Kernel<float> within 1e-5 relative — both plus the rounding budget of the point: the spread of evaluate()
-// re-run with every intermediate jittered by 4 ulps of the kernel's type, so that cancellation or a jump
-// (floor, comparisons) sitting within rounding distance is not blamed on the kernel. Float points whose
-// intermediates leave float's normal range are skipped; results below it (|y| < 2·FLT_MIN) count as zero.
+// re-run with every intermediate jittered by up to 4 ulps of the kernel's type (random draws, and all at +4
+// and all at −4 ulps), so that cancellation or a jump (floor, comparisons) sitting within rounding distance
+// is not blamed on the kernel. Float points whose intermediates leave float's normal range are skipped;
+// results below it (|y| < 2·FLT_MIN) count as zero.
 // Random formulas span every op (selectors and polygamma included), each fed an argument in its domain; grids
 // have n = 1000 (not a multiple of kBlock = 256), so the last block is partial.
 #include "activations/kernel.hpp"
@@ -24,17 +25,19 @@
 #include "activations/parser.hpp"
 #include "activations/printer.hpp"
 #include "core/rng.hpp"
+#include "support/expr_builders.hpp"
+#include "support/random_expr.hpp"
 
 namespace actlab::activations {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kInf = std::numeric_limits<double>::infinity();
-
-Expr x() { return Expr::var("x"); }
-Expr c(double v) { return Expr::constant(v); }
-Expr un(Op op, const Expr& a) { return Expr::make(op, {a}); }
-Expr bin(Op op, const Expr& a, const Expr& b) { return Expr::make(op, {a, b}); }
+using actlab::testing::bin;
+using actlab::testing::c;
+using actlab::testing::kInf;
+using actlab::testing::kNaN;
+using actlab::testing::RandomFormulaOptions;
+using actlab::testing::un;
+using actlab::testing::x;
 
 Expr parse(const std::string& text, std::vector<std::string> params = {}) {
   ParseOptions o;
@@ -67,10 +70,14 @@ struct Range {
   bool has_polygamma = false;
 };
 
-// evaluate() with every computed value and constant multiplied by 1 + rel·u, u uniform in [−1, 1] (rel = 0:
-// exactly evaluate(), and `range` collects the largest intermediate).
-double jittered(const Expr& e, double at, Rng& rng, double rel, Range* range) {
-  auto jit = [&](double v) { return rel == 0 ? v : v * (1.0 + rel * (2.0 * rng.uniform() - 1.0)); };
+// evaluate() with every computed value and constant multiplied by 1 + rel·u: u uniform in [−1, 1] drawn from
+// `rng`, or u = 1 with no rng (rel < 0 then scales every value down). rel = 0: exactly evaluate(), and
+// `range` collects the largest intermediate.
+double jittered(const Expr& e, double at, Rng* rng, double rel, Range* range) {
+  auto jit = [&](double v) {
+    if (rel == 0) return v;
+    return v * (1.0 + rel * (rng ? 2.0 * rng->uniform() - 1.0 : 1.0));
+  };
   double v;
   switch (e.op()) {
     case Op::kConst: v = jit(e.value()); break;
@@ -113,7 +120,7 @@ template <class T>
 ::testing::AssertionResult agrees(T got, const Expr& e, double at, Rng& rng, int* skipped = nullptr) {
   using P = Precision<T>;
   Range range;
-  const double want = jittered(e, at, rng, 0.0, &range);  // == evaluate(e, at)
+  const double want = jittered(e, at, nullptr, 0.0, &range);  // == evaluate(e, at)
   if (std::isnan(want)) {
     if (std::isnan(got)) return ::testing::AssertionSuccess();
     return ::testing::AssertionFailure()
@@ -128,12 +135,14 @@ template <class T>
   const double err = std::fabs(g - want);
   double tol = rtol * std::fabs(want) + P::kTiny;
   if (err <= tol) return ::testing::AssertionSuccess();
-  // Outside the plain tolerance: how far can rounding alone move the result here?
+  // Outside the plain tolerance: how far can rounding alone move the result here? Random draws find
+  // cancellation; the two runs with every value scaled by exactly 1 ± kJitter find a jump that a value just
+  // short of it (erf(x) rounding to 1 under floor, say) reaches only at the edge of the budget.
   double spread = 0.0;
-  for (int k = 0; k < 4; ++k) {
-    const double j = jittered(e, at, rng, P::kJitter, nullptr);
-    spread = std::max(spread, std::isfinite(j) ? std::fabs(j - want) : kInf);
-  }
+  auto widen = [&](double j) { spread = std::max(spread, std::isfinite(j) ? std::fabs(j - want) : kInf); };
+  for (int k = 0; k < 4; ++k) widen(jittered(e, at, &rng, P::kJitter, nullptr));
+  widen(jittered(e, at, nullptr, P::kJitter, nullptr));
+  widen(jittered(e, at, nullptr, -P::kJitter, nullptr));
   tol += 8 * spread;
   if (err <= tol) return ::testing::AssertionSuccess();
   return ::testing::AssertionFailure()
@@ -144,69 +153,13 @@ template <class T>
 // ---- random formulas
 // -----------------------------------------------------------------------------------------
 
+// Every op (selectors, fused and plain where, constant exponents, shared nodes, polygamma up to order 4),
+// each fed an argument in its domain (support/random_expr.hpp); leaves are x, constants and the parameters a,
+// b.
 Expr random_formula(Rng& rng, int depth) {
-  if (depth == 0 || rng.uniform() < 0.15) {
-    const auto pick = rng.below(12);
-    if (pick < 6) return x();
-    if (pick == 6) return Expr::var("a");
-    if (pick == 7) return Expr::var("b");
-    static const double kConsts[] = {2.0, -1.0, 0.5, -1.5, 3.0, 0.25, 0.0, 1e-3, 7.5, -0.0};
-    return c(kConsts[rng.below(std::size(kConsts))]);
-  }
-  auto s = [&] { return random_formula(rng, depth - 1); };
-  auto safe_positive = [&] { return bin(Op::kAdd, c(1.5), un(Op::kSin, s())); };  // in [0.5, 2.5]
-  switch (rng.below(40)) {
-    case 0: return bin(Op::kAdd, s(), s());
-    case 1: return bin(Op::kSub, s(), s());
-    case 2: return bin(Op::kMul, s(), s());
-    case 3: return bin(Op::kDiv, s(), safe_positive());
-    case 4: return un(Op::kNeg, s());
-    case 5: return un(Op::kSin, s());
-    case 6: return un(Op::kCos, s());
-    case 7: return un(Op::kTanh, s());
-    case 8: return un(Op::kSigmoid, s());
-    case 9: return un(Op::kSoftplus, s());
-    case 10: return un(Op::kAtan, s());
-    case 11: return un(Op::kErf, s());
-    case 12: return un(Op::kErfc, un(Op::kSin, s()));
-    case 13: return un(Op::kExp, un(Op::kTanh, s()));
-    case 14: return un(Op::kExpm1, un(Op::kSin, s()));
-    case 15: return un(Op::kLog, safe_positive());
-    case 16: return un(Op::kLog1p, bin(Op::kPow, s(), c(2)));
-    case 17: return un(Op::kLog10, safe_positive());
-    case 18: return un(Op::kSqrt, safe_positive());
-    case 19: return un(Op::kAsin, bin(Op::kMul, c(0.9), un(Op::kTanh, s())));
-    case 20: return un(Op::kAcos, bin(Op::kMul, c(0.9), un(Op::kSin, s())));
-    case 21: return un(rng.below(2) ? Op::kSinh : Op::kCosh, un(Op::kSin, s()));
-    case 22: return un(Op::kTan, bin(Op::kMul, c(0.8), un(Op::kAtan, s())));
-    case 23: return bin(Op::kPow, safe_positive(), un(Op::kCos, s()));
-    case 24: return Expr::make(Op::kPolygamma, {safe_positive()}, static_cast<int>(rng.below(5)));
-    case 25: return un(Op::kAbs, s());
-    case 26: return un(Op::kSign, s());
-    case 27: return un(Op::kFloor, s());
-    case 28: return un(Op::kCeil, s());
-    case 29: return un(Op::kRound, s());
-    case 30: return un(Op::kTrunc, s());
-    case 31: return bin(Op::kMax, s(), s());
-    case 32: return bin(Op::kMin, s(), s());
-    case 33:
-      return bin(static_cast<Op>(static_cast<int>(Op::kGt) + static_cast<int>(rng.below(6))), s(), s());
-    case 34: {  // fused: where(a cmp b, c, d)
-      const Op cmp = static_cast<Op>(static_cast<int>(Op::kGt) + static_cast<int>(rng.below(6)));
-      return Expr::make(Op::kWhere, {bin(cmp, s(), s()), s(), s()});
-    }
-    case 35: return Expr::make(Op::kWhere, {s(), s(), s()});  // plain condition: non-zero
-    case 36: {  // constant exponents: repeated multiplication for |k| ≤ 16, pow otherwise
-      static const double kExps[] = {-3, -2, -1, 0, 1, 2, 3, 4, 5, 7, 16, 17, 0.5, 1.5, -0.5, 2.25, -16};
-      return bin(Op::kPow, safe_positive(), c(kExps[rng.below(std::size(kExps))]));
-    }
-    case 37: return bin(Op::kPow, un(Op::kTanh, s()), c(static_cast<double>(2 + rng.below(4))));
-    case 38: {  // one node used twice
-      const Expr shared = s();
-      return bin(rng.below(2) ? Op::kMul : Op::kSub, shared, un(Op::kSin, shared));
-    }
-    default: return bin(Op::kAdd, un(Op::kTanh, s()), un(Op::kTanh, s()));
-  }
+  RandomFormulaOptions opt;
+  opt.parameters = {"a", "b"};
+  return actlab::testing::random_formula(rng, depth, opt);
 }
 
 // Parameters a, b bound at eval time; the reference gets them substituted without simplification.
@@ -602,8 +555,9 @@ TEST(Kernel, FloatSigmoidIsRelativelyAccurate) {
 namespace actlab::activations {
 namespace {
 
-// Blocks are up to 2048 elements: 10001 spans several, with a partial last one. Outputs are written straight into
-// the caller's arrays unless that would overwrite the input (in-place) or two outputs are the same expression.
+// Blocks are up to 2048 elements: 10001 spans several, with a partial last one. Outputs are written straight
+// into the caller's arrays unless that would overwrite the input (in-place) or two outputs are the same
+// expression.
 TEST(KernelBlocks, ManyBlocksInPlaceAndSharedOutputs) {
   const Expr x = Expr::var("x");
   const Expr f = mul(x, apply(Op::kSigmoid, {x}));
@@ -628,7 +582,8 @@ TEST(KernelBlocks, ManyBlocksInPlaceAndSharedOutputs) {
   kf->eval(buf, std::span<double>(buf));
   for (std::size_t i = 0; i < n; ++i) ASSERT_DOUBLE_EQ(buf[i], o1[i]) << i;
   // Float, with a parameter as a scalar operand of the select.
-  auto kp = Kernel<float>::compile({where(Expr::make(Op::kGt, {x, Expr::var("t")}), x, Expr::var("t"))}, {"t"});
+  auto kp =
+      Kernel<float>::compile({where(Expr::make(Op::kGt, {x, Expr::var("t")}), x, Expr::var("t"))}, {"t"});
   ASSERT_TRUE(kp);
   std::vector<float> xf(in.begin(), in.end()), yf(n);
   const double t = 1.25;

@@ -14,30 +14,31 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <numbers>
 #include <string>
 #include <vector>
 
 #include "activations/catalog.hpp"
+#include "support/expr_builders.hpp"
 
 namespace actlab::activations {
 namespace {
 
 using ::testing::HasSubstr;
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
+using actlab::testing::bin;
+using actlab::testing::c;
+using actlab::testing::kInf;
+using actlab::testing::kNaN;
+using actlab::testing::un;
+using actlab::testing::x;
 
-Expr x() { return Expr::var("x"); }
 Expr v(const char* name) { return Expr::var(name); }
-Expr c(double value) { return Expr::constant(value); }
-Expr un(Op op, const Expr& a) { return Expr::make(op, {a}); }
-Expr bin(Op op, const Expr& a, const Expr& b) { return Expr::make(op, {a, b}); }
 
 Expr parse_ok(const std::string& text, const ParseOptions& options = {}) {
   auto r = parse_formula(text, options);
   EXPECT_TRUE(r.has_value()) << text << ": " << r.status().message();
-  return r ? *r : c(std::numeric_limits<double>::quiet_NaN());
+  return r ? *r : c(kNaN);
 }
 
 double value_of(const std::string& text, double at = 0.0) { return evaluate(parse_ok(text), at); }

@@ -17,22 +17,21 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <limits>
 #include <string>
 #include <vector>
 
 #include "activations/derivative.hpp"
 #include "activations/parser.hpp"
 #include "core/rng.hpp"
+#include "support/expr_builders.hpp"
 
 namespace actlab::activations {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kInf = std::numeric_limits<double>::infinity();
-
-Expr x() { return Expr::var("x"); }
-Expr c(double v) { return Expr::constant(v); }
+using actlab::testing::c;
+using actlab::testing::kInf;
+using actlab::testing::kNaN;
+using actlab::testing::x;
 
 ParseOptions params_abc() {
   ParseOptions o;
