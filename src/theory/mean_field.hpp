@@ -1,0 +1,114 @@
+// Mean-field signal propagation: variance map, its fixed point, χ₁, depth scales, edge-of-chaos (EOC) points
+// and the correlation map (specs/theory-edge-of-chaos.md §1, §2.1, §2.2, §4.3, §4.6; Poole et al. 2016,
+// arXiv 1606.05340; Schoenholz et al. 2017, arXiv 1611.01232; Hayou et al. 2019, arXiv 1902.06853).
+//
+//   auto act = activations::Activation::make("tanh").value();
+//   auto g = GaussianIntegrator::make(act).value();
+//   auto eoc = eoc_points(g, 0.2).value();            // one point: σ_w = 1.30415, q* = 0.51208, F' = 0.543
+//   Init init{eoc[0].sigma_w, 0.2};
+//   auto fp = variance_fixed_point(g, init).value();  // fp.q = 0.51208, fp.chi1 = 1, fp.xi_q = 1.635
+//   double c1 = correlation_map(g, init, fp.q, 0.0);  // 0.07811302 (spec §5 #9)
+//   auto it = correlation_iterates(g, init, fp.q, 0.0, 20).value();  // c⁰ … c²⁰ and 1 − c⁰ … 1 − c²⁰
+//
+// Model (spec §1): h^l = W φ(h^{l−1}) + b, W_ij ~ N(0, σ_w²/N), b_i ~ N(0, σ_b²), Z ~ N(0, 1).
+#pragma once
+
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "core/status.hpp"
+#include "theory/gaussian.hpp"
+
+namespace actlab::theory {
+
+// Initialisation scales: weight and bias standard deviations (not variances).
+struct Init {
+  double sigma_w = 1.0;
+  double sigma_b = 0.0;
+};
+
+// Variance map (spec §1): F(q) = σ_b² + σ_w² E φ(√q Z)². NaN for q < 0 (as GaussianIntegrator::expect).
+double variance_map(const GaussianIntegrator& g, Init init, double q);
+
+// Its slope (spec §1, Gaussian IBP): F'(q) = σ_w² (E φ'(√q Z)² + E φ(√q Z) φ''(√q Z)).
+double variance_map_slope(const GaussianIntegrator& g, Init init, double q);
+
+// The variance fixed point q* = F(q*) reached from q⁰ and the quantities evaluated there (spec §1).
+struct FixedPoint {
+  double q = 0.0;          // q*
+  double residual = 0.0;   // F(q*) − q*
+  double slope = 0.0;      // F'(q*)
+  double chi1 = 0.0;       // χ₁ = σ_w² E φ'(√q* Z)²
+  bool converged = false;  // |F(q*) − q*| ≤ 1e-12 · max(1, q*)
+  bool stable = false;     // |F'(q*)| < 1
+  int iterations = 0;      // plain iterations of F before the Brent/Newton polish
+  // ξ_q = −1/log F'(q*) (spec §1); absent when F'(q*) ∉ (0, 1) (unstable, marginal, or no exponential law).
+  std::optional<double> xi_q;
+  // ξ_c = −1/log χ₁ in the ordered phase (χ₁ < 1, c* = 1); +∞ at χ₁ = 1 (the EOC, |χ₁ − 1| ≤ 1e-10); absent
+  // in the chaotic phase χ₁ > 1, where ξ_c needs c* < 1 and χ_c (spec §1), which this struct does not
+  // compute.
+  std::optional<double> xi_c;
+};
+
+// q* by iterating q ← F(q) from q0 (at most max_iter times, until |F(q) − q| ≤ 1e-12 max(1, q); this is the
+// limit the network's q^l reaches, so q* is a stable or marginal fixed point). If that has not converged
+// (near F' = 1 iterations converge like 1/l, spec §4.3), Brent's method on F(q) − q finishes, bracketing in
+// the direction the iterates move. Last, Newton steps on F(q) − q while they shrink the residual. Errors:
+// invalid σ or q0; kNumerical when q^l diverges (exceeds 1e12: chaotic growth, or ReLU with σ_b > 0 at σ_w =
+// √2, spec §2.2).
+Result<FixedPoint> variance_fixed_point(const GaussianIntegrator& g, Init init, double q0 = 1.0,
+                                        int max_iter = 200);
+
+// One EOC point (spec §2.1, §4.6): χ₁(q*) = 1 with q* a fixed point of F.
+struct EocPoint {
+  double sigma_b = 0.0;
+  double sigma_w = 0.0;  // E φ'(√q* Z)^{-1/2}
+  double q = 0.0;        // q*
+  double chi1 = 1.0;     // σ_w² E φ'² (1 up to rounding)
+  double slope = 0.0;    // F'(q*) (spec §7 item 1: always report it)
+  bool stable = false;   // |F'(q*)| < 1: the network's q^l stays at q*; Swish at small σ_b: false (§2.3)
+  double beta_q = 0.0;   // β_q = q* E φ''² / (2 E φ'²): 1 − c^l ~ 1/(β_q l) on the EOC (§2.3)
+  bool q_free = false;  // homogeneous φ (ReLU-like, §2.2): F is the identity, any q is a fixed point; q = 1
+};
+
+// Scan grid of eoc_points: q log-spaced on [kEocQMin, kEocQMax], kEocPerDecade points per decade.
+constexpr double kEocQMin = 1e-8;
+constexpr double kEocQMax = 1e4;
+constexpr int kEocPerDecade = 20;
+
+// All EOC points at bias σ_b (spec §2.1, §4.6): with σ_w² = 1/E φ'²(q) (χ₁ = 1) the fixed-point equation
+// becomes s(q) := q − E φ²(q)/E φ'²(q) = σ_b²; every sign change of s − σ_b² on the scan grid is refined by
+// Brent's method; points are ordered by q. σ_b = 0 with φ(0) = 0, φ'(0) ≠ 0 adds the limit point q* = 0,
+// σ_w = 1/|φ'(0)|. ReLU-like φ (s ≡ 0): σ_b = 0 gives one point with q_free; σ_b > 0 has no EOC (§2.2).
+// Two roots closer than one grid step can be missed. Errors: σ_b < 0 (invalid); no root (kNotFound).
+Result<std::vector<EocPoint>> eoc_points(const GaussianIntegrator& g, double sigma_b);
+
+// EOC curve: eoc_points for each σ_b, sharing one scan grid (~250 expectations for the grid plus ~15 per
+// root). A σ_b without an EOC gets an empty row, not an error. Errors: any σ_b < 0.
+struct EocRow {
+  double sigma_b = 0.0;
+  std::vector<EocPoint> points;
+};
+Result<std::vector<EocRow>> eoc_curve(const GaussianIntegrator& g, std::span<const double> sigma_bs);
+
+// Correlation map at the fixed point q* (spec §1): f(c) = (σ_b² + σ_w² E φ(u1) φ(u2)) / q*,
+// u1 = √q* Z1, u2 = √q* (c Z1 + √(1 − c²) Z2). One 2-D expectation (10–40 ms).
+double correlation_map(const GaussianIntegrator& g, Init init, double q_star, double c);
+
+// 1 − f(c) without subtracting f from 1 (spec §4.3 item 1, §7 item 2):
+//   1 − f(c) = (q* − F(q*))/q* + σ_w² E[(φ(u1) − φ(u2))²] / (2 q*),
+// the first term being the (tiny) residual of q* as a fixed point.
+double one_minus_correlation_map(const GaussianIntegrator& g, Init init, double q_star, double c);
+
+// c⁰ = c0, c^{l+1} = f(c^l) for l < depth (spec §1, §5 #4, #9): depth + 1 values of c and of 1 − c. For
+// c ≥ 0 the step is taken on 1 − c (one_minus_correlation_map), so one_minus_c keeps its relative digits near
+// c = 1, where c itself rounds. Errors: q* ≤ 0, |c0| > 1, depth < 0, or a non-finite iterate (kNumerical).
+struct CorrelationIterates {
+  std::vector<double> c;
+  std::vector<double> one_minus_c;
+};
+Result<CorrelationIterates> correlation_iterates(const GaussianIntegrator& g, Init init, double q_star,
+                                                 double c0, int depth);
+
+}  // namespace actlab::theory
