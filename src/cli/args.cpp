@@ -62,4 +62,26 @@ Result<std::pair<double, double>> parse_interval(const std::string& flag, const 
   return std::make_pair(*lo, *hi);
 }
 
+Result<std::vector<double>> parse_grid(const std::string& flag, const std::string& text) {
+  if (text.find(':') == std::string::npos) return parse_number_list(flag, text);
+  std::vector<std::string> parts;
+  std::stringstream ss(text);
+  std::string item;
+  while (std::getline(ss, item, ':')) parts.push_back(item);
+  if (parts.size() != 3) return Status::invalid(flag + ": expected a list x1,x2,... or a grid a:b:n");
+  auto a = parse_number(flag, parts[0]);
+  if (!a) return a.status();
+  auto b = parse_number(flag, parts[1]);
+  if (!b) return b.status();
+  auto n = parse_number(flag, parts[2]);
+  if (!n) return n.status();
+  if (*n < 1 || *n != std::trunc(*n) || *n > 1e6) {
+    return Status::invalid(flag + ": the point count n in a:b:n must be a whole number from 1 to 1e6");
+  }
+  const int count = static_cast<int>(*n);
+  std::vector<double> out(count);
+  for (int i = 0; i < count; ++i) out[i] = count == 1 ? *a : *a + (*b - *a) * i / (count - 1);
+  return out;
+}
+
 }  // namespace actlab::cli

@@ -3,6 +3,7 @@
 //   auto p = parse_params({"p=3", "beta=1.5"});   // map {"beta": 1.5, "p": 3}
 //   auto xs = parse_number_list("--at", "-1,0,2.5");
 //   auto r = parse_interval("--range", "-5:5");  // {-5, 5}
+//   auto g = parse_grid("--sigma-b", "0:1:5");     // {0, 0.25, 0.5, 0.75, 1}
 #pragma once
 
 #include <map>
@@ -18,5 +19,7 @@ Result<double> parse_number(const std::string& flag, const std::string& text);
 Result<std::map<std::string, double>> parse_params(const std::vector<std::string>& items);
 Result<std::vector<double>> parse_number_list(const std::string& flag, const std::string& text);
 Result<std::pair<double, double>> parse_interval(const std::string& flag, const std::string& text);
+// A list "0.1,0.5,2" or an evenly spaced grid "a:b:n" (n points from a to b inclusive).
+Result<std::vector<double>> parse_grid(const std::string& flag, const std::string& text);
 
 }  // namespace actlab::cli

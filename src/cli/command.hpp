@@ -18,5 +18,7 @@ int finish(const Status& s);
 
 // Registers `actlab act ...`; its callbacks run the chosen subcommand after parsing and set exit_code.
 void add_act_command(CLI::App& app, int& exit_code);
+// Registers `actlab theory ...` (cli/theory.cpp).
+void add_theory_command(CLI::App& app, int& exit_code);
 
 }  // namespace actlab::cli

@@ -36,3 +36,18 @@ TEST(Args, ListsAndIntervals) {
 
 }  // namespace
 }  // namespace actlab::cli
+
+namespace actlab::cli {
+namespace {
+
+TEST(Args, Grids) {
+  EXPECT_EQ(*parse_grid("--s", "0:1:5"), (std::vector<double>{0, 0.25, 0.5, 0.75, 1}));
+  EXPECT_EQ(*parse_grid("--s", "0.1,0.3"), (std::vector<double>{0.1, 0.3}));
+  EXPECT_EQ(*parse_grid("--s", "2:3:1"), std::vector<double>{2});
+  EXPECT_FALSE(parse_grid("--s", "0:1"));
+  EXPECT_FALSE(parse_grid("--s", "0:1:2.5"));
+  EXPECT_FALSE(parse_grid("--s", "0:1:0"));
+}
+
+}  // namespace
+}  // namespace actlab::cli

@@ -1,0 +1,98 @@
+// actlab theory eoc | expect | propagate, run as a user would. Oracles: the spec's tanh EOC values
+// (../shared/specs/theory-edge-of-chaos.md §5 #9: σ_b = 0.2 → σ_w = 1.30414584, q* = 0.51207850), ReLU's EOC
+// (0, √2) and the arc-cosine kernel (§4.4).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numbers>
+
+#include "core/json.hpp"
+#include "support/process.hpp"
+
+namespace actlab::cli {
+namespace {
+
+using testing::run_actlab;
+
+Json parse(const testing::ProcessResult& r) {
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  Json j = Json::parse(r.out, nullptr, false);
+  EXPECT_FALSE(j.is_discarded()) << r.out;
+  return j;
+}
+
+void expect_bad_input(const std::vector<std::string>& args, const std::string& fragment) {
+  auto r = run_actlab(args);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find(fragment), std::string::npos) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+}
+
+TEST(TheoryEoc, TanhMatchesTheSpecAndHasTheDocumentedKeys) {
+  Json j = parse(run_actlab({"theory", "eoc", "tanh", "--sigma-b", "0.2", "--json"}));
+  ASSERT_EQ(j["points"].size(), 1u);
+  const Json& p = j["points"][0];
+  for (const char* key : {"sigma_b", "sigma_w", "q_star", "chi1", "dF_dq", "stable", "beta_q", "xi_q"}) {
+    EXPECT_TRUE(p.contains(key)) << key;
+  }
+  EXPECT_NEAR(p["sigma_w"].get<double>(), 1.30414584, 5e-8);
+  EXPECT_NEAR(p["q_star"].get<double>(), 0.51207850, 5e-8);
+  EXPECT_NEAR(p["chi1"].get<double>(), 1.0, 1e-10);
+  EXPECT_EQ(p["stable"], true);
+  // A grid a:b:n gives n rows, each an EOC point with chi1 = 1.
+  Json g = parse(run_actlab({"theory", "eoc", "x*sigmoid(x)", "--sigma-b", "0.5:1.5:3", "--json"}));
+  ASSERT_GE(g["points"].size(), 3u);
+  for (const Json& q : g["points"]) EXPECT_NEAR(q["chi1"].get<double>(), 1.0, 1e-10);
+}
+
+TEST(TheoryEoc, ReluHasOnlyTheOriginPoint) {
+  Json j = parse(run_actlab({"theory", "eoc", "relu", "--sigma-b", "0", "--json"}));
+  ASSERT_EQ(j["points"].size(), 1u);
+  EXPECT_NEAR(j["points"][0]["sigma_w"].get<double>(), std::sqrt(2.0), 1e-12);
+  expect_bad_input({"theory", "eoc", "relu", "--sigma-b", "0.5"}, "no EOC point");
+  expect_bad_input({"theory", "eoc", "tanh", "--sigma-b", "-1"}, "--sigma-b");
+  expect_bad_input({"theory", "eoc", "tanh", "--sigma-b", "0:1:0"}, "--sigma-b");
+  expect_bad_input({"theory", "eoc", "softmax", "--sigma-b", "0.1"}, "row-wise");
+  expect_bad_input({"theory", "eoc", "tahn", "--sigma-b", "0.1"}, "unknown activation 'tahn'; did you mean");
+}
+
+TEST(TheoryExpect, ReluArcCosineKernel) {
+  Json j = parse(run_actlab({"theory", "expect", "relu", "--q", "2", "--c", "0.5", "--json"}));
+  const double c = 0.5, q = 2;
+  EXPECT_NEAR(j["E_phi2"].get<double>(), q / 2, 1e-13);
+  EXPECT_NEAR(j["E_dphi2"].get<double>(), 0.5, 1e-13);
+  EXPECT_NEAR(j["E_phi_phi"].get<double>(),
+              q / (2 * std::numbers::pi) * (std::sqrt(1 - c * c) + (std::numbers::pi - std::acos(c)) * c),
+              1e-12);
+  EXPECT_NEAR(j["E_dphi_dphi"].get<double>(), (std::numbers::pi - std::acos(c)) / (2 * std::numbers::pi),
+              1e-12);
+  expect_bad_input({"theory", "expect", "relu", "--q", "-1"}, "--q");
+  expect_bad_input({"theory", "expect", "relu", "--q", "1", "--c", "2"}, "--c");
+}
+
+TEST(TheoryPropagate, LayersPhaseAndErrors) {
+  Json j = parse(run_actlab({"theory", "propagate", "tanh", "--sigma-w", "1.30414584", "--sigma-b", "0.2",
+                             "--depth", "4", "--c0", "0.5", "--json"}));
+  ASSERT_EQ(j["layers"].size(), 5u);
+  EXPECT_EQ(j["phase"], "edge");
+  EXPECT_NEAR(j["q_star"].get<double>(), 0.51207850, 1e-7);
+  EXPECT_EQ(j["layers"][0]["c"], 0.5);
+  // Correlations rise towards c* = 1 on the EOC; q^l falls towards q* from q^0 = 1.
+  for (int l = 1; l <= 4; ++l) {
+    EXPECT_GT(j["layers"][l]["c"].get<double>(), j["layers"][l - 1]["c"].get<double>());
+    EXPECT_LT(j["layers"][l]["q"].get<double>(), j["layers"][l - 1]["q"].get<double>());
+  }
+  Json ordered = parse(run_actlab(
+      {"theory", "propagate", "tanh", "--sigma-w", "0.8", "--sigma-b", "0.1", "--depth", "2", "--json"}));
+  EXPECT_EQ(ordered["phase"], "ordered");
+  Json chaotic = parse(run_actlab(
+      {"theory", "propagate", "tanh", "--sigma-w", "2.5", "--sigma-b", "0.1", "--depth", "2", "--json"}));
+  EXPECT_EQ(chaotic["phase"], "chaotic");
+  expect_bad_input({"theory", "propagate", "tanh", "--sigma-w", "0", "--sigma-b", "0", "--depth", "3"},
+                   "--sigma-w");
+  expect_bad_input({"theory", "propagate", "tanh", "--sigma-w", "1", "--sigma-b", "0", "--depth", "0"},
+                   "--depth");
+}
+
+}  // namespace
+}  // namespace actlab::cli
