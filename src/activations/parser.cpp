@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <numbers>
+#include <optional>
 
 #include "activations/special_functions.hpp"
 
@@ -41,20 +42,24 @@ std::string describe(const Token& t) {
   return "'" + t.text + "'";
 }
 
-struct UnaryBuiltin {
-  std::string_view name;
-  Op op;
-};
+// The unary built-ins are the ops whose OpInfo has a function name (abs, exp, sigmoid, ...), so the formula
+// language and the expression tree cannot disagree on them. polygamma takes an order and is parsed apart.
+template <class F>
+void for_each_unary_builtin(F f) {
+  for (int i = 0; i <= static_cast<int>(Op::kWhere); ++i) {
+    const Op op = static_cast<Op>(i);
+    const OpInfo& info = op_info(op);
+    if (info.arity == 1 && !info.name.empty() && op != Op::kPolygamma) f(info.name, op);
+  }
+}
 
-constexpr UnaryBuiltin kUnary[] = {
-    {"abs", Op::kAbs},     {"sign", Op::kSign},       {"exp", Op::kExp},           {"expm1", Op::kExpm1},
-    {"log", Op::kLog},     {"log1p", Op::kLog1p},     {"log10", Op::kLog10},       {"sqrt", Op::kSqrt},
-    {"sin", Op::kSin},     {"cos", Op::kCos},         {"tan", Op::kTan},           {"asin", Op::kAsin},
-    {"acos", Op::kAcos},   {"atan", Op::kAtan},       {"sinh", Op::kSinh},         {"cosh", Op::kCosh},
-    {"tanh", Op::kTanh},   {"sigmoid", Op::kSigmoid}, {"softplus", Op::kSoftplus}, {"erf", Op::kErf},
-    {"erfc", Op::kErfc},   {"floor", Op::kFloor},     {"ceil", Op::kCeil},         {"round", Op::kRound},
-    {"trunc", Op::kTrunc},
-};
+std::optional<Op> unary_builtin(std::string_view name) {
+  std::optional<Op> found;
+  for_each_unary_builtin([&](std::string_view n, Op op) {
+    if (n == name) found = op;
+  });
+  return found;
+}
 
 class Parser {
  public:
@@ -349,11 +354,9 @@ class Parser {
       }
       return {};
     };
-    for (const UnaryBuiltin& u : kUnary) {
-      if (u.name == name) {
-        if (Status s = arity(1); !s) return s;
-        return Expr::make(u.op, {args[0]});
-      }
+    if (auto op = unary_builtin(name)) {
+      if (Status s = arity(1); !s) return s;
+      return Expr::make(*op, {args[0]});
     }
     if (name == "max" || name == "min" || name == "pow") {
       if (Status s = arity(2); !s) return s;
@@ -438,7 +441,7 @@ Result<Expr> parse_formula(std::string_view text, const ParseOptions& options) {
 const std::vector<std::string>& builtin_names() {
   static const std::vector<std::string> kNames = [] {
     std::vector<std::string> n;
-    for (const UnaryBuiltin& u : kUnary) n.emplace_back(u.name);
+    for_each_unary_builtin([&](std::string_view name, Op) { n.emplace_back(name); });
     for (const char* s : {"max", "min", "pow", "where", "digamma", "polygamma", "frac", "step", "clamp"}) {
       n.emplace_back(s);
     }
