@@ -8,9 +8,11 @@
 #include <vector>
 
 #include "activations/activation.hpp"
+#include "activations/catalog.hpp"
 #include "cli/args.hpp"
 #include "cli/command.hpp"
 #include "core/json.hpp"
+#include "theory/effective.hpp"
 #include "theory/gaussian.hpp"
 #include "theory/mean_field.hpp"
 
@@ -191,6 +193,115 @@ int run_propagate(const std::string& spec, const std::vector<std::string>& param
   return kExitOk;
 }
 
+int run_kernel(const std::string& spec, const std::vector<std::string>& params, double cw, double cb,
+               double k0, int depth, bool json) {
+  if (!(cw > 0)) return finish(Status::invalid("--cw: must be > 0"));
+  if (!(cb >= 0)) return finish(Status::invalid("--cb: must be >= 0"));
+  if (!(k0 > 0)) return finish(Status::invalid("--k0: must be > 0"));
+  if (depth < 1) return finish(Status::invalid("--depth: must be at least 1"));
+  auto g = integrator_for(spec, params);
+  if (!g) return finish(g.status());
+  auto rec = theory::kernel_recursion(*g, cb, cw, k0, depth);
+  if (!rec) return finish(rec.status());
+  if (json) {
+    Json j;
+    j["activation"] = spec;
+    j["C_W"] = cw;
+    j["C_b"] = cb;
+    j["finite"] = rec->finite;
+    j["layers"] = Json::array();
+    for (const auto& L : rec->layers) {
+      j["layers"].push_back({{"l", L.l},
+                             {"K", json_number(L.K)},
+                             {"chi_par", json_number(L.chi_par)},
+                             {"chi_perp", json_number(L.chi_perp)},
+                             {"r", json_number(L.r)}});
+    }
+    std::printf("%s\n", json_dump(j, true).c_str());
+    return kExitOk;
+  }
+  std::printf("kernel recursion K^(l+1) = C_b + C_W <phi^2>_K for %s, C_W = %s, C_b = %s\n\n", spec.c_str(),
+              fmt(cw).c_str(), fmt(cb).c_str());
+  std::printf("  %5s %14s %12s %12s %10s\n", "l", "K", "chi_par", "chi_perp", "r");
+  for (const auto& L : rec->layers) {
+    std::printf("  %5d %14.8g %12.8g %12.8g %10.6g\n", L.l, L.K, L.chi_par, L.chi_perp, L.r);
+  }
+  if (!rec->finite) {
+    std::printf("  K overflowed after layer %zu: the kernel explodes with depth\n", rec->layers.size());
+  }
+  return kExitOk;
+}
+
+Json classification_json(const std::string& name, const theory::Classification& c) {
+  Json j;
+  j["activation"] = name;
+  j["class"] = theory::criticality_class_name(c.kind);
+  j["a1"] = json_number(c.a1);
+  j["b1"] = json_number(c.b1);
+  if (c.critical) {
+    j["critical"] = {{"C_b", json_number(c.critical->C_b)},
+                     {"C_W", json_number(c.critical->C_W)},
+                     {"K_star", json_number(c.critical->K_star)}};
+  } else {
+    j["critical"] = nullptr;
+  }
+  j["notes"] = c.notes;
+  return j;
+}
+
+int run_classify(const std::string& spec, const std::vector<std::string>& params, bool all, bool json) {
+  if (all == !spec.empty())
+    return finish(Status::invalid("give an activation or --all, not both or neither"));
+  if (!all) {
+    auto g = integrator_for(spec, params);
+    if (!g) return finish(g.status());
+    auto act = activations::Activation::make(spec, *parse_params(params));
+    auto c = theory::classify(*g, *act);
+    if (!c) return finish(c.status());
+    Json j = classification_json(spec, *c);
+    if (json) {
+      std::printf("%s\n", json_dump(j, true).c_str());
+      return kExitOk;
+    }
+    std::printf("%s: %s\n", spec.c_str(), j["class"].get<std::string>().c_str());
+    if (c->critical) {
+      std::printf("  critical initialisation: C_b = %s, C_W = %s, K* = %s\n", fmt(c->critical->C_b).c_str(),
+                  fmt(c->critical->C_W).c_str(), fmt(c->critical->K_star).c_str());
+    }
+    if (std::isfinite(c->a1)) std::printf("  a1 = %s, b1 = %s\n", fmt(c->a1).c_str(), fmt(c->b1).c_str());
+    std::printf("  %s\n", c->notes.c_str());
+    return kExitOk;
+  }
+  // The whole catalog: class, critical point, and the EOC sigma_w at sigma_b = 0.2 (or none).
+  Json rows = Json::array();
+  if (!json)
+    std::printf("%-19s %-15s %11s %11s %11s %12s\n", "activation", "class", "C_b", "C_W", "K*", "EOC sw@0.2");
+  for (const auto& e : activations::catalog()) {
+    if (e.row_wise()) continue;
+    auto act = activations::Activation::make(e.name);
+    if (!act) return finish(act.status());
+    auto g = GaussianIntegrator::make(*act);
+    if (!g) return finish(g.status());
+    auto c = theory::classify(*g, *act);
+    Json j =
+        c ? classification_json(e.name, *c) : Json{{"activation", e.name}, {"error", c.status().message()}};
+    auto eoc = theory::eoc_points(*g, 0.2);
+    j["eoc_sigma_w_at_sigma_b_0.2"] =
+        eoc && !eoc->empty() ? json_number(eoc->front().sigma_w) : Json(nullptr);
+    if (!json) {
+      auto num = [](const Json& v) { return v.is_number() ? fmt(v.get<double>()) : std::string("-"); };
+      const Json crit = j.value("critical", Json(nullptr));
+      std::printf(
+          "%-19s %-15s %11s %11s %11s %12s\n", e.name.c_str(), j.value("class", "error").c_str(),
+          crit.is_null() ? "-" : num(crit["C_b"]).c_str(), crit.is_null() ? "-" : num(crit["C_W"]).c_str(),
+          crit.is_null() ? "-" : num(crit["K_star"]).c_str(), num(j["eoc_sigma_w_at_sigma_b_0.2"]).c_str());
+    }
+    rows.push_back(std::move(j));
+  }
+  if (json) std::printf("%s\n", json_dump(Json{{"activations", rows}}, true).c_str());
+  return kExitOk;
+}
+
 }  // namespace
 
 void add_theory_command(CLI::App& app, int& exit_code) {
@@ -200,7 +311,8 @@ void add_theory_command(CLI::App& app, int& exit_code) {
   struct Options {
     std::string spec, sigma_b_text;
     std::vector<std::string> params;
-    double q = 1.0, sigma_w = 1.0, sigma_b = 0.0, q0 = 1.0, c0 = 0.0;
+    double q = 1.0, sigma_w = 1.0, sigma_b = 0.0, q0 = 1.0, c0 = 0.0, cw = 1.0, cb = 0.0, k0 = 1.0;
+    bool all = false;
     std::optional<double> c;
     int depth = 20;
     bool json = false;
@@ -234,6 +346,24 @@ void add_theory_command(CLI::App& app, int& exit_code) {
   pr->callback([o, &exit_code] {
     exit_code = run_propagate(o->spec, o->params, o->sigma_w, o->sigma_b, o->depth, o->q0, o->c0, o->json);
   });
+
+  CLI::App* ke =
+      th->add_subcommand("kernel", "Effective theory: kernel recursion with chi_par, chi_perp over depth");
+  common(ke);
+  ke->add_option("--cw", o->cw, "C_W (weight variance times fan-in)")->required();
+  ke->add_option("--cb", o->cb, "C_b (bias variance)")->required();
+  ke->add_option("--k0", o->k0, "First-layer kernel K^(1)")->required();
+  ke->add_option("--depth", o->depth, "Number of layers")->required();
+  ke->callback([o, &exit_code] {
+    exit_code = run_kernel(o->spec, o->params, o->cw, o->cb, o->k0, o->depth, o->json);
+  });
+
+  CLI::App* cl = th->add_subcommand("classify", "Universality class and critical initialisation (C_b, C_W)");
+  cl->add_option("activation", o->spec, "Catalog name or formula");
+  cl->add_option("--param", o->params, "Parameter value NAME=VALUE (repeatable)");
+  cl->add_flag("--all", o->all, "Every element-wise catalog entry, with its EOC sigma_w at sigma_b = 0.2");
+  cl->add_flag("--json", o->json, "Machine-readable output");
+  cl->callback([o, &exit_code] { exit_code = run_classify(o->spec, o->params, o->all, o->json); });
 }
 
 }  // namespace actlab::cli

@@ -7,6 +7,8 @@
 #include <string>
 #include <utility>
 
+#include "theory/root_find.hpp"
+
 namespace actlab::theory {
 namespace {
 
@@ -21,62 +23,6 @@ constexpr double kChi1Tol = 1e-10;
 constexpr double kHomogeneousTol = 1e-11;
 
 bool finite_nonneg(double x) { return std::isfinite(x) && x >= 0.0; }
-
-// Brent's method (Brent 1973, ch. 4; the zeroin form) on [a, b] with f(a) f(b) ≤ 0. Returns the root
-// estimate after |b − a| ≤ 4 ε |b| + xtol or 200 iterations.
-template <class F>
-double brent(F&& f, double a, double b, double fa, double fb, double xtol) {
-  if (fa == 0.0) return a;
-  if (fb == 0.0) return b;
-  double c = a, fc = fa, d = b - a, e = d;
-  for (int it = 0; it < 200; ++it) {
-    if ((fb > 0) == (fc > 0)) {
-      c = a;
-      fc = fa;
-      d = e = b - a;
-    }
-    if (std::abs(fc) < std::abs(fb)) {
-      a = b;
-      b = c;
-      c = a;
-      fa = fb;
-      fb = fc;
-      fc = fa;
-    }
-    const double tol = 4.0 * std::numeric_limits<double>::epsilon() * std::abs(b) + 0.5 * xtol;
-    const double m = 0.5 * (c - b);
-    if (std::abs(m) <= tol || fb == 0.0) return b;
-    if (std::abs(e) >= tol && std::abs(fa) > std::abs(fb)) {
-      double p, q;
-      const double s = fb / fa;
-      if (a == c) {  // secant
-        p = 2.0 * m * s;
-        q = 1.0 - s;
-      } else {  // inverse quadratic interpolation
-        const double qq = fa / fc, r = fb / fc;
-        p = s * (2.0 * m * qq * (qq - r) - (b - a) * (r - 1.0));
-        q = (qq - 1.0) * (r - 1.0) * (s - 1.0);
-      }
-      if (p > 0) q = -q;
-      p = std::abs(p);
-      if (2.0 * p < std::min(3.0 * m * q - std::abs(tol * q), std::abs(e * q))) {
-        e = d;
-        d = p / q;
-      } else {
-        d = m;
-        e = m;
-      }
-    } else {
-      d = m;
-      e = m;
-    }
-    a = b;
-    fa = fb;
-    b += std::abs(d) > tol ? d : (m > 0 ? tol : -tol);
-    fb = f(b);
-  }
-  return b;
-}
 
 // The EOC point at q (χ₁ = 1 by the choice of σ_w).
 EocPoint eoc_point_at(const GaussianIntegrator& g, double sigma_b, double q) {

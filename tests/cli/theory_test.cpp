@@ -96,3 +96,44 @@ TEST(TheoryPropagate, LayersPhaseAndErrors) {
 
 }  // namespace
 }  // namespace actlab::cli
+
+namespace actlab::cli {
+namespace {
+
+// Oracles: ../shared/specs/theory-effective-repu-mrepu.md §2.2 (ReLU C_W = 2; tanh a1 = b1 = -2, critical (0,
+// 1)) and §2.3 (RePU p = 2, C_W = 1/3, C_b = 0 from K = 2.1: 2.205, 2.431, 2.955, 4.37, 9.53, 45.4, 1031).
+TEST(TheoryClassify, ClassesAndCriticalPoints) {
+  Json relu = parse(run_actlab({"theory", "classify", "relu", "--json"}));
+  EXPECT_EQ(relu["class"], "scale_invariant");
+  EXPECT_NEAR(relu["critical"]["C_W"].get<double>(), 2.0, 1e-12);
+  Json tanh = parse(run_actlab({"theory", "classify", "tanh", "--json"}));
+  EXPECT_EQ(tanh["class"], "k0");
+  EXPECT_NEAR(tanh["a1"].get<double>(), -2.0, 1e-12);
+  EXPECT_NEAR(tanh["b1"].get<double>(), -2.0, 1e-12);
+  EXPECT_NEAR(tanh["critical"]["C_W"].get<double>(), 1.0, 1e-12);
+  Json repu = parse(run_actlab({"theory", "classify", "repu", "--json"}));
+  EXPECT_EQ(repu["class"], "none");
+  EXPECT_TRUE(repu["critical"].is_null());
+  Json all = parse(run_actlab({"theory", "classify", "--all", "--json"}));
+  EXPECT_GE(all["activations"].size(), 60u);
+  expect_bad_input({"theory", "classify"}, "--all");
+  expect_bad_input({"theory", "classify", "relu", "--all"}, "--all");
+}
+
+TEST(TheoryKernel, RepuDoubleExponentialBlowUp) {
+  Json j = parse(run_actlab({"theory", "kernel", "repu", "--cw", "0.3333333333333333", "--cb", "0", "--k0",
+                             "2.1", "--depth", "40", "--json"}));
+  const std::vector<double> spec = {2.1, 2.205, 2.431, 2.955, 4.37, 9.53, 45.4, 1031};
+  for (std::size_t i = 0; i < spec.size(); ++i) {
+    EXPECT_NEAR(j["layers"][i]["K"].get<double>(), spec[i], 0.006 * spec[i]) << "layer " << i + 1;
+    EXPECT_NEAR(j["layers"][i]["r"].get<double>(), 1.5, 1e-12);  // (2p - 1)/p
+  }
+  EXPECT_EQ(j["finite"], false);  // overflows long before 40 layers
+  expect_bad_input({"theory", "kernel", "tanh", "--cw", "0", "--cb", "0", "--k0", "1", "--depth", "3"},
+                   "--cw");
+  expect_bad_input({"theory", "kernel", "tanh", "--cw", "1", "--cb", "0", "--k0", "1", "--depth", "0"},
+                   "--depth");
+}
+
+}  // namespace
+}  // namespace actlab::cli

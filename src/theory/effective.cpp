@@ -1,0 +1,176 @@
+// Kernel recursion, susceptibilities and criticality classes (specs/theory-effective-repu-mrepu.md §2).
+#include "theory/effective.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <string>
+
+#include "activations/derivative.hpp"
+#include "activations/expr.hpp"
+#include "theory/root_find.hpp"
+
+namespace actlab::theory {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+bool finite_nonneg(double x) { return std::isfinite(x) && x >= 0.0; }
+
+bool kink_at_zero(const GaussianIntegrator& g) {
+  return std::any_of(g.kinks().begin(), g.kinks().end(), [](double k) { return std::abs(k) <= 1e-12; });
+}
+
+// r(K) − 1 = ⟨z σ σ'⟩_K / (K ⟨σ'²⟩_K) − 1.
+double r_minus_one(const GaussianIntegrator& g, double K) {
+  const Moments m = g.expect(K);
+  return m.u_phi_dphi / (K * m.dphi2) - 1.0;
+}
+
+CriticalPoint critical_at(const GaussianIntegrator& g, double K) {
+  const Moments m = g.expect(K);
+  CriticalPoint p;
+  p.K_star = K;
+  p.C_W = 1.0 / m.dphi2;
+  p.C_b = K - p.C_W * m.phi2;
+  return p;
+}
+
+std::string num(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", x);
+  return buf;
+}
+
+}  // namespace
+
+Susceptibilities susceptibilities(const GaussianIntegrator& g, double C_W, double K) {
+  Susceptibilities s;
+  s.K = K;
+  if (!finite_nonneg(K)) {
+    s.g = s.chi_par = s.chi_perp = s.r = kNaN;
+    return s;
+  }
+  if (K == 0.0 && !kink_at_zero(g)) {
+    const Moments m = g.expect(0.0);  // point values at 0
+    s.g = m.phi2;
+    s.chi_par = C_W * (m.dphi2 + m.phi_d2phi);
+    s.chi_perp = C_W * m.dphi2;
+  } else {
+    const double k = K == 0.0 ? kEffectiveKTiny : K;
+    const Moments m = g.expect(k);
+    s.g = K == 0.0 ? g.expect(0.0).phi2 : m.phi2;
+    s.chi_par = C_W * m.u_phi_dphi / k;
+    s.chi_perp = C_W * m.dphi2;
+  }
+  s.r = s.chi_par / s.chi_perp;
+  return s;
+}
+
+Result<KernelRecursion> kernel_recursion(const GaussianIntegrator& g, double C_b, double C_W, double K0,
+                                         int depth) {
+  if (!finite_nonneg(C_b) || !finite_nonneg(C_W) || !finite_nonneg(K0))
+    return Status::invalid("kernel_recursion: C_b, C_W and K0 must be finite and ≥ 0");
+  if (depth < 1) return Status::invalid("kernel_recursion: depth must be ≥ 1");
+  KernelRecursion out;
+  double K = K0;
+  for (int l = 1; l <= depth; ++l) {
+    const Susceptibilities s = susceptibilities(g, C_W, K);
+    out.layers.push_back({l, K, s.chi_par, s.chi_perp, s.r});
+    if (l == depth) break;
+    const double next = C_b + C_W * s.g;
+    if (!std::isfinite(next)) {
+      out.finite = false;
+      break;
+    }
+    K = next;
+  }
+  return out;
+}
+
+const char* criticality_class_name(CriticalityClass c) {
+  switch (c) {
+    case CriticalityClass::kScaleInvariant: return "scale_invariant";
+    case CriticalityClass::kK0: return "k0";
+    case CriticalityClass::kHalfStable: return "half_stable";
+    case CriticalityClass::kNone: return "none";
+  }
+  return "none";
+}
+
+Result<Classification> classify(const GaussianIntegrator& g, const activations::Activation& act) {
+  if (act.row_wise()) return Status::invalid("classify: " + act.name() + " is row-wise");
+  Classification c;
+  c.a1 = c.b1 = kNaN;
+
+  // r(K) on the log grid.
+  const int n =
+      static_cast<int>(std::lround(std::log10(kEffectiveKMax / kEffectiveKMin) * kEffectivePerDecade));
+  std::vector<double> ks, rm;
+  double rmin = std::numeric_limits<double>::infinity(), rmax = -rmin, dev = 0.0;
+  for (int i = 0; i <= n; ++i) {
+    const double K = kEffectiveKMin * std::pow(10.0, static_cast<double>(i) / kEffectivePerDecade);
+    const double v = r_minus_one(g, K);
+    ks.push_back(K);
+    rm.push_back(v);
+    if (!std::isfinite(v)) continue;
+    rmin = std::min(rmin, 1.0 + v);
+    rmax = std::max(rmax, 1.0 + v);
+    dev = std::max(dev, std::abs(v));
+  }
+  const std::string range = "r ∈ [" + num(rmin) + ", " + num(rmax) + "] on K ∈ [" + num(kEffectiveKMin) +
+                            ", " + num(kEffectiveKMax) + "]";
+
+  // 1. Scale-invariant.
+  if (rmin <= rmax && dev <= kScaleInvariantTol) {
+    c.kind = CriticalityClass::kScaleInvariant;
+    c.critical = critical_at(g, 1.0);
+    c.critical->C_b = 0.0;
+    c.notes = "r ≡ 1 (|r − 1| ≤ " + num(dev) + "): C_b = 0, C_W = 1/⟨σ'²⟩, every K is a fixed point";
+    // a₁, b₁ stay NaN: the K* = 0 expansion does not apply to a kinked φ.
+    return c;
+  }
+
+  // 2. K* = 0 class.
+  const double s0 = act.f(0.0), s1 = act.df(0.0), s2 = act.d2f(0.0);
+  if (s0 == 0.0 && s1 != 0.0 && !kink_at_zero(g)) {
+    const double s3 = activations::evaluate(activations::derivative(act.d2f_expr()), 0.0);
+    c.a1 = s3 / s1 + 0.75 * (s2 / s1) * (s2 / s1);
+    c.b1 = s3 / s1 + (s2 / s1) * (s2 / s1);
+    if (c.a1 < 0.0) {
+      c.kind = CriticalityClass::kK0;
+      c.critical = CriticalPoint{0.0, 1.0 / (s1 * s1), 0.0};
+      c.notes = "σ(0) = 0, a₁ = " + num(c.a1) + " < 0: C_b = 0, C_W = 1/σ₁², K^(l) ≈ 1/(−a₁ l)";
+      return c;
+    }
+  }
+
+  // 3. Half-stable: roots of r(K) − 1.
+  auto h = [&](double K) { return r_minus_one(g, K); };
+  std::size_t last = ks.size();
+  for (std::size_t i = 0; i < ks.size(); ++i) {
+    if (!std::isfinite(rm[i]) || rm[i] == 0.0) continue;
+    if (last < ks.size() && (rm[last] > 0) != (rm[i] > 0)) {
+      const double K = brent(h, ks[last], ks[i], rm[last], rm[i], 1e-15 * ks[last]);
+      c.roots.push_back(critical_at(g, K));
+    }
+    last = i;
+  }
+  for (const CriticalPoint& p : c.roots) {
+    if (p.C_b >= 0.0) {
+      c.kind = CriticalityClass::kHalfStable;
+      c.critical = p;
+      c.notes = "r(K*) = 1 at K* = " + num(p.K_star) + " with C_b = " + num(p.C_b) + " ≥ 0; " + range;
+      return c;
+    }
+  }
+
+  // 4. None.
+  c.kind = CriticalityClass::kNone;
+  c.notes = (c.roots.empty() ? "no K > 0 with r(K) = 1: " : "every root of r − 1 has C_b < 0: ") + range;
+  if (std::isfinite(c.a1)) c.notes += "; a₁ = " + num(c.a1) + " ≥ 0 (K* = 0 unstable from above)";
+  return c;
+}
+
+}  // namespace actlab::theory
