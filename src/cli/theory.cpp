@@ -255,8 +255,7 @@ int run_classify(const std::string& spec, const std::vector<std::string>& params
   if (!all) {
     auto g = integrator_for(spec, params);
     if (!g) return finish(g.status());
-    auto act = activations::Activation::make(spec, *parse_params(params));
-    auto c = theory::classify(*g, *act);
+    auto c = theory::classify(*g);
     if (!c) return finish(c.status());
     Json j = classification_json(spec, *c);
     if (json) {
@@ -282,7 +281,7 @@ int run_classify(const std::string& spec, const std::vector<std::string>& params
     if (!act) return finish(act.status());
     auto g = GaussianIntegrator::make(*act);
     if (!g) return finish(g.status());
-    auto c = theory::classify(*g, *act);
+    auto c = theory::classify(*g);
     Json j =
         c ? classification_json(e.name, *c) : Json{{"activation", e.name}, {"error", c.status().message()}};
     auto eoc = theory::eoc_points(*g, 0.2);

@@ -99,7 +99,8 @@ const char* criticality_class_name(CriticalityClass c) {
   return "none";
 }
 
-Result<Classification> classify(const GaussianIntegrator& g, const activations::Activation& act) {
+Result<Classification> classify(const GaussianIntegrator& g) {
+  const activations::Activation& act = g.activation();
   if (act.row_wise()) return Status::invalid("classify: " + act.name() + " is row-wise");
   Classification c;
   c.a1 = c.b1 = kNaN;

@@ -5,7 +5,7 @@
 //   auto act = activations::Activation::make("tanh").value();
 //   auto g = GaussianIntegrator::make(act).value();
 //   Susceptibilities s = susceptibilities(g, 1.0, 1.0);   // s.chi_perp = 0.4644029 (spec §2.2)
-//   auto c = classify(g, act).value();                    // kK0, a1 = b1 = −2, critical {C_b 0, C_W 1, K* 0}
+//   auto c = classify(g).value();                         // kK0, a1 = b1 = −2, critical {C_b 0, C_W 1, K* 0}
 //   auto rp = activations::Activation::make("repu", {{"p", 2}}).value();
 //   auto gr = GaussianIntegrator::make(rp).value();
 //   auto run = kernel_recursion(gr, 0.0, 1.0 / 3, 2.1, 20).value();  // K: 2.1, 2.205, 2.431, ... (§2.3)
@@ -112,6 +112,6 @@ constexpr double kScaleInvariantTol = 1e-10;
 //   4. none otherwise.
 // σ₃ = φ'''(0) comes from the symbolic derivative of act.d2f_expr(). Two roots closer than one grid step can
 // be missed. g must be GaussianIntegrator::make(act). Errors: a row-wise act (kInvalidArgument).
-Result<Classification> classify(const GaussianIntegrator& g, const activations::Activation& act);
+Result<Classification> classify(const GaussianIntegrator& g);
 
 }  // namespace actlab::theory

@@ -60,6 +60,8 @@ class GaussianIntegrator {
 
   // The kinks of φ in x (sorted, unique) that the quadrature splits at.
   const std::vector<double>& kinks() const { return kinks_; }
+  // The activation being integrated.
+  const activations::Activation& activation() const { return act_; }
 
   // E g(√q Z) for the Moments fields, one pass (spec §4.1, §4.6 expect1). q = 0 gives the values at 0;
   // q < 0 or non-finite gives NaN fields. Measured (relative): ReLU, RePU p ≤ 4, erf, hardtanh ≤ 2e-15

@@ -31,7 +31,7 @@ Prepared setup(const char* spec, std::map<std::string, double> params = {}) {
 }
 
 Classification classified(const Prepared& s) {
-  auto c = classify(s.g, s.act);
+  auto c = classify(s.g);
   EXPECT_TRUE(c.has_value()) << c.status().message();
   return std::move(c).value();
 }
