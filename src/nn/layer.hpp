@@ -1,0 +1,77 @@
+// The layer interface: forward and backward over batch-major matrices, parameters as (value, grad) pairs.
+//
+//   Dense<float> d(64, 10);                  // y = x·Wᵀ + b
+//   MatrixF y;
+//   d.forward(x, y, Mode::kTrain, rng);      // x: batch × 64  →  y: batch × 10
+//   MatrixF dx;
+//   d.backward(x, y, dy, &dx);               // dW += dyᵀ·x, db += Σ_rows dy, dx = dy·W
+//
+// Shape legend (every file in nn/): B = batch, per-sample sizes flattened; images are channel-major
+// {C, H, W} rows as PyTorch's NCHW tensors are. Forward keeps whatever backward needs (f'(x), masks, argmax)
+// inside the layer, so backward must follow the forward of the same batch. Parameter gradients are added
+// with += (llm.c's convention): the model zeroes them before each backward pass; dx is overwritten.
+// T is float for training and double for the finite-difference gradient check.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/json.hpp"
+#include "core/matrix.hpp"
+#include "core/rng.hpp"
+#include "core/status.hpp"
+
+namespace actlab::nn {
+
+enum class Mode { kTrain, kEval };  // dropout, rrelu: random in training, deterministic in evaluation
+
+// Per-sample shape: {n} for vectors, {C, H, W} for images.
+struct Shape {
+  std::vector<int> dims;
+  int size() const {
+    int s = 1;
+    for (int d : dims) s *= d;
+    return s;
+  }
+  bool operator==(const Shape&) const = default;
+  std::string str() const;  // "[1, 28, 28]"
+};
+
+template <class T>
+struct Param {
+  std::string name;  // "weight", "bias", or an activation parameter's name
+  RowMatrix<T> value;
+  RowMatrix<T> grad;  // same shape as value
+};
+
+template <class T>
+class Layer {
+ public:
+  virtual ~Layer() = default;
+  virtual std::string type() const = 0;  // "dense", "conv2d", "maxpool2d", "dropout", "flatten", "activation"
+  const Shape& in_shape() const { return in_; }
+  const Shape& out_shape() const { return out_; }
+
+  // y ← layer(x); y is resized to B × out_shape().size().
+  virtual void forward(const RowMatrix<T>& x, RowMatrix<T>& y, Mode mode, Rng& rng) = 0;
+  // Param grads += ∂L/∂θ; *dx ← ∂L/∂x (skipped when dx is null). x and y are those of the last forward.
+  virtual void backward(const RowMatrix<T>& x, const RowMatrix<T>& y, const RowMatrix<T>& dy,
+                        RowMatrix<T>* dx) = 0;
+  virtual std::vector<Param<T>*> params() { return {}; }
+  // The model file's entry for this layer (docs/training.md: the actlab-model format).
+  virtual Json to_json() const = 0;
+  // A copy in another precision (the gradient check runs a float model's exact twin in double).
+  virtual std::unique_ptr<Layer<double>> to_double() const = 0;
+
+ protected:
+  Shape in_, out_;
+};
+
+// Matrix ↔ JSON: a row-major matrix as a list of rows; a 1×n or n×1 matrix as a flat list.
+template <class T>
+Json matrix_to_json(const RowMatrix<T>& m);
+template <class T>
+Json vector_to_json(const RowMatrix<T>& m);
+
+}  // namespace actlab::nn

@@ -1,0 +1,332 @@
+#include "nn/model.hpp"
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "nn/activation_layer.hpp"
+#include "nn/conv2d.hpp"
+#include "nn/dense.hpp"
+#include "nn/dropout.hpp"
+#include "nn/flatten.hpp"
+#include "nn/max_pool.hpp"
+
+namespace actlab::nn {
+
+template <class T>
+Status Model<T>::add(std::unique_ptr<Layer<T>> layer) {
+  if (!layer) return Status(StatusCode::kInternal, "null layer");
+  if (!(layer->in_shape() == output_shape())) {
+    return Status::invalid("layer " + std::to_string(layers_.size()) + " (" + layer->type() + ") takes " +
+                           layer->in_shape().str() + " but the previous output is " + output_shape().str());
+  }
+  layers_.push_back(std::move(layer));
+  outputs_.resize(layers_.size());
+  return Status::ok();
+}
+
+template <class T>
+const RowMatrix<T>& Model<T>::forward(const RowMatrix<T>& x, Mode mode) {
+  input_data_ = &x;
+  const RowMatrix<T>* in = &x;
+  for (std::size_t i = 0; i < layers_.size(); ++i) {
+    layers_[i]->forward(*in, outputs_[i], mode, rng_);
+    in = &outputs_[i];
+  }
+  return *in;
+}
+
+template <class T>
+void Model<T>::backward(const RowMatrix<T>& dout) {
+  const RowMatrix<T>* dy = &dout;
+  for (std::size_t i = layers_.size(); i-- > 0;) {
+    const RowMatrix<T>& x = i == 0 ? *input_data_ : outputs_[i - 1];
+    RowMatrix<T>* dx = i == 0 ? nullptr : (dy == &grad_a_ ? &grad_b_ : &grad_a_);
+    layers_[i]->backward(x, outputs_[i], *dy, dx);
+    dy = dx;
+  }
+}
+
+template <class T>
+void Model<T>::zero_grad() {
+  for (Param<T>* p : params()) p->grad.setZero();
+}
+
+template <class T>
+std::vector<Param<T>*> Model<T>::params() {
+  std::vector<Param<T>*> all;
+  for (auto& l : layers_)
+    for (Param<T>* p : l->params()) all.push_back(p);
+  return all;
+}
+
+template <class T>
+std::size_t Model<T>::parameter_count() {
+  std::size_t n = 0;
+  for (Param<T>* p : params()) n += static_cast<std::size_t>(p->value.size());
+  return n;
+}
+
+template <class T>
+RowMatrix<T> Model<T>::predict(const RowMatrix<T>& x, Eigen::Index chunk) {
+  RowMatrix<T> out(x.rows(), output_shape().size());
+  RowMatrix<T> part;
+  for (Eigen::Index r = 0; r < x.rows(); r += chunk) {
+    const Eigen::Index n = std::min(chunk, x.rows() - r);
+    part = x.middleRows(r, n);
+    out.middleRows(r, n) = forward(part, Mode::kEval);
+  }
+  return out;
+}
+
+template <class T>
+Json Model<T>::to_json() const {
+  Json layers = Json::array();
+  for (const auto& l : layers_) layers.push_back(l->to_json());
+  return {{"format", "actlab-model"},
+          {"version", 1},
+          {"input_shape", input_.dims},
+          {"layers", std::move(layers)}};
+}
+
+template <class T>
+Model<double> Model<T>::to_double() const {
+  Model<double> d(input_);
+  for (const auto& l : layers_) {
+    Status s = d.add(l->to_double());
+    (void)s;  // same shapes as this model's, which already chained
+  }
+  return d;
+}
+
+std::vector<optim::ParamBlock> param_blocks(Model<float>& model) {
+  std::vector<optim::ParamBlock> blocks;
+  for (Param<float>* p : model.params()) {
+    const std::size_t n = static_cast<std::size_t>(p->value.size());
+    blocks.push_back({{p->value.data(), n}, {p->grad.data(), n}});
+  }
+  return blocks;
+}
+
+// ---- reading the model file ----
+
+namespace {
+
+struct Reader {
+  std::string where;  // "m.json: layers[2] (dense)"
+  Status error(const std::string& what) const { return Status::invalid(where + ": " + what); }
+
+  Result<int> integer(const Json& j, const char* key, int min) const {
+    if (!j.contains(key)) return error(std::string("missing \"") + key + "\"");
+    const Json& v = j[key];
+    if (!v.is_number_integer() || v.get<long long>() < min) {
+      return error(std::string("\"") + key + "\" must be an integer >= " + std::to_string(min));
+    }
+    return v.get<int>();
+  }
+
+  template <class T>
+  Status matrix(const Json& j, const char* key, Eigen::Index rows, Eigen::Index cols, RowMatrix<T>& m) const {
+    if (!j.contains(key)) return error(std::string("missing \"") + key + "\"");
+    const Json& v = j[key];
+    m.resize(rows, cols);
+    auto number = [&](const Json& x, Eigen::Index r, Eigen::Index c) -> Status {
+      if (!x.is_number()) {
+        return error(std::string("\"") + key + "\"[" + std::to_string(r) + "][" + std::to_string(c) +
+                     "] is not a number");
+      }
+      m(r, c) = static_cast<T>(x.get<double>());
+      return Status::ok();
+    };
+    if (rows == 1 || cols == 1) {  // vectors are flat lists
+      if (!v.is_array() || static_cast<Eigen::Index>(v.size()) != rows * cols) {
+        return error(std::string("\"") + key + "\" must be a list of " + std::to_string(rows * cols) +
+                     " numbers");
+      }
+      for (Eigen::Index i = 0; i < rows * cols; ++i) {
+        if (!v[i].is_number())
+          return error(std::string("\"") + key + "\"[" + std::to_string(i) + "] is not a number");
+        m.data()[i] = static_cast<T>(v[i].get<double>());
+      }
+      return Status::ok();
+    }
+    if (!v.is_array() || static_cast<Eigen::Index>(v.size()) != rows) {
+      return error(std::string("\"") + key + "\" must have " + std::to_string(rows) + " rows (out), got " +
+                   (v.is_array() ? std::to_string(v.size()) : "no list"));
+    }
+    for (Eigen::Index r = 0; r < rows; ++r) {
+      if (!v[r].is_array() || static_cast<Eigen::Index>(v[r].size()) != cols) {
+        return error(std::string("\"") + key + "\"[" + std::to_string(r) + "] must have " +
+                     std::to_string(cols) + " values (in)");
+      }
+      for (Eigen::Index c = 0; c < cols; ++c) {
+        if (Status s = number(v[r][c], r, c); !s.is_ok()) return s;
+      }
+    }
+    return Status::ok();
+  }
+};
+
+template <class T>
+Result<std::unique_ptr<Layer<T>>> layer_from_json(const Json& j, const Shape& in, const Reader& rd) {
+  if (!j.is_object() || !j.contains("type") || !j["type"].is_string())
+    return rd.error("needs a \"type\" string");
+  const std::string type = j["type"];
+  if (type == "dense") {
+    auto n_in = rd.integer(j, "in", 1);
+    if (!n_in) return n_in.status();
+    auto n_out = rd.integer(j, "out", 1);
+    if (!n_out) return n_out.status();
+    if (!(in == Shape{{*n_in}})) {
+      return rd.error("\"in\" is " + std::to_string(*n_in) + " but the previous output is " + in.str());
+    }
+    auto d = std::make_unique<Dense<T>>(*n_in, *n_out);
+    if (Status s = rd.matrix(j, "weight", *n_out, *n_in, d->weight().value); !s.is_ok()) return s;
+    if (Status s = rd.matrix(j, "bias", 1, *n_out, d->bias().value); !s.is_ok()) return s;
+    return std::unique_ptr<Layer<T>>(std::move(d));
+  }
+  if (type == "conv2d") {
+    auto ci = rd.integer(j, "in_channels", 1);
+    if (!ci) return ci.status();
+    auto co = rd.integer(j, "out_channels", 1);
+    if (!co) return co.status();
+    auto k = rd.integer(j, "kernel", 1);
+    if (!k) return k.status();
+    const int stride = j.value("stride", 1), padding = j.value("padding", 0);
+    if (in.dims.size() != 3 || in.dims[0] != *ci) {
+      return rd.error("\"in_channels\" is " + std::to_string(*ci) + " but the previous output is " +
+                      in.str());
+    }
+    auto c = Conv2d<T>::make(in, *co, *k, stride, padding);
+    if (!c) return rd.error(c.status().message());
+    const Json& w = j.contains("weight") ? j["weight"] : Json();
+    // weight[co][ci][k][k] → Co × (Ci·k·k)
+    if (!w.is_array() || static_cast<int>(w.size()) != *co)
+      return rd.error("\"weight\" must be [out_channels][in_channels][k][k]");
+    auto& wm = (*c)->weight().value;
+    for (int o = 0; o < *co; ++o) {
+      if (!w[o].is_array() || static_cast<int>(w[o].size()) != *ci)
+        return rd.error("\"weight\"[" + std::to_string(o) + "] must have in_channels entries");
+      for (int ch = 0; ch < *ci; ++ch) {
+        const Json& kk = w[o][ch];
+        if (!kk.is_array() || static_cast<int>(kk.size()) != *k)
+          return rd.error("\"weight\" kernels must be k × k");
+        for (int ky = 0; ky < *k; ++ky) {
+          if (!kk[ky].is_array() || static_cast<int>(kk[ky].size()) != *k)
+            return rd.error("\"weight\" kernels must be k × k");
+          for (int kx = 0; kx < *k; ++kx) {
+            if (!kk[ky][kx].is_number()) return rd.error("\"weight\" has a value that is not a number");
+            wm(o, (ch * *k + ky) * *k + kx) = static_cast<T>(kk[ky][kx].get<double>());
+          }
+        }
+      }
+    }
+    if (Status s = rd.matrix(j, "bias", 1, *co, (*c)->bias().value); !s.is_ok()) return s;
+    return std::unique_ptr<Layer<T>>(std::move(*c));
+  }
+  if (type == "maxpool2d") {
+    auto p = MaxPool2d<T>::make(in, j.value("size", 2));
+    if (!p) return rd.error(p.status().message());
+    return std::unique_ptr<Layer<T>>(std::move(*p));
+  }
+  if (type == "dropout") {
+    auto d = Dropout<T>::make(in, j.value("p", 0.5));
+    if (!d) return rd.error(d.status().message());
+    return std::unique_ptr<Layer<T>>(std::move(*d));
+  }
+  if (type == "flatten") return std::unique_ptr<Layer<T>>(std::make_unique<Flatten<T>>(in));
+  if (type == "activation") {
+    if (!j.contains("name") || !j["name"].is_string())
+      return rd.error("needs a \"name\" (catalog name or formula)");
+    std::map<std::string, double> params;
+    if (j.contains("params")) {
+      if (!j["params"].is_object()) return rd.error("\"params\" must be an object of numbers");
+      for (const auto& [k, v] : j["params"].items()) params[k] = json_to_double(v);
+    }
+    auto act = activations::Activation::make(j["name"].get<std::string>(), params);
+    if (!act) return rd.error(act.status().message());
+    auto a = ActivationLayer<T>::make(*act, in);
+    if (!a) return rd.error(a.status().message());
+    return std::unique_ptr<Layer<T>>(std::move(*a));
+  }
+  return rd.error("unknown layer type \"" + type +
+                  "\" (dense, conv2d, maxpool2d, dropout, flatten, activation)");
+}
+
+}  // namespace
+
+template <class T>
+Result<Model<T>> model_from_json(const Json& j, const std::string& origin) {
+  Reader top{origin};
+  if (!j.is_object() || j.value("format", "") != "actlab-model") {
+    return top.error("not an actlab model (needs \"format\": \"actlab-model\")");
+  }
+  if (j.value("version", 0) != 1) return top.error("unsupported model version (this actlab reads version 1)");
+  if (!j.contains("input_shape") || !j["input_shape"].is_array() || j["input_shape"].empty()) {
+    return top.error("needs \"input_shape\", e.g. [784] or [1, 28, 28]");
+  }
+  Shape input;
+  for (const Json& d : j["input_shape"]) {
+    if (!d.is_number_integer() || d.get<int>() < 1)
+      return top.error("\"input_shape\" must hold positive integers");
+    input.dims.push_back(d.get<int>());
+  }
+  if (!j.contains("layers") || !j["layers"].is_array()) return top.error("needs a \"layers\" list");
+  Model<T> m(input);
+  for (std::size_t i = 0; i < j["layers"].size(); ++i) {
+    const Json& lj = j["layers"][i];
+    Reader rd{origin + ": layers[" + std::to_string(i) + "]" +
+              (lj.is_object() && lj.contains("type") && lj["type"].is_string()
+                   ? " (" + lj["type"].get<std::string>() + ")"
+                   : "")};
+    auto layer = layer_from_json<T>(lj, m.output_shape(), rd);
+    if (!layer) return layer.status();
+    if (Status s = m.add(std::move(*layer)); !s.is_ok()) return rd.error(s.message());
+  }
+  return m;
+}
+
+Result<Model<float>> load_model(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Status::not_found(path + ": cannot open the model file");
+  std::stringstream buf;
+  buf << in.rdbuf();
+  const std::string text = buf.str();
+  Json j;
+  std::size_t byte = 0;
+  try {
+    j = Json::parse(text);
+  } catch (const Json::parse_error& e) {  // nlohmann reports the byte where it gave up: name its line:col
+    byte = e.byte > 0 ? e.byte - 1 : 0;
+    j = Json::value_t::discarded;
+  }
+  if (j.is_discarded()) {
+    std::size_t line = 1, col = 1;
+    for (std::size_t i = 0; i < byte && i < text.size(); ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        col = 1;
+      } else {
+        ++col;
+      }
+    }
+    return Status::invalid(path + ":" + std::to_string(line) + ":" + std::to_string(col) +
+                           ": malformed JSON");
+  }
+  return model_from_json<float>(j, path);
+}
+
+Status save_model(const Model<float>& model, const std::string& path) {
+  std::ofstream out(path);
+  if (!out) return Status::io_error(path + ": cannot write the model file");
+  out << json_dump(model.to_json(), /*pretty=*/false) << "\n";
+  if (!out) return Status::io_error(path + ": write failed");
+  return Status::ok();
+}
+
+template class Model<float>;
+template class Model<double>;
+template Result<Model<float>> model_from_json(const Json&, const std::string&);
+template Result<Model<double>> model_from_json(const Json&, const std::string&);
+
+}  // namespace actlab::nn

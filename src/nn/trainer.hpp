@@ -1,0 +1,87 @@
+// Training loop: mini-batch or full-batch gradient descent with any optim::Optimizer, early stopping,
+// gradient clipping, and divergence detection.
+//
+//   Examples tr{&x_train, labels_train, nullptr}, va{&x_val, labels_val, nullptr};
+//   TrainOptions o;  o.epochs = 5;  o.batch = 128;  o.optimizer = {.kind = OptimizerKind::kAdam, .lr = 1e-3};
+//   auto report = train(model, tr, &va, o, [](const EpochStats& e) { return true; /* keep going */ });
+//
+// One epoch = one pass over the training rows in a seeded shuffled order (Rng::derive(seed, "shuffle",
+// epoch)), in batches of `batch` rows (the last one smaller), or one full-batch step when batch = 0 (the
+// à-la-carte setup: specs §1.3). A non-finite loss or gradient stops training with stop_reason "diverged"
+// and the epoch where it happened; the model keeps its last finite weights' successor (the step is not
+// taken). Same seed and thread count → the same numbers.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "nn/loss.hpp"
+#include "nn/model.hpp"
+#include "optim/optimizer.hpp"
+
+namespace actlab::nn {
+
+// A view of some rows: features and either class labels or regression targets.
+struct Examples {
+  const MatrixF* x = nullptr;
+  std::span<const int> labels;       // classification
+  const MatrixF* targets = nullptr;  // regression (B × outputs)
+  Eigen::Index rows() const { return x ? x->rows() : 0; }
+};
+
+struct EarlyStop {
+  enum class Rule {
+    kNone,
+    kTrainAccPlateau,  // à-la-carte: count epochs where train_acc[e] − train_acc[e−1] < min_delta (eval-mode
+                       // training accuracy); stop when the count reaches patience; reset on improvement
+    kValLoss,  // stop after `patience` epochs without the validation loss improving by min_delta
+  };
+  Rule rule = Rule::kNone;
+  double min_delta = 0.001;
+  int patience = 10;
+};
+
+struct TrainOptions {
+  int epochs = 10;
+  Eigen::Index batch = 0;  // 0: full batch
+  LossKind loss = LossKind::kCrossEntropy;
+  optim::OptimizerOptions optimizer;
+  double clip_norm = 0.0;  // > 0: clip the global gradient norm (torch clip_grad_norm_)
+  EarlyStop early_stop;
+  bool eval_train = false;  // train metrics from an evaluation-mode pass after each epoch (forced by the
+                            // train-accuracy rule) instead of the running mean over the epoch's batches
+  std::uint64_t seed = 0;   // shuffling and the model's noise stream
+};
+
+struct EpochStats {
+  int epoch = 0;                         // 1-based
+  double train_loss = 0, train_acc = 0;  // accuracy NaN for regression
+  double val_loss = 0, val_acc = 0;      // NaN when there is no validation set
+  double seconds = 0;                    // wall time since training started
+};
+
+struct TrainReport {
+  std::vector<EpochStats> epochs;
+  std::string stop_reason =
+      "completed";         // "completed", "early_stop", "diverged", "stopped" (by the callback)
+  int diverged_epoch = 0;  // the epoch where a non-finite loss or gradient appeared
+  std::string message;     // for "diverged": what was not finite
+  double seconds = 0;
+};
+
+// Called after every epoch; return false to stop.
+using EpochCallback = std::function<bool(const EpochStats&)>;
+
+Result<TrainReport> train(Model<float>& model, const Examples& train, const Examples* val,
+                          const TrainOptions& options, const EpochCallback& on_epoch = {});
+
+struct Evaluation {
+  double loss = 0, accuracy = 0;  // accuracy NaN for regression
+};
+// Evaluation mode, in chunks of 1024 rows.
+Evaluation evaluate(Model<float>& model, const Examples& data, LossKind loss);
+
+}  // namespace actlab::nn
