@@ -32,6 +32,8 @@ golden:
 	@scripts/install-deps.sh --tools
 	/usr/bin/python3 tools/gen_torch_golden.py tests/golden/torch_activations.json
 	/usr/bin/python3 tools/gen_polygamma_reference.py tests/activations/special_functions_test.cpp
+	/usr/bin/python3 tools/gen_torch_optim_golden.py tests/golden/torch_optim.json
+	/usr/bin/python3 tools/gen_torch_train_golden.py tests/golden/torch_training.json
 
 format:
 	@clang-format -i $$(git ls-files '*.cpp' '*.hpp')
