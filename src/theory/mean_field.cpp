@@ -255,10 +255,12 @@ const char* phase_name(Phase p) {
 
 Result<CorrelationFixedPoint> correlation_fixed_point(const GaussianIntegrator& g, Init init,
                                                       const FixedPoint& fp, bool with_chi_c) {
-  if (!(std::isfinite(fp.q) && fp.q > 0.0))
-    return Status::invalid("correlation_fixed_point: q* must be finite and > 0");
+  if (!(std::isfinite(fp.q) && fp.q >= 0.0) || !std::isfinite(fp.chi1))
+    return Status::invalid("correlation_fixed_point: q* and χ₁ must be finite, q* ≥ 0");
   CorrelationFixedPoint out;
   out.phase = phase_of(fp.chi1);
+  if (out.phase == Phase::kChaotic && fp.q == 0.0)
+    return Status::invalid("correlation_fixed_point: q* = 0 in the chaotic phase");
   if (out.phase != Phase::kChaotic) {
     out.c_star = 1.0;
     out.chi_c = fp.chi1;

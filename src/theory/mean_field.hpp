@@ -140,8 +140,8 @@ constexpr int kHermiteTerms = 100;
 // a_k² c^k)/q* (1-D integrals only: ~1 ms); where the truncation bound σ_w² (E φ² − Σ a_k²) c*^101/q* could
 // move c* by more than 1e-12 (kinked φ with c* near 1) the root is polished by Brent on the direct form
 // (1 − c) − (1 − f(c)) (one_minus_correlation_map, 10–40 ms per evaluation). with_chi_c = false skips the
-// 2-D integral for χ_c (then chi_c is NaN and xi_c absent in the chaotic phase). Errors: fp.q ≤ 0 or
-// non-finite (kInvalidArgument); no bracket (kNumerical).
+// 2-D integral for χ_c (then chi_c is NaN and xi_c absent in the chaotic phase). Errors: fp.q < 0, or 0 in
+// the chaotic phase, or non-finite (kInvalidArgument); no bracket (kNumerical).
 Result<CorrelationFixedPoint> correlation_fixed_point(const GaussianIntegrator& g, Init init,
                                                       const FixedPoint& fp, bool with_chi_c = true);
 
