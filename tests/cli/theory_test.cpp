@@ -3,6 +3,7 @@
 // (0, √2) and the arc-cosine kernel (§4.4).
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <numbers>
@@ -118,8 +119,20 @@ TEST(TheoryClassify, ClassesAndCriticalPoints) {
   Json repu = parse(run_actlab({"theory", "classify", "repu", "--json"}));
   EXPECT_EQ(repu["class"], "none");
   EXPECT_TRUE(repu["critical"].is_null());
+  const auto t0 = std::chrono::steady_clock::now();
   Json all = parse(run_actlab({"theory", "classify", "--all", "--json"}));
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_LT(seconds, 10.0);  // the issue's budget for the whole catalog
   EXPECT_GE(all["activations"].size(), 60u);
+  // No half-stable point in the catalog needs C_W > 1e6 or sits in the rounding band of r − 1 at tiny K
+  // (hardtanh, relu6 and softshrink used to; docs/theory.md "Known issue").
+  for (const Json& a : all["activations"]) {
+    if (a.value("class", "") != "half_stable") continue;
+    EXPECT_LE(a["critical"]["C_W"].get<double>(), 1e6) << a["activation"];
+    EXPECT_GE(a["critical"]["K_star"].get<double>(), 1e-3) << a["activation"];
+    EXPECT_NE(a["activation"], "hardtanh");
+    EXPECT_NE(a["activation"], "relu6");
+  }
   expect_bad_input({"theory", "classify"}, "--all");
   expect_bad_input({"theory", "classify", "relu", "--all"}, "--all");
 }
