@@ -22,9 +22,24 @@ bool kink_at_zero(const GaussianIntegrator& g) {
   return std::any_of(g.kinks().begin(), g.kinks().end(), [](double k) { return std::abs(k) <= 1e-12; });
 }
 
-// r(K) − 1 = ⟨z σ σ'⟩_K / (K ⟨σ'²⟩_K) − 1.
+// False when the integrand of ⟨σ²⟩ or ⟨z² σ'²⟩ is still large at the edge of the quadrature window |z| ≤
+// kZMax (exp, cosh, sinh at K ≳ 30: e^{2√K z} peaks at z = 2√K > 12), so the window misses mass and r(K) is
+// wrong.
+bool window_resolved(const GaussianIntegrator& g, double K, const Moments& m) {
+  const double edge_density = std::exp(-0.5 * kZMax * kZMax);
+  double tail = 0.0;
+  for (double z : {-kZMax, kZMax}) {
+    const double x = std::sqrt(K) * z;
+    const double f = g.activation().f(x), df = g.activation().df(x);
+    tail = std::max(tail, (f * f + x * x * df * df) * edge_density);
+  }
+  return std::isfinite(tail) && tail <= kWindowTol * (m.phi2 + K * m.dphi2);
+}
+
+// r(K) − 1 = ⟨z σ σ'⟩_K / (K ⟨σ'²⟩_K) − 1; NaN where the quadrature window does not hold the integrand.
 double r_minus_one(const GaussianIntegrator& g, double K) {
   const Moments m = g.expect(K);
+  if (!window_resolved(g, K, m)) return kNaN;
   return m.u_phi_dphi / (K * m.dphi2) - 1.0;
 }
 
@@ -123,8 +138,29 @@ Result<Classification> classify(const GaussianIntegrator& g) {
   const std::string range = "r ∈ [" + num(rmin) + ", " + num(rmax) + "] on K ∈ [" + num(kEffectiveKMin) +
                             ", " + num(kEffectiveKMax) + "]";
 
-  // 1. Scale-invariant.
-  if (rmin <= rmax && dev <= kScaleInvariantTol) {
+  // 1. Scale-invariant: r ≡ 1 and σ positively homogeneous, i.e. ⟨σ²⟩_K = K ⟨σ'²⟩_K (every K is then a fixed
+  // point of K' = C_W ⟨σ²⟩_K at C_W = 1/⟨σ'²⟩). r ≡ 1 alone is not enough: softshrink has σσ' = σ (slope 1
+  // wherever σ ≠ 0), so ⟨zσσ'⟩ = ⟨zσ⟩ = K⟨σ'⟩ = K⟨σ'²⟩ and r ≡ 1 exactly, but ⟨σ²⟩ < K⟨σ'²⟩: each K* is
+  // critical with its own C_b = K* − C_W⟨σ²⟩ > 0 (convex map: half-stable).
+  bool homogeneous = true;
+  for (std::size_t i = 0; i < ks.size(); ++i) {
+    if (!std::isfinite(rm[i])) continue;
+    const Moments m = g.expect(ks[i]);
+    if (std::abs(m.phi2 / (ks[i] * m.dphi2) - 1.0) > 1e-9) homogeneous = false;
+  }
+  if (rmin <= rmax && dev <= kScaleInvariantTol && !homogeneous) {
+    const CriticalPoint p = critical_at(g, 1.0);
+    if (p.C_b >= 0.0 && p.C_W <= kMaxCriticalCW) {
+      c.kind = CriticalityClass::kHalfStable;
+      c.critical = p;
+      c.roots.push_back(p);
+      c.notes = "r ≡ 1 (|r − 1| ≤ " + num(dev) +
+                ") but σ is not homogeneous: every K* > 0 is critical with C_W = 1/⟨σ'²⟩_K*, C_b = K* − C_W "
+                "⟨σ²⟩_K* ≥ 0; reported at K* = 1";
+      return c;
+    }
+  }
+  if (rmin <= rmax && dev <= kScaleInvariantTol && homogeneous) {
     c.kind = CriticalityClass::kScaleInvariant;
     c.critical = critical_at(g, 1.0);
     c.critical->C_b = 0.0;
@@ -145,16 +181,54 @@ Result<Classification> classify(const GaussianIntegrator& g) {
       c.notes = "σ(0) = 0, a₁ = " + num(c.a1) + " < 0: C_b = 0, C_W = 1/σ₁², K^(l) ≈ 1/(−a₁ l)";
       return c;
     }
+    if (c.a1 == 0.0) {
+      // a₁ = 0 (hardtanh, frac: linear on a neighbourhood of 0): the expansion is silent, so ask the map
+      // itself. At C_b = 0, C_W = 1/σ₁², K* = 0 attracts from above iff K' = C_W ⟨σ²⟩_K ≤ K; checked on the
+      // whole grid (for hardtanh the clipping only lowers ⟨σ²⟩, by ~e^{−1/(2K)}: marginal, very slow).
+      bool never_grows = true;
+      for (double K : ks) {
+        const Moments m = g.expect(K);
+        if (window_resolved(g, K, m) && m.phi2 / (s1 * s1) > K * (1.0 + 1e-12)) never_grows = false;
+      }
+      if (never_grows) {
+        c.kind = CriticalityClass::kK0;
+        c.critical = CriticalPoint{0.0, 1.0 / (s1 * s1), 0.0};
+        c.notes =
+            "σ(0) = 0, a₁ = 0 (σ linear to this order) and C_W ⟨σ²⟩_K ≤ K on the grid: K* = 0 attracts "
+            "from above, marginally; C_b = 0, C_W = 1/σ₁²";
+        return c;
+      }
+    }
   }
 
-  // 3. Half-stable: roots of r(K) − 1.
+  // 3. Half-stable: roots of r(K) − 1. Rules against spurious roots (hardtanh, relu6, frac, softshrink had
+  // them): (a) |r − 1| ≤ kRootTol counts as zero and such grid points never make a sign change: where φ is
+  // linear or ReLU-like on the bulk of N(0, K) (small K for hardtanh, relu6, frac) r − 1 is ~e^{−1/(2K)}
+  // and its sign is rounding noise, and r ≡ 1 there is the scale-invariant situation, not a crossing;
+  // (b) a root needs C_W = 1/⟨σ'²⟩ ≤ kMaxCriticalCW: a larger C_W means σ' ≈ 0 on the bulk of N(0, K*)
+  // (softshrink's flat middle at small K), where the kernel is carried by far tails and no real network is
+  // critical; (c) grid points whose integrand is not held by the quadrature window are NaN (exp, cosh, sinh
+  // at large K), never part of a bracket.
   auto h = [&](double K) { return r_minus_one(g, K); };
+  auto sign = [&](std::size_t i) {
+    return !std::isfinite(rm[i]) || std::abs(rm[i]) <= kRootTol ? 0 : rm[i] > 0 ? 1 : -1;
+  };
   std::size_t last = ks.size();
+  int rejected = 0;
   for (std::size_t i = 0; i < ks.size(); ++i) {
-    if (!std::isfinite(rm[i]) || rm[i] == 0.0) continue;
-    if (last < ks.size() && (rm[last] > 0) != (rm[i] > 0)) {
+    const int si = sign(i);
+    if (si == 0) {
+      if (!std::isfinite(rm[i])) last = ks.size();  // a hole in the grid breaks brackets
+      continue;
+    }
+    if (last < ks.size() && sign(last) != si) {
       const double K = brent(h, ks[last], ks[i], rm[last], rm[i], 1e-15 * ks[last]);
-      c.roots.push_back(critical_at(g, K));
+      const CriticalPoint p = critical_at(g, K);
+      if (std::isfinite(p.C_W) && p.C_W <= kMaxCriticalCW) {
+        c.roots.push_back(p);
+      } else {
+        ++rejected;
+      }
     }
     last = i;
   }
@@ -171,6 +245,12 @@ Result<Classification> classify(const GaussianIntegrator& g) {
   c.kind = CriticalityClass::kNone;
   c.notes = (c.roots.empty() ? "no K > 0 with r(K) = 1: " : "every root of r − 1 has C_b < 0: ") + range;
   if (std::isfinite(c.a1)) c.notes += "; a₁ = " + num(c.a1) + " ≥ 0 (K* = 0 unstable from above)";
+  if (sign(0) == 0 && std::isfinite(rm[0]))
+    c.notes += "; r → 1 as K → 0 (σ linear or ReLU-like near 0): critical only in that limit";
+  if (rejected > 0)
+    c.notes += "; " + std::to_string(rejected) + " root(s) with C_W > 1e6 (σ' ≈ 0 there) dropped";
+  if (std::any_of(rm.begin(), rm.end(), [](double v) { return std::isnan(v); }))
+    c.notes += "; r not evaluated where the integrand outgrows the window |z| ≤ 12";
   return c;
 }
 

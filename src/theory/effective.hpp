@@ -103,12 +103,21 @@ constexpr double kEffectiveKMax = 1e4;
 constexpr int kEffectivePerDecade = 20;
 // |r − 1| ≤ kScaleInvariantTol at every grid point: r ≡ 1.
 constexpr double kScaleInvariantTol = 1e-10;
+// Half-stable roots: |r − 1| ≤ kRootTol counts as r = 1 within rounding (never a sign change), and a root
+// needs C_W ≤ kMaxCriticalCW (see classify).
+constexpr double kRootTol = 1e-8;
+constexpr double kMaxCriticalCW = 1e6;
+// Grid points where the integrand at |z| = kZMax exceeds kWindowTol × (⟨σ²⟩ + K⟨σ'²⟩) are left out.
+constexpr double kWindowTol = 1e-8;
 
 // Spec §2.2 classification recipe, tried in this order:
 //   1. scale-invariant: |r(K) − 1| ≤ kScaleInvariantTol on the whole grid; C_b = 0, C_W = 1/⟨σ'²⟩_1.
 //   2. K* = 0 class: σ₀ = 0, σ₁ ≠ 0 and a₁ < 0; C_b = 0, C_W = 1/σ₁², K* = 0.
-//   3. half-stable: every sign change of r(K) − 1 on the grid refined by Brent's method; at each root
-//      C_W = 1/⟨σ'²⟩_{K*}, C_b = K* − C_W g(K*); the class needs one root with C_b ≥ 0.
+//   2'. a₁ = 0 exactly (linear near 0: hardtanh, frac): K* = 0 class when C_W⟨σ²⟩_K ≤ K on the whole grid.
+//   3. half-stable: every sign change of r(K) − 1 on the grid (|r − 1| ≤ kRootTol counts as no sign)
+//      refined by Brent's method; at each root C_W = 1/⟨σ'²⟩_{K*} (kept only if ≤ kMaxCriticalCW),
+//      C_b = K* − C_W g(K*); the class needs one root with C_b ≥ 0. Grid points whose integrand outgrows
+//      the quadrature window (exp, cosh at large K) are skipped.
 //   4. none otherwise.
 // σ₃ = φ'''(0) comes from the symbolic derivative of act.d2f_expr(). Two roots closer than one grid step can
 // be missed. g must be GaussianIntegrator::make(act). Errors: a row-wise act (kInvalidArgument).

@@ -126,12 +126,12 @@ Result<GaussianIntegrator> GaussianIntegrator::make(const activations::Activatio
 Moments GaussianIntegrator::expect(double q) const {
   Moments m;
   if (!(q >= 0.0) || !std::isfinite(q)) {
-    m.phi = m.dphi = m.phi2 = m.dphi2 = m.d2phi2 = m.phi_d2phi = m.u_phi_dphi = kNaN;
+    m.phi = m.dphi = m.phi2 = m.dphi2 = m.d2phi2 = m.phi_d2phi = m.u_phi_dphi = m.phi4 = m.var_phi2 = kNaN;
     return m;
   }
   if (q == 0.0) {
     const double f = act_.f(0.0), df = act_.df(0.0), d2f = act_.d2f(0.0);
-    m = {f, df, f * f, df * df, d2f * d2f, f * d2f, 0.0};
+    m = {f, df, f * f, df * df, d2f * d2f, f * d2f, 0.0, f * f * f * f, 0.0};
     return m;
   }
   const double sq = std::sqrt(q);
@@ -155,8 +155,48 @@ Moments GaussianIntegrator::expect(double q) const {
     m.d2phi2 += w[i] * d2f[i] * d2f[i];
     m.phi_d2phi += w[i] * f[i] * d2f[i];
     m.u_phi_dphi += w[i] * x[i] * f[i] * df[i];
+    m.phi4 += w[i] * f[i] * f[i] * f[i] * f[i];
+  }
+  for (std::size_t i = 0; i < z.size(); ++i) {
+    const double d = f[i] * f[i] - m.phi2;
+    m.var_phi2 += w[i] * d * d;
   }
   return m;
+}
+
+std::vector<double> GaussianIntegrator::hermite_coefficients(double q, int n) const {
+  if (!(q >= 0.0) || !std::isfinite(q) || n < 0 || n > 200) return {};
+  std::vector<double> a(n + 1, 0.0);
+  if (q == 0.0) {
+    a[0] = act_.f(0.0);
+    return a;
+  }
+  const double sq = std::sqrt(q);
+  std::vector<double> edges;
+  add_uniform(edges, -kZMax, kZMax, std::min(0.25, panel_width(1.0 / sq, kMaxPanels1d)));
+  for (double s : kGeo) edges.insert(edges.end(), {s / sq, -s / sq});
+  for (double k : kinks_) edges.push_back(k / sq);
+  normalize(edges, -kZMax, kZMax);
+  std::vector<double> z, w;
+  make_rule(edges, z, w);
+  std::vector<double> x(z.size());
+  for (std::size_t i = 0; i < z.size(); ++i) x[i] = sq * z[i];
+  Batch b;
+  b.eval(act_, x);
+  const auto& f = b.out[0];
+  for (std::size_t i = 0; i < z.size(); ++i) {
+    const double fw = f[i] * w[i];
+    double h0 = 1.0, h1 = z[i];  // He_k(z)/√k!
+    a[0] += fw;
+    if (n >= 1) a[1] += fw * h1;
+    for (int k = 1; k < n; ++k) {
+      const double h2 = (z[i] * h1 - std::sqrt(static_cast<double>(k)) * h0) / std::sqrt(k + 1.0);
+      a[k + 1] += fw * h2;
+      h0 = h1;
+      h1 = h2;
+    }
+  }
+  return a;
 }
 
 double GaussianIntegrator::expect_product(double q1, double q2, double c, Derivative which) const {

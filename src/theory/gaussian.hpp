@@ -51,6 +51,10 @@ struct Moments {
   double d2phi2 = 0.0;      // E φ''(u)²                        (f''(1) = σ_w² q E φ''²)
   double phi_d2phi = 0.0;   // E φ(u) φ''(u)                    (F'(q) = σ_w² (E φ'² + E φ φ''))
   double u_phi_dphi = 0.0;  // E u φ(u) φ'(u)                   (χ∥ = (C_W/q) E u φ φ')
+  double phi4 = 0.0;        // E φ(u)⁴
+  // E (φ(u)² − E φ²)² = E φ⁴ − (E φ²)², summed in a second pass over the nodes (no cancellation when φ² is
+  // nearly constant, e.g. sigmoid at small q); the four-point vertex source C_W² (⟨σ⁴⟩ − ⟨σ²⟩²).
+  double var_phi2 = 0.0;
 };
 
 class GaussianIntegrator {
@@ -85,6 +89,13 @@ class GaussianIntegrator {
   // 1 − c ∈ [1e-12, 1e-8], 2e-10 at 1e-14; the growth is rounding of φ(u1) − φ(u2) (~1e-16/(√q b φ')). ε = 1
   // − c is the ε the double c carries: 1 − c is exact, 1 − (1 − ε) is not ε.
   double half_sq_diff(double q, double c, Derivative which = Derivative::kValue) const;
+
+  // Orthonormal Hermite coefficients a_k = E[φ(√q Z) He_k(Z)]/√k!, k = 0 … n (spec §1 "Hermite form",
+  // §4.3 item 2): E φ(u1) φ(u2) = Σ_k a_k² c^k at q1 = q2 = q, and Σ_k a_k² = E φ² (Parseval), so
+  // E φ² − Σ_{k≤n} a_k² bounds the truncation error at |c| ≤ 1. He_k/√k! by its three-term recurrence; the
+  // same panels as expect() with the uniform width capped at 0.25 (He_100 oscillates on a scale ~0.3). n ≤
+  // 200; q < 0, non-finite or n < 0: empty.
+  std::vector<double> hermite_coefficients(double q, int n) const;
 
  private:
   explicit GaussianIntegrator(activations::Activation act) : act_(std::move(act)) {}

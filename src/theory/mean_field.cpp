@@ -239,4 +239,102 @@ Result<CorrelationIterates> correlation_iterates(const GaussianIntegrator& g, In
   return out;
 }
 
+Phase phase_of(double chi1) {
+  if (std::abs(chi1 - 1.0) <= kEdgeTol) return Phase::kEdge;
+  return chi1 < 1.0 ? Phase::kOrdered : Phase::kChaotic;
+}
+
+const char* phase_name(Phase p) {
+  switch (p) {
+    case Phase::kOrdered: return "ordered";
+    case Phase::kEdge: return "edge";
+    case Phase::kChaotic: return "chaotic";
+  }
+  return "ordered";
+}
+
+Result<CorrelationFixedPoint> correlation_fixed_point(const GaussianIntegrator& g, Init init,
+                                                      const FixedPoint& fp, bool with_chi_c) {
+  if (!(std::isfinite(fp.q) && fp.q >= 0.0) || !std::isfinite(fp.chi1))
+    return Status::invalid("correlation_fixed_point: q* and χ₁ must be finite, q* ≥ 0");
+  CorrelationFixedPoint out;
+  out.phase = phase_of(fp.chi1);
+  if (out.phase == Phase::kChaotic && fp.q == 0.0)
+    return Status::invalid("correlation_fixed_point: q* = 0 in the chaotic phase");
+  if (out.phase != Phase::kChaotic) {
+    out.c_star = 1.0;
+    out.chi_c = fp.chi1;
+    if (out.phase == Phase::kEdge) {
+      out.xi_c = kInf;
+    } else if (fp.chi1 > 0.0) {
+      out.xi_c = -1.0 / std::log(fp.chi1);
+    }
+    return out;
+  }
+  const double q = fp.q, sb2 = init.sigma_b * init.sigma_b, sw2 = init.sigma_w * init.sigma_w;
+  const std::vector<double> a = g.hermite_coefficients(q, kHermiteTerms);
+  if (a.empty())
+    return Status::numerical("correlation_fixed_point: no Hermite coefficients at q* = " + num(q));
+  double parseval = 0.0;
+  for (double ak : a) parseval += ak * ak;
+  const double remainder = std::max(0.0, g.expect(q).phi2 - parseval);
+  // h(c) = f(c) − c on the truncated series (Horner in c).
+  auto h_series = [&](double c) {
+    double s = 0.0;
+    for (int k = kHermiteTerms; k >= 0; --k) s = s * c + a[k] * a[k];
+    return (sb2 + sw2 * s) / q - c;
+  };
+  double lo = 0.0, hlo = h_series(0.0);
+  if (hlo <= 1e-15) {
+    // f(0) = 0: c = 0 is a fixed point; it attracts c ≥ 0 when f'(0) = σ_w² a_1²/q ≤ 1.
+    if (sw2 * a[1] * a[1] / q <= 1.0) {
+      out.c_star = 0.0;
+    } else {
+      lo = 1e-6;
+      hlo = h_series(lo);
+      if (!(hlo > 0.0)) return Status::numerical("correlation_fixed_point: no bracket above c = 0");
+    }
+  }
+  if (out.c_star != 0.0) {
+    double hi = 1.0, hhi = 0.0;
+    for (double eps = 1e-2; eps >= 1e-10; eps *= 0.1) {
+      hi = 1.0 - eps;
+      hhi = h_series(hi);
+      if (hhi < 0.0) break;
+    }
+    if (!(hhi < 0.0)) return Status::numerical("correlation_fixed_point: no bracket below c = 1");
+    double c = brent(h_series, lo, hi, hlo, hhi, 1e-15);
+    const double bound = sw2 * remainder * std::pow(c, kHermiteTerms + 1) / q;
+    if (bound > 1e-13) {
+      // Polish on the direct map: h(c) = (1 − c) − (1 − f(c)), no 1 − f by subtraction (spec §4.3).
+      auto h_direct = [&](double x) { return (1.0 - x) - one_minus_correlation_map(g, init, q, x); };
+      double d = std::max(1e-9, 100.0 * bound);
+      double a0 = std::max(0.0, c - d), b0 = std::min(1.0 - 1e-12, c + d);
+      double ha = h_direct(a0), hb = h_direct(b0);
+      for (int it = 0; it < 30 && (ha > 0) == (hb > 0); ++it) {
+        d *= 4.0;
+        if (ha < 0) {
+          a0 = std::max(0.0, c - d);
+          ha = h_direct(a0);
+        } else {
+          b0 = std::min(1.0 - 1e-12, c + d);
+          hb = h_direct(b0);
+        }
+      }
+      if ((ha > 0) != (hb > 0)) {
+        c = brent(h_direct, a0, b0, ha, hb, 1e-12);
+        out.polished = true;
+      }
+    }
+    out.c_star = c;
+  }
+  if (with_chi_c) {
+    out.chi_c = sw2 * g.expect_product(q, q, out.c_star, Derivative::kFirst);
+    if (out.chi_c > 0.0 && out.chi_c < 1.0) out.xi_c = -1.0 / std::log(out.chi_c);
+  } else {
+    out.chi_c = std::numeric_limits<double>::quiet_NaN();
+  }
+  return out;
+}
+
 }  // namespace actlab::theory

@@ -111,4 +111,38 @@ struct CorrelationIterates {
 Result<CorrelationIterates> correlation_iterates(const GaussianIntegrator& g, Init init, double q_star,
                                                  double c0, int depth);
 
+// Phase of a fixed point (spec §1 "Phases"): ordered χ₁ < 1 (c* = 1 attracts: inputs collapse), chaotic
+// χ₁ > 1 (c* < 1: nearby inputs decorrelate), edge |χ₁ − 1| ≤ kEdgeTol.
+enum class Phase { kOrdered, kEdge, kChaotic };
+constexpr double kEdgeTol = 1e-6;
+Phase phase_of(double chi1);
+const char* phase_name(Phase p);
+
+// The correlation fixed point c* = f(c*) that c^l reaches from c⁰ ∈ [0, 1) at the variance fixed point q*
+// (spec §1, §4.3 "Root-finding near criticality", §4.6 phase).
+struct CorrelationFixedPoint {
+  Phase phase = Phase::kOrdered;
+  double c_star = 1.0;  // 1 in the ordered phase and at the edge
+  // χ_c = f'(c*) = σ_w² E φ'(u1) φ'(u2) at (q*, c*): χ₁ when c* = 1; NaN when not asked for.
+  double chi_c = 0.0;
+  // ξ_c = −1/log χ_c when 0 < χ_c < 1, +∞ at the edge, absent otherwise (spec §1 depth scales).
+  std::optional<double> xi_c;
+  bool polished = false;  // the Hermite root was refined on the direct 2-D correlation map
+};
+
+// Number of Hermite coefficients used by correlation_fixed_point.
+constexpr int kHermiteTerms = 100;
+
+// c* at the fixed point fp = variance_fixed_point(g, init, …). Ordered / edge: c* = 1. Chaotic: h(c) = f(c)
+// − c is convex on [0, 1] with h(1) = 0 and h'(1) = χ₁ − 1 > 0 (f has non-negative Hermite coefficients,
+// spec §1), so it has one root c* in [0, 1) (c* = 0 when f(0) = 0 and f'(0) ≤ 1, e.g. odd φ, σ_b = 0, weak
+// weights). It is bracketed and found by Brent's method on the Hermite series f(c) = (σ_b² + σ_w² Σ_{k≤100}
+// a_k² c^k)/q* (1-D integrals only: ~1 ms); where the truncation bound σ_w² (E φ² − Σ a_k²) c*^101/q* could
+// move c* by more than 1e-12 (kinked φ with c* near 1) the root is polished by Brent on the direct form
+// (1 − c) − (1 − f(c)) (one_minus_correlation_map, 10–40 ms per evaluation). with_chi_c = false skips the
+// 2-D integral for χ_c (then chi_c is NaN and xi_c absent in the chaotic phase). Errors: fp.q < 0, or 0 in
+// the chaotic phase, or non-finite (kInvalidArgument); no bracket (kNumerical).
+Result<CorrelationFixedPoint> correlation_fixed_point(const GaussianIntegrator& g, Init init,
+                                                      const FixedPoint& fp, bool with_chi_c = true);
+
 }  // namespace actlab::theory

@@ -236,3 +236,52 @@ TEST(Effective, Mrepu) {
 
 }  // namespace
 }  // namespace actlab::theory
+
+namespace actlab::theory {
+namespace {
+
+// The spurious half-stable roots that used to appear (classify --all before the rules of classify() step 3):
+// hardtanh and frac at K ≈ 1e−3 (C_b ≈ 1e−19), relu6 at K ≈ 2e−6, softshrink with C_W = 2.7e16, and
+// exp/cosh/sinh at K ≈ 142 where the integrand leaves the quadrature window.
+TEST(Effective, NoSpuriousHalfStableRoots) {
+  // hardtanh, frac: linear on (−1, 1), a₁ = 0, and C_W⟨σ²⟩ ≤ K: the K* = 0 class, marginally.
+  for (const char* spec : {"hardtanh", "frac"}) {
+    const Classification c = classified(setup(spec));
+    EXPECT_EQ(c.kind, CriticalityClass::kK0) << spec << ": " << c.notes;
+    EXPECT_EQ(c.a1, 0.0);
+    ASSERT_TRUE(c.critical.has_value());
+    EXPECT_EQ(c.critical->C_W, 1.0);
+    EXPECT_EQ(c.critical->K_star, 0.0);
+  }
+  // relu6: ReLU near 0 (r → 1 as K → 0), r < 1 once the cap at 6 is felt: no criticality at any K > 0.
+  const Classification r6 = classified(setup("relu6"));
+  EXPECT_EQ(r6.kind, CriticalityClass::kNone) << r6.notes;
+  EXPECT_TRUE(r6.roots.empty());
+  EXPECT_NE(r6.notes.find("K → 0"), std::string::npos) << r6.notes;
+  // exp, cosh, sinh: r = 2e^{2K}/(e^{2K} ∓ 1) or similar, never 1 (exp: r ≡ 2).
+  for (const char* spec : {"exp", "cosh", "sinh"}) {
+    const Classification c = classified(setup(spec));
+    EXPECT_EQ(c.kind, CriticalityClass::kNone) << spec << ": " << c.notes;
+    EXPECT_TRUE(c.roots.empty()) << spec;
+  }
+}
+
+// softshrink: σσ' = σ, so r ≡ 1 exactly (Gaussian integration by parts), but ⟨σ²⟩ < K⟨σ'²⟩: not
+// scale-invariant; every K* is critical with C_b > 0. At the reported K* = 1: χ∥ = χ⊥ = 1 and K* a fixed
+// point.
+TEST(Effective, SoftshrinkIsCriticalAtEveryK) {
+  const Prepared s = setup("softshrink");
+  const Classification c = classified(s);
+  EXPECT_EQ(c.kind, CriticalityClass::kHalfStable) << c.notes;
+  ASSERT_TRUE(c.critical.has_value());
+  const CriticalPoint p = *c.critical;
+  EXPECT_GT(p.C_b, 0.0);
+  const Susceptibilities x = susceptibilities(s.g, p.C_W, p.K_star);
+  EXPECT_NEAR(x.chi_par, 1.0, 1e-10);
+  EXPECT_NEAR(x.chi_perp, 1.0, 1e-10);
+  EXPECT_NEAR(p.C_b + p.C_W * x.g, p.K_star, 1e-12);
+  for (double K : {0.05, 0.3, 3.0, 30.0}) EXPECT_NEAR(susceptibilities(s.g, 1.0, K).r, 1.0, 1e-10) << K;
+}
+
+}  // namespace
+}  // namespace actlab::theory

@@ -278,3 +278,33 @@ TEST(Gaussian, EdgeCases) {
 
 }  // namespace
 }  // namespace actlab::theory
+
+namespace actlab::theory {
+namespace {
+
+// Spec §1 "Hermite form": E φ(u1) φ(u2) = Σ_k a_k² c^k (fact 19: tanh at q = 0.512, c = 0.5) and Parseval
+// Σ a_k² = E φ². ReLU: a_0 = √q/√(2π), a_1 = √q/2 (E relu(√q Z) Z = √q/2).
+TEST(Gaussian, HermiteCoefficients) {
+  auto g = integrator("tanh");
+  const auto a = g.hermite_coefficients(0.512, 60);
+  ASSERT_EQ(a.size(), 61u);
+  double s = 0.0, p = 0.0;
+  for (int k = 60; k >= 0; --k) s = s * 0.5 + a[k] * a[k];
+  for (double ak : a) p += ak * ak;
+  EXPECT_NEAR(s, 0.1347901060, 1e-10);
+  EXPECT_NEAR(p, g.expect(0.512).phi2, 1e-13);
+  auto r = integrator("relu");
+  const auto b = r.hermite_coefficients(2.0, 3);
+  EXPECT_NEAR(b[0], std::sqrt(2.0) / std::sqrt(2 * kPi), 1e-14);
+  EXPECT_NEAR(b[1], std::sqrt(2.0) / 2, 1e-14);
+  EXPECT_NEAR(b[3], 0.0, 1e-14);  // odd k ≥ 3 vanish for ReLU
+  EXPECT_TRUE(g.hermite_coefficients(-1.0, 3).empty());
+  EXPECT_TRUE(g.hermite_coefficients(1.0, 201).empty());
+  // E φ⁴ and Var φ² (vertex source): ReLU E relu⁴ = 3q²/2, Var relu² = 3q²/2 − q²/4.
+  const Moments m = r.expect(2.0);
+  EXPECT_NEAR(m.phi4, 6.0, 1e-13);
+  EXPECT_NEAR(m.var_phi2, 5.0, 1e-13);
+}
+
+}  // namespace
+}  // namespace actlab::theory
