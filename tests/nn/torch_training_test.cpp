@@ -4,8 +4,8 @@
 // an output softmax under cross-entropy with a learnable PReLU, and an MSE regression.
 #include <gtest/gtest.h>
 
-#include "nn/dense.hpp"
 #include "nn/conv2d.hpp"
+#include "nn/dense.hpp"
 #include "nn/trainer.hpp"
 #include "support/golden.hpp"
 

@@ -1,0 +1,608 @@
+// actlab train | eval | predict | model random — the training engine on real data (docs/training.md).
+// This file joins data/, nn/, optim/ and (for --init critical) theory/.
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "activations/activation.hpp"
+#include "cli/args.hpp"
+#include "cli/command.hpp"
+#include "core/json.hpp"
+#include "core/progress.hpp"
+#include "data/builtin.hpp"
+#include "data/dataset.hpp"
+#include "nn/activation_layer.hpp"
+#include "nn/architecture.hpp"
+#include "nn/dense.hpp"
+#include "nn/init.hpp"
+#include "nn/trainer.hpp"
+#include "theory/effective.hpp"
+#include "theory/gaussian.hpp"
+#include "theory/mean_field.hpp"
+
+namespace actlab::cli {
+namespace {
+
+using activations::Activation;
+using data::Dataset;
+using data::Task;
+
+std::string fmt(double v, const char* f = "%.4f") {
+  if (std::isnan(v)) return "-";
+  char buf[48];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+// "relu,tanh,repu(x, p=3)" → items split at commas outside parentheses.
+std::vector<std::string> split_top_level(const std::string& s) {
+  std::vector<std::string> out;
+  int depth = 0;
+  std::string cur;
+  for (char ch : s) {
+    if (ch == '(') ++depth;
+    if (ch == ')') --depth;
+    if (ch == ',' && depth == 0) {
+      out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += ch;
+    }
+  }
+  out.push_back(cur);
+  return out;
+}
+
+Result<std::vector<Activation>> parse_acts(const std::string& text) {
+  std::vector<Activation> acts;
+  for (const std::string& item : split_top_level(text)) {
+    auto a = Activation::make(item);
+    if (!a) return Status::invalid("--act '" + item + "': " + a.status().message());
+    acts.push_back(std::move(*a));
+  }
+  return acts;
+}
+
+// ---- critical initialisation: (σ_w, σ_b) per weighted layer from the theory part ----
+
+// The activation whose output a weighted layer consumes decides its (σ_w, σ_b): χ₁ = σ_w² E φ'(h)² pairs the
+// weights of layer l+1 with φ of layer l. The first layer reads data, so it takes the activation right after
+// it.
+std::vector<const Activation*> feeding_activations(nn::Model<float>& m) {
+  std::vector<const Activation*> out;
+  const Activation* last = nullptr;
+  std::vector<std::size_t> waiting;  // weighted layers seen before any activation
+  for (std::size_t i = 0; i < m.size(); ++i) {
+    nn::Layer<float>& l = m.layer(i);
+    if (auto* a = dynamic_cast<nn::ActivationLayer<float>*>(&l)) {
+      last = &a->activation();
+      for (std::size_t w : waiting) out[w] = last;
+      waiting.clear();
+    } else if (l.type() == "dense" || l.type() == "conv2d") {
+      out.push_back(last);
+      if (!last) waiting.push_back(out.size() - 1);
+    }
+  }
+  return out;
+}
+
+Result<std::vector<nn::InitSpec>> critical_specs(nn::Model<float>& m, std::optional<double> sigma_b,
+                                                 Json& explain) {
+  std::vector<nn::InitSpec> specs;
+  std::map<std::string, nn::InitSpec> cache;
+  explain = Json::array();
+  for (const Activation* a : feeding_activations(m)) {
+    if (!a)
+      return Status::invalid("--init critical: the model has no activation to take a critical point from");
+    auto it = cache.find(a->name());
+    if (it == cache.end()) {
+      if (a->row_wise()) {
+        return Status::invalid("--init critical: " + a->name() +
+                               " is row-wise; theory needs element-wise activations");
+      }
+      auto g = theory::GaussianIntegrator::make(*a);
+      if (!g) return Status::invalid("--init critical: " + a->name() + ": " + g.status().message());
+      nn::InitSpec s{nn::InitKind::kGaussian, 1.0, 0.0};
+      if (sigma_b) {
+        auto pts = theory::eoc_points(*g, *sigma_b);
+        if (!pts || pts->empty()) {
+          return Status::invalid("--init critical:sigma_b=" + fmt(*sigma_b, "%g") + ": " + a->name() +
+                                 " has no edge of chaos there (see `actlab theory eoc " + a->name() + "`)");
+        }
+        const theory::EocPoint* best = &pts->front();
+        for (const auto& p : *pts)
+          if (p.stable) {
+            best = &p;
+            break;
+          }
+        s.sigma_w = best->sigma_w;
+        s.sigma_b = *sigma_b;
+      } else {
+        auto c = theory::classify(*g);
+        if (!c) return Status::invalid("--init critical: " + a->name() + ": " + c.status().message());
+        if (!c->critical) {
+          return Status::invalid("--init critical: " + a->name() + " has no critical (C_b, C_W) (class " +
+                                 theory::criticality_class_name(c->kind) +
+                                 "); use critical:sigma_b=B for its edge of chaos, or another --init");
+        }
+        s.sigma_w = std::sqrt(c->critical->C_W);
+        s.sigma_b = std::sqrt(std::max(0.0, c->critical->C_b));
+      }
+      it = cache.emplace(a->name(), s).first;
+    }
+    specs.push_back(it->second);
+    explain.push_back(
+        {{"activation", a->name()}, {"sigma_w", it->second.sigma_w}, {"sigma_b", it->second.sigma_b}});
+  }
+  return specs;
+}
+
+Result<std::vector<nn::InitSpec>> init_specs(const std::string& text, nn::Model<float>& m, Json& explain) {
+  if (text == "critical" || text.starts_with("critical:")) {
+    std::optional<double> sb;
+    if (text.size() > 9) {
+      const std::string rest = text.substr(9);
+      if (!rest.starts_with("sigma_b="))
+        return Status::invalid("--init: expected critical:sigma_b=B, got '" + text + "'");
+      auto v = parse_number("--init", rest.substr(8));
+      if (!v) return v.status();
+      if (!(*v >= 0)) return Status::invalid("--init critical: sigma_b must be >= 0");
+      sb = *v;
+    }
+    return critical_specs(m, sb, explain);
+  }
+  auto s = nn::parse_init(text);
+  if (!s) return Status::invalid("--init: " + s.status().message());
+  explain = init_name(*s);
+  return std::vector<nn::InitSpec>{*s};
+}
+
+// ---- data preparation shared by train and eval ----
+
+struct Prepared {
+  Dataset all;
+  data::Split split;
+  std::optional<data::Standardizer> z;
+};
+
+Json standardizer_json(const data::Standardizer& z) {
+  Json mean = Json::array(), scale = Json::array();
+  for (Eigen::Index i = 0; i < z.mean.size(); ++i) {
+    mean.push_back(static_cast<double>(z.mean[i]));
+    scale.push_back(static_cast<double>(z.scale[i]));
+  }
+  return {{"mean", mean}, {"scale", scale}};
+}
+
+Result<data::Standardizer> standardizer_from_json(const Json& j, std::size_t features,
+                                                  const std::string& file) {
+  data::Standardizer z;
+  if (!j.contains("mean") || !j.contains("scale") || j["mean"].size() != features ||
+      j["scale"].size() != features) {
+    return Status::invalid(file + ": \"standardize\" must hold mean and scale lists of " +
+                           std::to_string(features) + " values");
+  }
+  z.mean.resize(static_cast<Eigen::Index>(features));
+  z.scale.resize(static_cast<Eigen::Index>(features));
+  for (std::size_t i = 0; i < features; ++i) {
+    z.mean[static_cast<Eigen::Index>(i)] = j["mean"][i].get<float>();
+    z.scale[static_cast<Eigen::Index>(i)] = j["scale"][i].get<float>();
+  }
+  return z;
+}
+
+struct DataFlags {
+  std::string data, target;
+  std::size_t rows = 0;
+  std::int64_t data_seed = -1;
+};
+
+Result<Dataset> load_data(const DataFlags& f, std::uint64_t seed) {
+  data::LoadOptions lo;
+  lo.target = f.target;
+  lo.rows = f.rows;
+  lo.seed = f.data_seed >= 0 ? static_cast<std::uint64_t>(f.data_seed) : seed;
+  return data::load(f.data, lo);
+}
+
+nn::Examples examples(const Dataset& d) {
+  nn::Examples e{&d.x, {}, nullptr};
+  if (d.task == Task::kClassification)
+    e.labels = d.labels;
+  else
+    e.targets = &d.y;
+  return e;
+}
+
+// ---- actlab train ----
+
+struct TrainFlags {
+  DataFlags data;
+  std::string model = "mlp:64x10", act = "relu", init = "he", opt = "adam", batch = "full", out;
+  std::string early_stop = "none", standardize = "auto", loss;
+  double lr = 1e-3, momentum = 0, weight_decay = 0, val = 0, test = 0.3, clip = 0;
+  bool nesterov = false, json = false;
+  int epochs = 10, patience = 10;
+  std::uint64_t seed = 0;
+};
+
+int run_train(const TrainFlags& f) {
+  auto ds = load_data(f.data, f.seed);
+  if (!ds) return finish(ds.status());
+  Dataset& all = *ds;
+  const bool classify = all.task == Task::kClassification;
+  auto sp = data::split(all, {.val = f.val, .test = f.test, .stratified = classify, .seed = f.seed});
+  if (!sp) return finish(Status::invalid("--val/--test: " + sp.status().message()));
+  std::optional<data::Standardizer> z;
+  const bool images = all.input_shape.size() == 3;
+  if (f.standardize != "auto" && f.standardize != "on" && f.standardize != "off") {
+    return finish(Status::invalid("--standardize: expected auto, on or off, got '" + f.standardize + "'"));
+  }
+  if (f.standardize == "on" || (f.standardize == "auto" && !images)) {
+    z = data::Standardizer::fit(all, sp->train);
+    z->apply(all);
+  }
+  Dataset train = data::subset(all, sp->train), val = data::subset(all, sp->val),
+          test = data::subset(all, sp->test);
+
+  // Model: a file, or an architecture with activations.
+  nn::Model<float> model;
+  Json init_explain = nullptr;
+  const nn::Shape input{all.input_shape.empty() ? std::vector<int>{static_cast<int>(all.features())}
+                                                : all.input_shape};
+  if (f.model.ends_with(".json")) {
+    auto m = nn::load_model(f.model);
+    if (!m) return finish(m.status());
+    model = std::move(*m);
+    if (model.input_shape().size() != static_cast<int>(all.features()) ||
+        model.output_shape().size() != all.outputs()) {
+      return finish(Status::invalid("--model " + f.model + ": takes " + model.input_shape().str() + " → " +
+                                    model.output_shape().str() + " but the data has " +
+                                    std::to_string(all.features()) + " features and " +
+                                    std::to_string(all.outputs()) + " outputs"));
+    }
+  } else {
+    auto acts = parse_acts(f.act);
+    if (!acts) return finish(acts.status());
+    auto m = nn::build_model(f.model, input, all.outputs(), *acts);
+    if (!m) return finish(Status::invalid("--model: " + m.status().message()));
+    model = std::move(*m);
+    auto specs = init_specs(f.init, model, init_explain);
+    if (!specs) return finish(specs.status());
+    if (Status s = nn::initialize(model, *specs, f.seed); !s.is_ok()) return finish(s);
+  }
+
+  nn::TrainOptions o;
+  o.epochs = f.epochs;
+  if (f.epochs < 1) return finish(Status::invalid("--epochs must be >= 1"));
+  if (f.batch == "full") {
+    o.batch = 0;
+  } else {
+    auto b = parse_number("--batch", f.batch);
+    if (!b || *b < 1 || *b != std::floor(*b))
+      return finish(Status::invalid("--batch: expected a positive integer or full"));
+    o.batch = static_cast<Eigen::Index>(*b);
+  }
+  auto loss = nn::parse_loss(f.loss.empty() ? (classify ? "cross_entropy" : "mse") : f.loss);
+  if (!loss) return finish(Status::invalid("--loss: " + loss.status().message()));
+  o.loss = *loss;
+  if ((o.loss == nn::LossKind::kCrossEntropy) != classify) {
+    return finish(Status::invalid("--loss " + nn::loss_name(o.loss) + " does not fit " +
+                                  (classify ? "a classification" : "a regression") + " data set"));
+  }
+  auto kind = optim::parse_optimizer_kind(f.opt);
+  if (!kind) return finish(Status::invalid("--opt: " + kind.status().message()));
+  o.optimizer.kind = *kind;
+  o.optimizer.lr = f.lr;
+  o.optimizer.momentum = f.momentum;
+  o.optimizer.nesterov = f.nesterov;
+  o.optimizer.weight_decay = f.weight_decay;
+  o.clip_norm = f.clip;
+  o.seed = f.seed;
+  if (f.early_stop == "train-acc") {
+    o.early_stop.rule = nn::EarlyStop::Rule::kTrainAccPlateau;
+  } else if (f.early_stop == "val-loss") {
+    o.early_stop.rule = nn::EarlyStop::Rule::kValLoss;
+  } else if (f.early_stop != "none") {
+    return finish(
+        Status::invalid("--early-stop: expected none, train-acc or val-loss, got '" + f.early_stop + "'"));
+  }
+  o.early_stop.patience = f.patience;
+
+  ProgressBar bar("epochs", f.epochs);
+  nn::Examples val_ex = examples(val);
+  auto rep =
+      nn::train(model, examples(train), val.rows() > 0 ? &val_ex : nullptr, o, [&](const nn::EpochStats& e) {
+        bar.set_note("loss " + fmt(e.train_loss));
+        bar.advance();
+        return true;
+      });
+  bar.finish();
+  if (!rep) return finish(rep.status());
+
+  nn::Evaluation te{std::nan(""), std::nan("")};
+  if (test.rows() > 0 && rep->stop_reason != "diverged") te = nn::evaluate(model, examples(test), o.loss);
+
+  if (!f.out.empty()) {
+    Json mj = model.to_json();
+    if (z) mj["standardize"] = standardizer_json(*z);
+    mj["trained_on"] = all.name;
+    std::ofstream out(f.out);
+    out << json_dump(mj, false) << "\n";
+    if (!out) return finish(Status::io_error("--out " + f.out + ": cannot write the model file"));
+  }
+
+  Json epochs = Json::array();
+  for (const auto& e : rep->epochs) {
+    Json row = {{"epoch", e.epoch}, {"train_loss", json_number(e.train_loss)}};
+    if (classify) row["train_acc"] = json_number(e.train_acc);
+    if (val.rows() > 0) {
+      row["val_loss"] = json_number(e.val_loss);
+      if (classify) row["val_acc"] = json_number(e.val_acc);
+    }
+    row["seconds"] = e.seconds;
+    epochs.push_back(std::move(row));
+  }
+  if (f.json) {
+    Json j = {{"data", all.name},
+              {"rows", {{"train", train.rows()}, {"val", val.rows()}, {"test", test.rows()}}},
+              {"model", f.model},
+              {"parameters", model.parameter_count()},
+              {"init", init_explain},
+              {"optimizer", optim::optimizer_kind_name(o.optimizer.kind)},
+              {"status", rep->stop_reason},
+              {"epochs", std::move(epochs)}};
+    if (rep->stop_reason == "diverged") {
+      j["diverged_epoch"] = rep->diverged_epoch;
+      j["message"] = rep->message;
+    }
+    if (classify) j["test_acc"] = json_number(te.accuracy);
+    j["test_loss"] = json_number(te.loss);
+    j["seconds"] = rep->seconds;
+    std::printf("%s\n", json_dump(j, true).c_str());
+  } else {
+    std::printf("%s: %zu train / %zu val / %zu test rows; %s, %zu parameters\n", all.name.c_str(),
+                train.rows(), val.rows(), test.rows(), f.model.c_str(), model.parameter_count());
+    std::printf("%6s %12s %10s %12s %10s\n", "epoch", "train_loss", "train_acc", "val_loss", "val_acc");
+    for (const auto& e : rep->epochs) {
+      std::printf("%6d %12s %10s %12s %10s\n", e.epoch, fmt(e.train_loss, "%.6f").c_str(),
+                  fmt(e.train_acc).c_str(), fmt(e.val_loss, "%.6f").c_str(), fmt(e.val_acc).c_str());
+    }
+    if (rep->stop_reason == "diverged") {
+      std::printf("diverged at epoch %d: %s\n", rep->diverged_epoch, rep->message.c_str());
+    } else {
+      std::printf("%s after %zu epochs in %.2fs", rep->stop_reason.c_str(), rep->epochs.size(), rep->seconds);
+      if (test.rows() > 0) {
+        std::printf("; test %s %s", classify ? "accuracy" : "loss",
+                    fmt(classify ? te.accuracy : te.loss).c_str());
+      }
+      std::printf("\n");
+    }
+  }
+  // A diverged run is a result, not a crash: it is reported (text and JSON) and exits 1.
+  return rep->stop_reason == "diverged" ? kExitFailure : kExitOk;
+}
+
+// ---- actlab eval / predict ----
+
+// The model file, and the standardisation it was trained with (if any).
+struct Loaded {
+  nn::Model<float> model;
+  std::optional<data::Standardizer> z;
+};
+
+Result<Loaded> load_with_preprocessing(const std::string& path) {
+  auto m = nn::load_model(path);
+  if (!m) return m.status();
+  Loaded l{std::move(*m), std::nullopt};
+  std::ifstream in(path);
+  Json j = Json::parse(in, nullptr, false);
+  if (j.is_object() && j.contains("standardize")) {
+    auto z = standardizer_from_json(j["standardize"], static_cast<std::size_t>(l.model.input_shape().size()),
+                                    path);
+    if (!z) return z.status();
+    l.z = std::move(*z);
+  }
+  return l;
+}
+
+int run_eval(const std::string& model_path, const DataFlags& df, bool json) {
+  auto l = load_with_preprocessing(model_path);
+  if (!l) return finish(l.status());
+  auto ds = load_data(df, 0);
+  if (!ds) return finish(ds.status());
+  if (static_cast<int>(ds->features()) != l->model.input_shape().size() ||
+      ds->outputs() != l->model.output_shape().size()) {
+    return finish(Status::invalid("--data " + df.data + ": " + std::to_string(ds->features()) +
+                                  " features and " + std::to_string(ds->outputs()) +
+                                  " outputs, but the model takes " + l->model.input_shape().str() + " → " +
+                                  l->model.output_shape().str()));
+  }
+  if (l->z) l->z->apply(*ds);
+  const bool classify = ds->task == Task::kClassification;
+  const auto ev =
+      nn::evaluate(l->model, examples(*ds), classify ? nn::LossKind::kCrossEntropy : nn::LossKind::kMse);
+  if (json) {
+    Json j = {
+        {"model", model_path}, {"data", ds->name}, {"rows", ds->rows()}, {"loss", json_number(ev.loss)}};
+    if (classify) j["accuracy"] = json_number(ev.accuracy);
+    std::printf("%s
+", json_dump(j, true).c_str());
+  } else {
+    std::printf("%s on %s (%zu rows): loss %s", model_path.c_str(), ds->name.c_str(), ds->rows(),
+                fmt(ev.loss, "%.6f").c_str());
+    if (classify) std::printf(", accuracy %s", fmt(ev.accuracy).c_str());
+    std::printf("\n");
+  }
+  return kExitOk;
+}
+
+int run_predict(const std::string& model_path, const std::string& x_text, bool json) {
+  auto l = load_with_preprocessing(model_path);
+  if (!l) return finish(l.status());
+  auto xs = parse_number_list("--x", x_text);
+  if (!xs) return finish(xs.status());
+  const int in = l->model.input_shape().size();
+  if (static_cast<int>(xs->size()) != in) {
+    return finish(Status::invalid("--x: the model takes " + std::to_string(in) + " values, got " +
+                                  std::to_string(xs->size())));
+  }
+  MatrixF x(1, in);
+  for (int i = 0; i < in; ++i) x(0, i) = static_cast<float>((*xs)[static_cast<std::size_t>(i)]);
+  if (l->z) x = ((x.array() - l->z->mean.array()) / l->z->scale.array()).matrix();
+  const MatrixF y = l->model.predict(x);
+  Eigen::Index arg = 0;
+  y.row(0).maxCoeff(&arg);
+  if (json) {
+    Json out = Json::array();
+    for (Eigen::Index i = 0; i < y.cols(); ++i) out.push_back(json_number(y(0, i)));
+    Json j = {{"output", out}};
+    if (y.cols() > 1) j["argmax"] = arg;
+    std::printf("%s\n", json_dump(j, true).c_str());
+  } else {
+    for (Eigen::Index i = 0; i < y.cols(); ++i)
+      std::printf("%s%.8g", i ? " " : "", static_cast<double>(y(0, i)));
+    if (y.cols() > 1) std::printf("   (argmax %ld)", static_cast<long>(arg));
+    std::printf("\n");
+  }
+  return kExitOk;
+}
+
+// ---- actlab model random ----
+
+struct RandomFlags {
+  std::string arch, act = "relu", init = "he", integer_weights, out;
+  std::uint64_t seed = 0;
+  bool json = false;
+};
+
+int run_model_random(const RandomFlags& f) {
+  // "2-12-1": the chain of widths; the activation fills every hidden slot (the output stays linear).
+  if (f.arch.find('x') != std::string::npos || f.arch.find(':') != std::string::npos) {
+    return finish(
+        Status::invalid("--arch: expected widths N0-N1-...-Nk such as 2-12-1, got '" + f.arch + "'"));
+  }
+  auto acts = parse_acts(f.act);
+  if (!acts) return finish(acts.status());
+  const auto dash = f.arch.find('-');
+  auto first = parse_number("--arch", f.arch.substr(0, dash));
+  auto last = parse_number("--arch", f.arch.substr(f.arch.rfind('-') + 1));
+  if (dash == std::string::npos || !first || !last || *first < 1 || *last < 1) {
+    return finish(
+        Status::invalid("--arch: expected widths N0-N1-...-Nk such as 2-12-1, got '" + f.arch + "'"));
+  }
+  auto m =
+      nn::build_model("mlp:" + f.arch, nn::Shape{{static_cast<int>(*first)}}, static_cast<int>(*last), *acts);
+  if (!m) return finish(Status::invalid("--arch: " + m.status().message()));
+  Json explain;
+  auto specs = init_specs(f.init, *m, explain);
+  if (!specs) return finish(specs.status());
+  if (Status s = nn::initialize(*m, *specs, f.seed); !s.is_ok()) return finish(s);
+  if (!f.integer_weights.empty()) {
+    auto r = parse_interval("--integer-weights", f.integer_weights);
+    if (!r) return finish(r.status());
+    const double lo = std::ceil(r->first), hi = std::floor(r->second);
+    if (!(hi >= lo)) return finish(Status::invalid("--integer-weights: no integer in " + f.integer_weights));
+    Rng rng = Rng::derive(f.seed, "integer-weights");
+    for (nn::Param<float>* p : m->params()) {
+      for (Eigen::Index i = 0; i < p->value.size(); ++i) {
+        p->value.data()[i] = static_cast<float>(lo + std::floor(rng.uniform() * (hi - lo + 1)));
+      }
+    }
+  }
+  if (Status s = nn::save_model(*m, f.out); !s.is_ok()) return finish(s);
+  if (f.json) {
+    Json j = {{"out", f.out}, {"arch", f.arch}, {"parameters", m->parameter_count()}, {"seed", f.seed}};
+    std::printf("%s\n", json_dump(j, true).c_str());
+  } else {
+    std::printf("wrote %s: %s, %zu parameters\n", f.out.c_str(), f.arch.c_str(), m->parameter_count());
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_train_command(CLI::App& app, int& exit_code) {
+  auto t = std::make_shared<TrainFlags>();
+  CLI::App* train = app.add_subcommand("train", "Train a network on a data set (docs/training.md)");
+  train
+      ->add_option("--data", t->data.data,
+                   "Built-in name (actlab data list), generator spec, CSV file or IDX dir")
+      ->required();
+  train->add_option("--target", t->data.target, "CSV target column, by name or index (default: the last)");
+  train->add_option("--rows", t->data.rows, "Generators: number of rows");
+  train->add_option("--data-seed", t->data.data_seed, "Generators: seed of the data (default: --seed)");
+  train->add_option("--model", t->model, "mlp:WxD | mlp:N0-...-Nk | cnn:lapid | fcn:lapid | FILE.json")
+      ->capture_default_str();
+  train->add_option("--act", t->act, "Activation(s): one for every hidden layer, or a comma list per layer")
+      ->capture_default_str();
+  train
+      ->add_option("--init", t->init,
+                   "torch | he | glorot | lecun | orthogonal | gaussian:sigma_w=W,sigma_b=B | "
+                   "critical[:sigma_b=B]")
+      ->capture_default_str();
+  train->add_option("--opt", t->opt, "sgd | adam | adamw | rmsprop")->capture_default_str();
+  train->add_option("--lr", t->lr, "Learning rate")->capture_default_str();
+  train->add_option("--momentum", t->momentum, "SGD/RMSprop momentum");
+  train->add_flag("--nesterov", t->nesterov, "SGD: Nesterov momentum");
+  train->add_option("--weight-decay", t->weight_decay, "L2 (Adam, SGD, RMSprop) or decoupled (AdamW) decay");
+  train->add_option("--epochs", t->epochs, "Maximum number of epochs")->capture_default_str();
+  train->add_option("--batch", t->batch, "Mini-batch size, or full")->capture_default_str();
+  train->add_option("--val", t->val, "Validation fraction")->capture_default_str();
+  train->add_option("--test", t->test, "Test fraction (ignored for data with its own test set)")
+      ->capture_default_str();
+  train->add_option("--loss", t->loss, "cross_entropy | mse (default: from the data's task)");
+  train->add_option("--early-stop", t->early_stop, "none | train-acc (à-la-carte rule) | val-loss")
+      ->capture_default_str();
+  train->add_option("--patience", t->patience, "Early-stopping patience in epochs")->capture_default_str();
+  train->add_option("--clip", t->clip, "Clip the global gradient norm to this value (0: off)");
+  train->add_option("--standardize", t->standardize, "auto (tables yes, images no) | on | off")
+      ->capture_default_str();
+  train->add_option("--seed", t->seed, "Seed of the split, the weights and the shuffling")
+      ->capture_default_str();
+  train->add_option("--out", t->out, "Write the trained model file here");
+  train->add_flag("--json", t->json, "Machine-readable output");
+  train->callback([t, &exit_code] { exit_code = run_train(*t); });
+
+  auto e = std::make_shared<std::pair<std::string, DataFlags>>();
+  auto ejson = std::make_shared<bool>(false);
+  CLI::App* eval = app.add_subcommand("eval", "Loss and accuracy of a model file on a data set");
+  eval->add_option("--model", e->first, "Model file (.json)")->required();
+  eval->add_option("--data", e->second.data, "Data set (as for train)")->required();
+  eval->add_option("--target", e->second.target, "CSV target column");
+  eval->add_option("--rows", e->second.rows, "Generators: number of rows");
+  eval->add_option("--data-seed", e->second.data_seed, "Generators: seed of the data");
+  eval->add_flag("--json", *ejson, "Machine-readable output");
+  eval->callback([e, ejson, &exit_code] { exit_code = run_eval(e->first, e->second, *ejson); });
+
+  auto p = std::make_shared<std::pair<std::string, std::string>>();
+  auto pjson = std::make_shared<bool>(false);
+  CLI::App* predict = app.add_subcommand("predict", "Outputs of a model file for one input");
+  predict->add_option("--model", p->first, "Model file (.json)")->required();
+  predict
+      ->add_option("--x", p->second, "Input values v1,v2,... (raw: the model's standardisation is applied)")
+      ->required();
+  predict->add_flag("--json", *pjson, "Machine-readable output");
+  predict->callback([p, pjson, &exit_code] { exit_code = run_predict(p->first, p->second, *pjson); });
+
+  auto r = std::make_shared<RandomFlags>();
+  CLI::App* model = app.add_subcommand("model", "Model files");
+  model->require_subcommand(1);
+  CLI::App* random = model->add_subcommand("random", "A random MLP written as a model file");
+  random->add_option("--arch", r->arch, "Widths N0-N1-...-Nk, e.g. 2-12-1")->required();
+  random->add_option("--act", r->act, "Hidden activation(s)")->capture_default_str();
+  random->add_option("--init", r->init, "As for train")->capture_default_str();
+  random->add_option("--integer-weights", r->integer_weights,
+                     "Uniform integer weights and biases in A:B instead");
+  random->add_option("--seed", r->seed, "Seed")->required();
+  random->add_option("--out", r->out, "Output model file")->required();
+  random->add_flag("--json", r->json, "Machine-readable output");
+  random->callback([r, &exit_code] { exit_code = run_model_random(*r); });
+}
+
+}  // namespace actlab::cli
