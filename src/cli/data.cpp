@@ -1,8 +1,10 @@
 // actlab data list | show — the data sets actlab can load, and what is in one (docs/data.md).
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,6 +25,14 @@ std::string fmt(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.6g", v);
   return buf;
+}
+
+// The double that prints like the float: 0.1f → 0.1, not 0.10000000149011612.
+double tidy(float v) {
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  *end = '\0';
+  return std::strtod(buf, nullptr);
 }
 
 std::string shape_text(const std::vector<int>& shape) {
@@ -110,8 +120,8 @@ int run_show(const std::string& spec, const data::LoadOptions& options, bool jso
     j["features"] = ds->features();
     j["input_shape"] = ds->input_shape;
     j["feature_names"] = ds->feature_names;
-    j["x_min"] = json_number(s.x_min);
-    j["x_max"] = json_number(s.x_max);
+    j["x_min"] = json_number(tidy(static_cast<float>(s.x_min)));
+    j["x_max"] = json_number(tidy(static_cast<float>(s.x_max)));
     if (ds->task == Task::kClassification) {
       Json classes = Json::array();
       for (int c = 0; c < ds->classes(); ++c) {
