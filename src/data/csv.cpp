@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <deque>
+#include <limits>
 #include <map>
 #include <vector>
 
@@ -290,6 +291,12 @@ Result<Dataset> parse_csv(std::string_view text, const std::string& file, const 
         return Status::invalid(file + ":" + std::to_string(f.line) + ":" + std::to_string(f.col) +
                                ": field " + std::to_string(j + 1) + " (" +
                                names[static_cast<std::size_t>(j)] + "): " + what);
+      }
+      if (std::fabs(*v) > std::numeric_limits<float>::max()) {
+        return Status::invalid(file + ":" + std::to_string(f.line) + ":" + std::to_string(f.col) +
+                               ": field " + std::to_string(j + 1) + " (" +
+                               names[static_cast<std::size_t>(j)] + "): " + quote(trim(f.text)) +
+                               " is out of float range");
       }
       values.push_back(static_cast<float>(*v));
     }

@@ -105,6 +105,7 @@ TEST(Csv, ErrorsNameFileLineAndColumn) {
   EXPECT_EQ(parse_error("a,b,c\n1,2,0\n3,4\n"), "t.csv:3:4: expected 3 fields, found 2");
   EXPECT_EQ(parse_error("a,b,c\n1,2,0\n3,4,5,6\n"), "t.csv:3:7: expected 3 fields, found 4");
   EXPECT_EQ(parse_error("a,b,c\n1,2,0\n3,abc,1\n"), "t.csv:3:3: field 2 (b): 'abc' is not a number");
+  EXPECT_EQ(parse_error("a,b,c\n1,1e300,0\n"), "t.csv:2:3: field 2 (b): '1e300' is out of float range");
   EXPECT_EQ(parse_error("a,b,c\n1,,0\n"), "t.csv:2:3: field 2 (b): empty value");
   EXPECT_EQ(parse_error("a,b,c\n1,2,\n3,4,1\n"), "t.csv:2:5: missing target value");
   EXPECT_EQ(parse_error("a,b,c\n1,2,0\n", with_target("label")),
