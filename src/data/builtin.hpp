@@ -2,8 +2,12 @@
 //
 //   auto iris = data::load("iris");                                   // scikit-learn's CSV (python3-sklearn)
 //   auto fm = data::load("fashion-mnist");                            // IDX.gz (dataset-fashion-mnist)
-//   auto sp = data::load("spirals:turns=2", {.rows = 500, .seed = 3});
-//   auto mine = data::load("runs/points.csv", {.target = "label"});
+//   data::LoadOptions o;                     // (set fields one by one: g++ 12 -Wextra warns on designated
+//   o.rows = 500, o.seed = 3;                 //  initialisers that leave members out)
+//   auto sp = data::load("spirals:turns=2", o);
+//   o = {};
+//   o.target = "label";
+//   auto mine = data::load("runs/points.csv", o);
 //   data::load("irsi");   // not_found "unknown data set 'irsi'; did you mean iris? ..."
 //
 // Order of resolution: a built-in name (case-insensitive; '_' and '-' alike), a generator spec

@@ -1,7 +1,10 @@
 // CSV files (plain or gzip) → Dataset. The rules, with examples, are in docs/data.md.
 //
-//   auto ds = data::read_csv("measurements.csv", {.target = "species"});   // by column name
-//   auto ds = data::read_csv("points.csv.gz", {.target = "0"});            // by index (0-based; -1 = last)
+//   data::CsvOptions o;
+//   o.target = "species";                                  // by column name
+//   auto ds = data::read_csv("measurements.csv", o);
+//   o.target = "0";                                        // by index (0-based; -1 = last)
+//   auto ds = data::read_csv("points.csv.gz", o);
 //   if (!ds) return ds.status();   // "points.csv.gz:17:9: field 3 ('z'): 'abc' is not a number"
 //
 // - Fields are separated by `delimiter`; "quoted fields" may hold delimiters, newlines and "" (one quote).
