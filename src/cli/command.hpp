@@ -22,5 +22,7 @@ void add_act_command(CLI::App& app, int& exit_code);
 void add_theory_command(CLI::App& app, int& exit_code);
 // Registers `actlab train | eval | predict | model random` (cli/train.cpp).
 void add_train_command(CLI::App& app, int& exit_code);
+// Registers `actlab data list | show` (cli/data.cpp).
+void add_data_command(CLI::App& app, int& exit_code);
 
 }  // namespace actlab::cli

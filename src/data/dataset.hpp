@@ -50,17 +50,19 @@ struct Dataset {
 Dataset subset(const Dataset& ds, std::span<const std::size_t> rows);
 
 struct SplitOptions {
-  double val = 0.0;         // fraction of all rows for validation
-  double test = 0.0;        // fraction of all rows for test (ignored when the data set has test_start)
-  bool stratified = true;   // keep class proportions in every split (classification only)
-  std::uint64_t seed = 0;   // the shuffle's seed: same seed, same split
+  double val = 0.0;        // fraction of all rows for validation (with test_start: of rows [0, test_start))
+  double test = 0.0;       // fraction of all rows for test (ignored when the data set has test_start)
+  bool stratified = true;  // keep class proportions in every split (classification only)
+  std::uint64_t seed = 0;  // the shuffle's seed: same seed, same split
 };
 
 struct Split {
   std::vector<std::size_t> train, val, test;  // disjoint row indices covering every row
 };
 
-// Random (or stratified) split by a seeded shuffle. Errors: fractions outside [0, 1) or summing to ≥ 1,
+// Random (or stratified) split by a seeded shuffle. Stratified: each class is shuffled and dealt on its own,
+// round(fraction × class count) rows to test and to val, so every split holds each class within ±1 row of its
+// proportion. The index lists come back sorted ascending. Errors: fractions outside [0, 1) or summing to ≥ 1,
 // or a split that would leave the training set empty.
 Result<Split> split(const Dataset& ds, const SplitOptions& options);
 
