@@ -1,0 +1,143 @@
+// actlab train | eval | predict | model random, through the real executable.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+
+#include "core/json.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
+namespace actlab::testing {
+namespace {
+
+Json run_json(const std::vector<std::string>& args, int expected_exit = 0) {
+  auto r = run_actlab(args);
+  EXPECT_EQ(r.exit_code, expected_exit) << r.err;
+  Json j = Json::parse(r.out, nullptr, false);
+  EXPECT_FALSE(j.is_discarded()) << r.out;
+  return j;
+}
+
+Json read_json(const std::string& path) {
+  std::ifstream in(path);
+  return Json::parse(in);
+}
+
+TEST(TrainCli, TrainsIrisAndReportsEveryEpoch) {
+  TempDir dir;
+  const Json j = run_json({"train", "--data", "iris", "--model", "mlp:16x3", "--epochs", "40", "--lr", "0.02", "--seed", "3",
+                           "--val", "0.2", "--test", "0.3", "--out", dir / "m.json", "--json"});
+  EXPECT_EQ(j["status"], "completed");
+  ASSERT_EQ(j["epochs"].size(), 40u);
+  for (const char* key : {"epoch", "train_loss", "train_acc", "val_loss", "val_acc"}) {
+    EXPECT_TRUE(j["epochs"][0].contains(key)) << key;
+  }
+  EXPECT_EQ(j["rows"]["train"].get<int>() + j["rows"]["val"].get<int>() + j["rows"]["test"].get<int>(), 150);
+  EXPECT_LT(j["epochs"].back()["train_loss"].get<double>(), j["epochs"][0]["train_loss"].get<double>());
+  EXPECT_GT(j["test_acc"].get<double>(), 0.8);
+  // The saved model evaluates on the same data with its standardisation.
+  const Json ev = run_json({"eval", "--model", dir / "m.json", "--data", "iris", "--json"});
+  EXPECT_EQ(ev["rows"], 150);
+  EXPECT_GT(ev["accuracy"].get<double>(), 0.8);
+  // Same seed, same numbers.
+  const Json again = run_json({"train", "--data", "iris", "--model", "mlp:16x3", "--epochs", "40", "--lr", "0.02", "--seed", "3",
+                               "--val", "0.2", "--test", "0.3", "--json"});
+  EXPECT_EQ(again["epochs"].back()["train_loss"], j["epochs"].back()["train_loss"]);
+  EXPECT_EQ(again["test_acc"], j["test_acc"]);
+}
+
+TEST(TrainCli, CriticalInitialisationComesFromTheory) {
+  // ReLU: the scale-invariant class, C_W = 2 → σ_w = √2; tanh: the K* = 0 class, C_W = 1.
+  Json j = run_json({"train", "--data", "iris", "--model", "mlp:8x3", "--act", "relu,tanh", "--init", "critical",
+                     "--epochs", "1", "--json"});
+  ASSERT_EQ(j["init"].size(), 3u);
+  EXPECT_NEAR(j["init"][0]["sigma_w"].get<double>(), std::sqrt(2.0), 1e-9);  // first layer: its own relu
+  EXPECT_NEAR(j["init"][1]["sigma_w"].get<double>(), std::sqrt(2.0), 1e-9);  // fed by relu
+  EXPECT_NEAR(j["init"][2]["sigma_w"].get<double>(), 1.0, 1e-9);             // fed by tanh
+  // critical:sigma_b=B is the EOC point of `theory eoc` at that σ_b.
+  const Json eoc = run_json({"theory", "eoc", "tanh", "--sigma-b", "0.3", "--json"});
+  j = run_json({"train", "--data", "iris", "--model", "mlp:8x3", "--act", "tanh", "--init", "critical:sigma_b=0.3",
+                "--epochs", "1", "--json"});
+  EXPECT_NEAR(j["init"][1]["sigma_w"].get<double>(), eoc["points"][0]["sigma_w"].get<double>(), 1e-9);
+  EXPECT_DOUBLE_EQ(j["init"][1]["sigma_b"].get<double>(), 0.3);
+  // ReLU has an edge of chaos only at σ_b = 0.
+  auto r = run_actlab({"train", "--data", "iris", "--act", "relu", "--init", "critical:sigma_b=0.3", "--epochs", "1"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("no edge of chaos"), std::string::npos) << r.err;
+}
+
+TEST(TrainCli, DivergenceIsReportedNotPropagated) {
+  auto r = run_actlab({"train", "--data", "poly:x*y", "--rows", "64", "--model", "mlp:8x3", "--opt", "sgd", "--lr",
+                       "1e12", "--epochs", "20", "--json"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const Json j = Json::parse(r.out);
+  EXPECT_EQ(j["status"], "diverged");
+  EXPECT_GE(j["diverged_epoch"].get<int>(), 1);
+  r = run_actlab({"train", "--data", "poly:x*y", "--rows", "64", "--model", "mlp:8x3", "--opt", "sgd", "--lr",
+                  "1e12", "--epochs", "20"});
+  EXPECT_NE(r.out.find("diverged at epoch"), std::string::npos) << r.out;
+}
+
+// predict on a random integer-weight network against the forward pass computed here by hand.
+TEST(TrainCli, RandomModelAndPredictAgreeWithHandForwardPass) {
+  TempDir dir;
+  const std::string m = dir / "r.json";
+  run_json({"model", "random", "--arch", "2-3-1", "--integer-weights", "-2:2", "--seed", "5", "--out", m, "--json"});
+  const Json model = read_json(m);
+  ASSERT_EQ(model["layers"].size(), 3u);  // dense, relu, dense
+  const Json& l1 = model["layers"][0];
+  const Json& l2 = model["layers"][2];
+  const double x[2] = {0.5, -1.5};
+  double out = l2["bias"][0].get<double>();
+  for (int h = 0; h < 3; ++h) {
+    double z = l1["bias"][h].get<double>();
+    for (int i = 0; i < 2; ++i) {
+      const double w = l1["weight"][h][i].get<double>();
+      EXPECT_EQ(w, std::round(w));
+      EXPECT_LE(std::abs(w), 2.0);
+      z += w * x[i];
+    }
+    out += l2["weight"][0][h].get<double>() * std::max(0.0, z);
+  }
+  const Json p = run_json({"predict", "--model", m, "--x", "0.5,-1.5", "--json"});
+  EXPECT_DOUBLE_EQ(p["output"][0].get<double>(), out);
+}
+
+TEST(TrainCli, BadInputExitsTwoWithThePlace) {
+  TempDir dir;
+  struct Case {
+    std::vector<std::string> args;
+    std::string expect;
+  };
+  const std::string bad = dir / "bad.json";
+  {
+    std::ofstream(bad) << R"({"format": "actlab-model", "version": 1, "input_shape": [4],
+  "layers": [{"type": "dense", "in": 4, "out": 3, "weight": [[1,2,3,4],[1,2,3,4],[1,2,3,4]], "bias": [0,0,0]},
+             {"type": "dense", "in": 5, "out": 3, "weight": [], "bias": []}]})";
+  }
+  const std::string broken = dir / "broken.json";
+  std::ofstream(broken) << "{\n  \"format\": \"actlab-model\",\n  \"layers\": [1, 2,]\n}\n";
+  const std::vector<Case> cases = {
+      {{"train", "--data", "irsi"}, "iris"},
+      {{"train", "--data", "iris", "--model", "mlp:abc"}, "mlp:abc"},
+      {{"train", "--data", "iris", "--act", "relu,nosuch"}, "nosuch"},
+      {{"train", "--data", "iris", "--batch", "0"}, "--batch"},
+      {{"train", "--data", "iris", "--epochs", "0"}, "--epochs"},
+      {{"train", "--data", "iris", "--model", "mlp:4-8-2"}, "outputs"},
+      {{"train", "--data", "iris", "--model", bad}, "layers[1] (dense)"},
+      {{"train", "--data", "iris", "--model", broken}, "broken.json:3:"},
+      {{"train", "--data", "iris", "--opt", "adagrad"}, "--opt"},
+      {{"train", "--data", "iris", "--init", "critical:sigma_b=x"}, "--init"},
+      {{"predict", "--model", bad, "--x", "1,2"}, "layers[1]"},
+      {{"model", "random", "--arch", "2x3", "--seed", "1", "--out", dir / "x.json"}, "--arch"},
+  };
+  for (const Case& c : cases) {
+    auto r = run_actlab(c.args);
+    EXPECT_EQ(r.exit_code, 2) << c.args[3] << ": " << r.err;
+    EXPECT_NE(r.err.find(c.expect), std::string::npos) << "expected '" << c.expect << "' in: " << r.err;
+  }
+}
+
+}  // namespace
+}  // namespace actlab::testing
