@@ -192,6 +192,8 @@ Result<bool> Study::tell_on(Storage& st, const ActiveTrial& t, const TrialOutcom
     } else {
       value = out.value;
     }
+  } else if (out.state == TrialState::kPruned && std::isfinite(out.value)) {
+    value = out.value;  // the last intermediate value, which TPE ranks pruned trials by
   }
   return st.finish(t.record.id, out.state, value, out.reason);
 }

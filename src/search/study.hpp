@@ -21,6 +21,7 @@
 // Sampling is seeded by (study seed, trial number): see sampler.hpp.
 #pragma once
 
+#include <cmath>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -38,7 +39,9 @@ struct TrialOutcome {
   double value = 0;
   std::string reason;
   static TrialOutcome complete(double v) { return {TrialState::kComplete, v, ""}; }
-  static TrialOutcome pruned(std::string why = "pruned") { return {TrialState::kPruned, 0, std::move(why)}; }
+  static TrialOutcome pruned(std::string why = "pruned") {
+    return {TrialState::kPruned, std::nan(""), std::move(why)};
+  }
   static TrialOutcome fail(std::string why) { return {TrialState::kFail, 0, std::move(why)}; }
 };
 
