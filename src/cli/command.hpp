@@ -20,5 +20,7 @@ int finish(const Status& s);
 void add_act_command(CLI::App& app, int& exit_code);
 // Registers `actlab theory ...` (cli/theory.cpp).
 void add_theory_command(CLI::App& app, int& exit_code);
+// Registers `actlab study ...` (cli/study.cpp).
+void add_study_command(CLI::App& app, int& exit_code);
 
 }  // namespace actlab::cli

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   int exit_code = kExitOk;
   add_act_command(app, exit_code);
   add_theory_command(app, exit_code);
+  add_study_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
