@@ -42,6 +42,8 @@ class Sampler {
  public:
   virtual ~Sampler() = default;
   virtual std::string name() const = 0;
+  // False when sample() ignores `trials` (random, grid): the study then skips reading the history.
+  virtual bool uses_history() const { return true; }
   virtual Params sample(const Space& space, Direction direction, const std::vector<FrozenTrial>& trials,
                         std::int64_t number, std::uint64_t seed) const = 0;
 };
@@ -53,6 +55,7 @@ double sample_uniform(const Distribution& d, Rng& rng);
 class RandomSampler final : public Sampler {
  public:
   std::string name() const override { return "random"; }
+  bool uses_history() const override { return false; }
   Params sample(const Space& space, Direction direction, const std::vector<FrozenTrial>& trials,
                 std::int64_t number, std::uint64_t seed) const override;
 };
@@ -64,6 +67,7 @@ class GridSampler final : public Sampler {
  public:
   explicit GridSampler(int points = 5) : points_(points) {}
   std::string name() const override { return "grid"; }
+  bool uses_history() const override { return false; }
   Params sample(const Space& space, Direction direction, const std::vector<FrozenTrial>& trials,
                 std::int64_t number, std::uint64_t seed) const override;
   // The values of parameter i on the grid.

@@ -322,6 +322,20 @@ Result<std::vector<TrialRecord>> SqlStorage::trials(std::int64_t study, bool wit
   return out;
 }
 
+Result<std::vector<TrialRecord>> SqlStorage::running(std::int64_t study) {
+  auto rows = conn_->query(
+      sql("SELECT {TRIAL_COLS} FROM trials WHERE study_id = $1 AND state = 'RUNNING' ORDER BY number"),
+      {study});
+  if (!rows) return rows.status();
+  std::vector<TrialRecord> out;
+  for (const auto& r : *rows) {
+    auto t = parse_trial(r);
+    if (!t) return t.status();
+    out.push_back(std::move(*t));
+  }
+  return out;
+}
+
 Result<std::pair<bool, std::optional<TrialRecord>>> SqlStorage::fail_stale(std::int64_t trial,
                                                                            double heartbeat,
                                                                            const std::string& reason,

@@ -90,6 +90,8 @@ class Storage {
                               const std::string& reason) = 0;
   // Every trial of the study, in number order, with intermediate values when asked.
   virtual Result<std::vector<TrialRecord>> trials(std::int64_t study, bool with_intermediate) = 0;
+  // The RUNNING trials only (what the stale-trial check reads on every ask).
+  virtual Result<std::vector<TrialRecord>> running(std::int64_t study) = 0;
   // RUNNING → FAIL with `reason` if the trial's heartbeat is still `heartbeat` (so a live worker that just
   // beat is left alone); then, if retries < max_retries and it has parameters, a WAITING copy is enqueued.
   // Returns whether it was failed, and the retry if one was made.

@@ -142,16 +142,16 @@ Result<std::pair<int, int>> Study::reap_on(Storage& st, const std::vector<TrialR
 }
 
 Result<std::pair<int, int>> Study::reap_stale(double grace_s, int max_retries) {
-  auto all = storage_->trials(record_.id, false);
-  if (!all) return all.status();
-  return reap_on(*storage_, *all, grace_s, max_retries);
+  auto running = storage_->running(record_.id);
+  if (!running) return running.status();
+  return reap_on(*storage_, *running, grace_s, max_retries);
 }
 
 Result<std::optional<ActiveTrial>> Study::ask_on(Storage& st, const std::string& worker, std::int64_t budget,
                                                  const OptimizeOptions& o) {
-  auto all = st.trials(record_.id, /*with_intermediate=*/true);
-  if (!all) return all.status();
-  if (auto r = reap_on(st, *all, o.grace_s, o.max_retries); !r) return r.status();
+  auto running = st.running(record_.id);
+  if (!running) return running.status();
+  if (auto r = reap_on(st, *running, o.grace_s, o.max_retries); !r) return r.status();
   auto claimed = st.claim_waiting(record_.id, worker);
   if (!claimed) return claimed.status();
   std::optional<TrialRecord> rec = std::move(*claimed);
@@ -170,8 +170,12 @@ Result<std::optional<ActiveTrial>> Study::ask_on(Storage& st, const std::string&
     return std::optional<ActiveTrial>(std::move(t));
   }
   std::vector<FrozenTrial> history;
-  history.reserve(all->size());
-  for (const auto& r : *all) history.push_back(freeze(r));
+  if (sampler_->uses_history()) {
+    auto all = st.trials(record_.id, /*with_intermediate=*/true);
+    if (!all) return all.status();
+    history.reserve(all->size());
+    for (const auto& r : *all) history.push_back(freeze(r));
+  }
   t.params = sampler_->sample(space_, record_.direction, history, t.record.number, record_.seed);
   t.record.params = space_.to_external(t.params);
   if (auto s = st.set_params(t.record.id, t.record.params); !s) return s;
