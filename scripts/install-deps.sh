@@ -7,13 +7,13 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build make pkg-config
   libeigen3-dev libopenblas-dev libcli11-dev nlohmann-json3-dev libfmt-dev
-  libsqlite3-dev libpq-dev zlib1g-dev
+  libsqlite3-dev libpq-dev zlib1g-dev postgresql
   libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox
   python3-sklearn dataset-fashion-mnist   # the built-in data sets (iris, wine, ..., fashion-mnist), used by make test
 )
 if [[ "${1:-}" == "--tools" ]]; then
-  packages+=(python3 python3-torch python3-scipy python3-sklearn)
+  packages+=(python3 python3-torch python3-scipy python3-sklearn python3-optuna)
 fi
 
 missing=()

@@ -24,5 +24,7 @@ void add_theory_command(CLI::App& app, int& exit_code);
 void add_train_command(CLI::App& app, int& exit_code);
 // Registers `actlab data list | show` (cli/data.cpp).
 void add_data_command(CLI::App& app, int& exit_code);
+// Registers `actlab study ...` (cli/study.cpp).
+void add_study_command(CLI::App& app, int& exit_code);
 
 }  // namespace actlab::cli

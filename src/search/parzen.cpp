@@ -1,0 +1,240 @@
+#include "search/parzen.hpp"
+
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+namespace actlab::search {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+const double kLogSqrt2Pi = 0.5 * std::log(2.0 * M_PI);
+
+double ndtr(double a) {
+  const double x = a / std::sqrt(2.0);
+  if (x < -1 / std::sqrt(2.0)) return 0.5 * std::erfc(-x);
+  if (x < 1 / std::sqrt(2.0)) return 0.5 + 0.5 * std::erf(x);
+  return 1.0 - 0.5 * std::erfc(x);
+}
+
+// log(p − q) from log p ≥ log q.
+double log_diff(double log_p, double log_q) { return log_p + std::log1p(-std::exp(log_q - log_p)); }
+
+// A draw from N(mu, sigma²) truncated to [lo, hi] by rejection. mu lies inside [lo, hi] and sigma ≤ hi − lo
+// is at least (hi − lo)/100, so at least ~34% of the draws are accepted; the clip after 1000 misses is a
+// guard that never triggers in practice.
+double truncated_normal(Rng& rng, double mu, double sigma, double lo, double hi) {
+  for (int i = 0; i < 1000; ++i) {
+    const double x = mu + sigma * rng.normal();
+    if (x >= lo && x <= hi) return x;
+  }
+  return std::clamp(mu, lo, hi);
+}
+
+double logsumexp(const std::vector<double>& v) {
+  double m = -kInf;
+  for (double x : v) m = std::max(m, x);
+  if (!std::isfinite(m)) return m;
+  double s = 0;
+  for (double x : v) s += std::exp(x - m);
+  return m + std::log(s);
+}
+
+}  // namespace
+
+double log_ndtr(double a) {
+  if (a > 6) return -ndtr(-a);  // log(1 − ε) ≈ −ε
+  if (a > -20) return std::log(ndtr(a));
+  // Asymptotic series: Φ(a) = φ(a)/(−a) · (1 − 1/a² + 3/a⁴ − 15/a⁶ ...).
+  const double log_lhs = -0.5 * a * a - std::log(-a) - kLogSqrt2Pi;
+  double last = 0.0, rhs = 1.0, numerator = 1.0, denom = 1.0, sign = 1;
+  const double denom_cons = 1 / (a * a);
+  for (int i = 1; std::fabs(last - rhs) > DBL_EPSILON && i < 100; ++i) {
+    last = rhs;
+    sign = -sign;
+    denom *= denom_cons;
+    numerator *= 2 * i - 1;
+    rhs += sign * numerator * denom;
+  }
+  return log_lhs + std::log(rhs);
+}
+
+double log_gauss_mass(double a, double b) {
+  if (b <= 0) return log_diff(log_ndtr(b), log_ndtr(a));
+  if (a > 0) return log_diff(log_ndtr(-a), log_ndtr(-b));
+  return std::log1p(-ndtr(a) - ndtr(-b));
+}
+
+int default_gamma(int n) { return std::min(static_cast<int>(std::ceil(0.1 * n)), 25); }
+
+std::vector<double> default_weights(int n) {
+  if (n <= 0) return {};
+  if (n < 25) return std::vector<double>(n, 1.0);
+  std::vector<double> w(n, 1.0);
+  const int ramp = n - 25;  // numpy.linspace(1/n, 1, ramp)
+  for (int i = 0; i < ramp; ++i) {
+    w[i] = ramp == 1 ? 1.0 / n : 1.0 / n + (1.0 - 1.0 / n) * i / (ramp - 1);
+  }
+  return w;
+}
+
+ParzenEstimator::ParzenEstimator(const Space& space, std::vector<std::size_t> dims,
+                                 const std::vector<std::vector<double>>& observations,
+                                 const ParzenOptions& options) {
+  const std::size_t n = observations.empty() ? 0 : observations[0].size();
+  // Weights: the ramp for the observations, then the prior.
+  weights_ = default_weights(static_cast<int>(n));
+  weights_.push_back(options.prior_weight);
+  const double total = std::accumulate(weights_.begin(), weights_.end(), 0.0);
+  for (double& w : weights_) w /= total;
+  log_weights_.resize(weights_.size());
+  for (std::size_t i = 0; i < weights_.size(); ++i) log_weights_[i] = std::log(weights_[i]);
+
+  const double sigma0 =
+      0.2 * std::pow(static_cast<double>(std::max<std::size_t>(n, 1)), -1.0 / (dims.size() + 4.0));
+  for (std::size_t k = 0; k < dims.size(); ++k) {
+    Dim d;
+    d.param = dims[k];
+    d.dist = space[dims[k]].dist;
+    const std::vector<double>& obs = observations[k];
+    if (d.dist.kind == ParamKind::kCategorical) {
+      const std::size_t C = d.dist.n_choices();
+      const double fill = options.prior_weight / static_cast<double>(n + 1);
+      d.probs.assign(n + 1, std::vector<double>(C, fill));
+      for (std::size_t i = 0; i < n; ++i) d.probs[i][static_cast<std::size_t>(obs[i])] += 1.0;
+      for (auto& row : d.probs) {
+        const double s = std::accumulate(row.begin(), row.end(), 0.0);
+        for (double& p : row) p /= s;
+      }
+      dims_.push_back(std::move(d));
+      continue;
+    }
+    // Transformed domain.
+    if (d.dist.log) {
+      const double pad = d.dist.kind == ParamKind::kInt ? 0.5 : 0.0;
+      d.low = std::log(d.dist.low - pad);
+      d.high = std::log(d.dist.high + pad);
+    } else if (d.dist.step > 0) {
+      d.q = d.dist.step;
+      d.low = d.dist.low - 0.5 * d.q;
+      d.high = d.dist.high + 0.5 * d.q;
+    } else {
+      d.low = d.dist.low;
+      d.high = d.dist.high;
+    }
+    const double range = d.high - d.low;
+    d.mus.resize(n + 1);
+    for (std::size_t i = 0; i < n; ++i) d.mus[i] = transform(d, obs[i]);
+    d.mus[n] = 0.5 * (d.low + d.high);
+    d.sigmas.assign(n + 1, 0.0);
+    if (options.multivariate) {
+      std::fill(d.sigmas.begin(), d.sigmas.end(), sigma0 * range);
+    } else {
+      // Neighbour distances among the sorted centres (prior included) with low and high as end points.
+      std::vector<std::size_t> order(n + 1);
+      std::iota(order.begin(), order.end(), 0);
+      std::stable_sort(order.begin(), order.end(),
+                       [&](std::size_t a, std::size_t b) { return d.mus[a] < d.mus[b]; });
+      std::vector<double> s(n + 3);
+      s[0] = d.low;
+      for (std::size_t i = 0; i <= n; ++i) s[i + 1] = d.mus[order[i]];
+      s[n + 2] = d.high;
+      std::vector<double> sorted_sigma(n + 1);
+      for (std::size_t i = 0; i <= n; ++i) sorted_sigma[i] = std::max(s[i + 1] - s[i], s[i + 2] - s[i + 1]);
+      if (!options.consider_endpoints && s.size() >= 4) {
+        sorted_sigma[0] = s[2] - s[1];
+        sorted_sigma[n] = s[n + 1] - s[n];
+      }
+      for (std::size_t i = 0; i <= n; ++i) d.sigmas[order[i]] = sorted_sigma[i];
+    }
+    const double max_sigma = range;
+    const double min_sigma =
+        options.consider_magic_clip ? range / std::min(100.0, 1.0 + static_cast<double>(n + 1)) : 1e-12;
+    for (double& sg : d.sigmas) sg = std::clamp(sg, min_sigma, max_sigma);
+    d.sigmas[n] = range;  // the prior kernel
+    d.log_mass.resize(n + 1);
+    for (std::size_t i = 0; i <= n; ++i) {
+      d.log_mass[i] = log_gauss_mass((d.low - d.mus[i]) / d.sigmas[i], (d.high - d.mus[i]) / d.sigmas[i]);
+    }
+    dims_.push_back(std::move(d));
+  }
+}
+
+double ParzenEstimator::transform(const Dim& d, double x) const { return d.dist.log ? std::log(x) : x; }
+
+double ParzenEstimator::untransform(const Dim& d, double t) const {
+  const Distribution& dist = d.dist;
+  if (dist.kind == ParamKind::kFloat) {
+    if (dist.log) return std::clamp(std::exp(t), dist.low, dist.high);
+    if (dist.step > 0)
+      return std::clamp(std::round((t - dist.low) / d.q) * d.q + dist.low, dist.low, dist.high);
+    return t;
+  }
+  if (dist.log) return std::clamp(std::round(std::exp(t)), dist.low, dist.high);
+  return std::clamp(std::round((t - dist.low) / d.q) * d.q + dist.low, dist.low, dist.high);
+}
+
+std::vector<std::vector<double>> ParzenEstimator::sample(Rng& rng, int n) const {
+  std::vector<std::vector<double>> out(n, std::vector<double>(dims_.size()));
+  for (int s = 0; s < n; ++s) {
+    // Kernel index by the mixture weights (one shared index across dims: the product kernel).
+    double u = rng.uniform(), acc = 0;
+    std::size_t k = weights_.size() - 1;
+    for (std::size_t i = 0; i < weights_.size(); ++i) {
+      acc += weights_[i];
+      if (u < acc) {
+        k = i;
+        break;
+      }
+    }
+    for (std::size_t j = 0; j < dims_.size(); ++j) {
+      const Dim& d = dims_[j];
+      if (d.dist.kind == ParamKind::kCategorical) {
+        const auto& row = d.probs[k];
+        double v = rng.uniform(), c = 0;
+        std::size_t pick = row.size() - 1;
+        for (std::size_t i = 0; i < row.size(); ++i) {
+          c += row[i];
+          if (v < c) {
+            pick = i;
+            break;
+          }
+        }
+        out[s][j] = static_cast<double>(pick);
+      } else {
+        out[s][j] = untransform(d, truncated_normal(rng, d.mus[k], d.sigmas[k], d.low, d.high));
+      }
+    }
+  }
+  return out;
+}
+
+double ParzenEstimator::log_pdf(const std::vector<double>& x) const {
+  std::vector<double> comp(log_weights_);
+  for (std::size_t j = 0; j < dims_.size(); ++j) {
+    const Dim& d = dims_[j];
+    if (d.dist.kind == ParamKind::kCategorical) {
+      const auto c = static_cast<std::size_t>(x[j]);
+      for (std::size_t k = 0; k < comp.size(); ++k) comp[k] += std::log(d.probs[k][c]);
+      continue;
+    }
+    const double t = transform(d, x[j]);
+    for (std::size_t k = 0; k < comp.size(); ++k) {
+      const double mu = d.mus[k], sg = d.sigmas[k];
+      if (d.q > 0) {
+        const double hi = std::min(t + 0.5 * d.q, d.high), lo = std::max(t - 0.5 * d.q, d.low);
+        comp[k] += log_gauss_mass((lo - mu) / sg, (hi - mu) / sg) - d.log_mass[k];
+      } else if (t < d.low || t > d.high) {
+        comp[k] = -kInf;
+      } else {
+        const double z = (t - mu) / sg;
+        comp[k] += -0.5 * z * z - kLogSqrt2Pi - std::log(sg) - d.log_mass[k];
+      }
+    }
+  }
+  return logsumexp(comp);
+}
+
+}  // namespace actlab::search

@@ -1,0 +1,391 @@
+#include "search/sql_storage.hpp"
+
+#include <cmath>
+#include <cstdlib>
+#include <map>
+
+namespace actlab::search {
+namespace {
+
+constexpr const char* kTrialCols =
+    "trial_id, study_id, number, state, params_json, value, reason, worker, retry_of, retries, created, "
+    "started, finished, heartbeat, ({NOW}) - heartbeat";
+
+std::int64_t to_i64(const std::optional<std::string>& s) {
+  return s ? std::strtoll(s->c_str(), nullptr, 10) : 0;
+}
+std::optional<double> to_opt_double(const std::optional<std::string>& s) {
+  if (!s) return std::nullopt;
+  return std::strtod(s->c_str(), nullptr);  // also reads PostgreSQL's "NaN", "Infinity", "-Infinity"
+}
+
+Result<TrialRecord> parse_trial(const SqlRow& r) {
+  if (r.size() < 15) return Status::internal("storage: short trial row");
+  TrialRecord t;
+  t.id = to_i64(r[0]);
+  t.study_id = to_i64(r[1]);
+  t.number = to_i64(r[2]);
+  auto st = parse_trial_state(r[3].value_or(""));
+  if (!st) return st.status();
+  t.state = *st;
+  if (r[4]) {
+    t.params = Json::parse(*r[4], nullptr, false);
+    if (t.params.is_discarded())
+      return Status::internal("storage: trial " + std::to_string(t.number) + " has bad params JSON");
+  }
+  t.value = to_opt_double(r[5]);
+  t.reason = r[6].value_or("");
+  t.worker = r[7].value_or("");
+  if (r[8]) t.retry_of = to_i64(r[8]);
+  t.retries = static_cast<int>(to_i64(r[9]));
+  t.created = to_opt_double(r[10]);
+  t.started = to_opt_double(r[11]);
+  t.finished = to_opt_double(r[12]);
+  t.heartbeat = to_opt_double(r[13]);
+  if (t.state == TrialState::kRunning) t.heartbeat_age = to_opt_double(r[14]);
+  return t;
+}
+
+Result<StudyRecord> parse_study(const SqlRow& r) {
+  StudyRecord s;
+  s.id = to_i64(r[0]);
+  s.name = r[1].value_or("");
+  auto d = parse_direction(r[2].value_or(""));
+  if (!d) return d.status();
+  s.direction = *d;
+  s.sampler = r[3].value_or("");
+  s.seed = static_cast<std::uint64_t>(to_i64(r[4]));
+  s.space = Json::parse(r[5].value_or("null"), nullptr, false);
+  s.objective = Json::parse(r[6].value_or("null"), nullptr, false);
+  if (s.space.is_discarded() || s.objective.is_discarded()) {
+    return Status::internal("storage: study '" + s.name + "' has unreadable JSON");
+  }
+  s.created = to_opt_double(r[7]).value_or(0);
+  return s;
+}
+
+constexpr const char* kStudyCols =
+    "study_id, name, direction, sampler, seed, space_json, objective_json, created";
+
+SqlValue opt(const std::optional<double>& v) { return v ? SqlValue(*v) : SqlValue(); }
+
+}  // namespace
+
+std::string SqlStorage::sql(const std::string& text) const {
+  const Dialect& d = conn_->dialect();
+  std::string s = text;
+  auto replace_all = [&](const std::string& key, const std::string& by) {
+    for (std::size_t p = s.find(key); p != std::string::npos; p = s.find(key, p + by.size()))
+      s.replace(p, key.size(), by);
+  };
+  replace_all("{TRIAL_COLS}", kTrialCols);
+  replace_all("{NOW}", d.now);
+  replace_all("{LOCK_STUDY}", d.lock_study);
+  replace_all("{SKIP_LOCKED}", d.skip_locked);
+  return s;
+}
+
+template <class Fn>
+auto SqlStorage::in_transaction(Fn&& fn) -> decltype(fn()) {
+  if (auto b = conn_->query(conn_->dialect().begin_write); !b) return b.status();
+  auto result = fn();
+  const bool ok = [&] {
+    if constexpr (std::is_same_v<decltype(result), Status>) {
+      return result.is_ok();
+    } else {
+      return result.has_value();
+    }
+  }();
+  if (!ok) {
+    (void)conn_->query("ROLLBACK");
+    return result;
+  }
+  if (auto c = conn_->query("COMMIT"); !c) {
+    (void)conn_->query("ROLLBACK");
+    return c.status();
+  }
+  return result;
+}
+
+Result<std::unique_ptr<Storage>> SqlStorage::open(std::unique_ptr<SqlConnection> conn, OpenMode mode) {
+  std::unique_ptr<SqlStorage> s(new SqlStorage(std::move(conn)));
+  if (auto st = s->init_schema(mode); !st) return st;
+  return std::unique_ptr<Storage>(std::move(s));
+}
+
+Status SqlStorage::init_schema(OpenMode mode) {
+  auto check_version = [&]() -> Status {
+    auto rows = conn_->query("SELECT version FROM actlab_schema");
+    if (!rows) return rows.status();
+    if (rows->empty()) {
+      if (mode == OpenMode::kReadOnly) return Status::not_found(url() + " holds no actlab studies");
+      return conn_->query("INSERT INTO actlab_schema (version) VALUES ($1)", {std::int64_t{kSchemaVersion}})
+          .status();
+    }
+    const std::int64_t v = to_i64((*rows)[0][0]);
+    if (v > kSchemaVersion) {
+      return Status::invalid(url() + " has schema version " + std::to_string(v) +
+                             ", newer than this actlab (" + std::to_string(kSchemaVersion) +
+                             "): use a newer actlab, or another database");
+    }
+    return Status::ok();
+  };
+  if (mode == OpenMode::kReadOnly) {
+    auto rows = conn_->query("SELECT COUNT(*) FROM actlab_schema");
+    if (!rows) return Status::not_found(url() + " holds no actlab studies (no actlab_schema table)");
+    return check_version();
+  }
+  return in_transaction([&]() -> Status {
+    const Dialect& d = conn_->dialect();
+    if (!d.schema_lock.empty()) {
+      if (auto r = conn_->query(d.schema_lock); !r) return r.status();
+    }
+    for (const std::string& stmt : d.ddl) {
+      if (auto r = conn_->query(stmt); !r) return r.status();
+    }
+    return check_version();
+  });
+}
+
+Result<StudyRecord> SqlStorage::create_study(const StudyRecord& s) {
+  return in_transaction([&]() -> Result<StudyRecord> {
+    auto existing = conn_->query("SELECT study_id FROM studies WHERE name = $1", {s.name});
+    if (!existing) return existing.status();
+    if (!existing->empty())
+      return Status::invalid("--name: a study named '" + s.name + "' already exists in " + url());
+    auto rows = conn_->query(
+        sql("INSERT INTO studies (name, direction, sampler, seed, space_json, objective_json, created) "
+            "VALUES ($1, $2, $3, $4, $5, $6, {NOW}) RETURNING " +
+            std::string(kStudyCols)),
+        {s.name, std::string(to_string(s.direction)), s.sampler, static_cast<std::int64_t>(s.seed),
+         s.space.dump(), s.objective.dump()});
+    if (!rows) return rows.status();
+    if (rows->empty()) return Status::internal("storage: INSERT INTO studies returned nothing");
+    return parse_study((*rows)[0]);
+  });
+}
+
+Result<StudyRecord> SqlStorage::get_study(const std::string& name) {
+  auto rows = conn_->query("SELECT " + std::string(kStudyCols) + " FROM studies WHERE name = $1", {name});
+  if (!rows) return rows.status();
+  if (rows->empty()) {
+    auto all = list_studies();
+    std::string known;
+    if (all) {
+      for (const auto& s : *all) known += (known.empty() ? "" : ", ") + s.name;
+    }
+    return Status::not_found("--name: no study named '" + name + "' in " + url() +
+                             (known.empty() ? " (it holds no studies)" : " (studies: " + known + ")"));
+  }
+  return parse_study((*rows)[0]);
+}
+
+Result<std::vector<StudyRecord>> SqlStorage::list_studies() {
+  auto rows = conn_->query("SELECT " + std::string(kStudyCols) + " FROM studies ORDER BY study_id");
+  if (!rows) return rows.status();
+  std::vector<StudyRecord> out;
+  for (const auto& r : *rows) {
+    auto s = parse_study(r);
+    if (!s) return s.status();
+    out.push_back(std::move(*s));
+  }
+  return out;
+}
+
+Result<std::optional<TrialRecord>> SqlStorage::one_trial(const std::string& text,
+                                                         const std::vector<SqlValue>& args) {
+  auto rows = conn_->query(sql(text), args);
+  if (!rows) return rows.status();
+  if (rows->empty()) return std::optional<TrialRecord>();
+  auto t = parse_trial((*rows)[0]);
+  if (!t) return t.status();
+  return std::optional<TrialRecord>(std::move(*t));
+}
+
+Result<std::optional<TrialRecord>> SqlStorage::claim_waiting(std::int64_t study, const std::string& worker) {
+  return in_transaction([&] {
+    return one_trial(
+        "UPDATE trials SET state = 'RUNNING', worker = $2, started = {NOW}, heartbeat = {NOW} "
+        "WHERE trial_id = (SELECT trial_id FROM trials WHERE study_id = $1 AND state = 'WAITING' "
+        "ORDER BY number LIMIT 1 {SKIP_LOCKED}) AND state = 'WAITING' RETURNING {TRIAL_COLS}",
+        {study, worker});
+  });
+}
+
+Result<std::optional<TrialRecord>> SqlStorage::create_running(std::int64_t study, const std::string& worker,
+                                                              std::int64_t budget) {
+  return in_transaction([&]() -> Result<std::optional<TrialRecord>> {
+    // The study row lock serialises number assignment (SQLite's write transaction already locks the file).
+    auto lock = conn_->query(sql("SELECT study_id FROM studies WHERE study_id = $1 {LOCK_STUDY}"), {study});
+    if (!lock) return lock.status();
+    return one_trial(
+        "INSERT INTO trials (study_id, number, state, worker, retries, created, started, heartbeat) "
+        "SELECT $1, COALESCE(MAX(number), -1) + 1, 'RUNNING', $2, 0, {NOW}, {NOW}, {NOW} FROM trials "
+        "WHERE study_id = $1 HAVING $3 < 0 OR COALESCE(SUM(CASE WHEN retry_of IS NULL THEN 1 ELSE 0 END), 0) "
+        "< $3 "
+        "RETURNING {TRIAL_COLS}",
+        {study, worker, budget});
+  });
+}
+
+Result<TrialRecord> SqlStorage::insert_waiting(std::int64_t study, const Json& params,
+                                               std::optional<std::int64_t> retry_of, int retries) {
+  auto lock = conn_->query(sql("SELECT study_id FROM studies WHERE study_id = $1 {LOCK_STUDY}"), {study});
+  if (!lock) return lock.status();
+  if (lock->empty()) return Status::not_found("storage: no study with id " + std::to_string(study));
+  auto t = one_trial(
+      "INSERT INTO trials (study_id, number, state, params_json, retry_of, retries, created) "
+      "SELECT $1, COALESCE(MAX(number), -1) + 1, 'WAITING', $2, $3, $4, {NOW} FROM trials WHERE study_id = "
+      "$1 "
+      "RETURNING {TRIAL_COLS}",
+      {study, params.is_null() ? SqlValue() : SqlValue(params.dump()),
+       retry_of ? SqlValue(*retry_of) : SqlValue(), std::int64_t{retries}});
+  if (!t) return t.status();
+  if (!*t) return Status::internal("storage: INSERT INTO trials returned nothing");
+  return std::move(**t);
+}
+
+Result<TrialRecord> SqlStorage::enqueue(std::int64_t study, const Json& params,
+                                        std::optional<std::int64_t> retry_of, int retries) {
+  return in_transaction([&] { return insert_waiting(study, params, retry_of, retries); });
+}
+
+Status SqlStorage::set_params(std::int64_t trial, const Json& params) {
+  return in_transaction([&]() -> Status {
+    return conn_->query("UPDATE trials SET params_json = $2 WHERE trial_id = $1", {trial, params.dump()})
+        .status();
+  });
+}
+
+Status SqlStorage::heartbeat(const std::vector<std::int64_t>& trials) {
+  if (trials.empty()) return Status::ok();
+  return in_transaction([&]() -> Status {
+    for (std::int64_t id : trials) {
+      auto r = conn_->query(
+          sql("UPDATE trials SET heartbeat = {NOW} WHERE trial_id = $1 AND state = 'RUNNING'"), {id});
+      if (!r) return r.status();
+    }
+    return Status::ok();
+  });
+}
+
+Status SqlStorage::report(std::int64_t trial, std::int64_t step, double value) {
+  return in_transaction([&]() -> Status {
+    auto r = conn_->query("DELETE FROM intermediate_values WHERE trial_id = $1 AND step = $2", {trial, step});
+    if (!r) return r.status();
+    return conn_
+        ->query("INSERT INTO intermediate_values (trial_id, step, value) VALUES ($1, $2, $3)",
+                {trial, step, std::isnan(value) ? SqlValue() : SqlValue(value)})
+        .status();
+  });
+}
+
+Result<bool> SqlStorage::finish(std::int64_t trial, TrialState state, std::optional<double> value,
+                                const std::string& reason) {
+  if (state != TrialState::kComplete && state != TrialState::kPruned && state != TrialState::kFail) {
+    return Status::internal("storage: finish() needs COMPLETE, PRUNED or FAIL");
+  }
+  return in_transaction([&]() -> Result<bool> {
+    auto rows = conn_->query(sql("UPDATE trials SET state = $2, value = $3, reason = $4, finished = {NOW} "
+                                 "WHERE trial_id = $1 AND state = 'RUNNING' RETURNING trial_id"),
+                             {trial, std::string(to_string(state)), opt(value), reason});
+    if (!rows) return rows.status();
+    return !rows->empty();
+  });
+}
+
+Result<std::vector<TrialRecord>> SqlStorage::trials(std::int64_t study, bool with_intermediate) {
+  auto rows =
+      conn_->query(sql("SELECT {TRIAL_COLS} FROM trials WHERE study_id = $1 ORDER BY number"), {study});
+  if (!rows) return rows.status();
+  std::vector<TrialRecord> out;
+  std::map<std::int64_t, std::size_t> by_id;
+  for (const auto& r : *rows) {
+    auto t = parse_trial(r);
+    if (!t) return t.status();
+    by_id[t->id] = out.size();
+    out.push_back(std::move(*t));
+  }
+  if (with_intermediate) {
+    auto iv = conn_->query(
+        "SELECT v.trial_id, v.step, v.value FROM intermediate_values v JOIN trials t ON t.trial_id = "
+        "v.trial_id "
+        "WHERE t.study_id = $1 ORDER BY v.trial_id, v.step",
+        {study});
+    if (!iv) return iv.status();
+    for (const auto& r : *iv) {
+      auto it = by_id.find(to_i64(r[0]));
+      if (it == by_id.end()) continue;
+      out[it->second].intermediate.emplace_back(to_i64(r[1]), to_opt_double(r[2]).value_or(std::nan("")));
+    }
+  }
+  return out;
+}
+
+Result<std::vector<TrialRecord>> SqlStorage::running(std::int64_t study) {
+  auto rows = conn_->query(
+      sql("SELECT {TRIAL_COLS} FROM trials WHERE study_id = $1 AND state = 'RUNNING' ORDER BY number"),
+      {study});
+  if (!rows) return rows.status();
+  std::vector<TrialRecord> out;
+  for (const auto& r : *rows) {
+    auto t = parse_trial(r);
+    if (!t) return t.status();
+    out.push_back(std::move(*t));
+  }
+  return out;
+}
+
+Result<std::pair<bool, std::optional<TrialRecord>>> SqlStorage::fail_stale(std::int64_t trial,
+                                                                           double heartbeat,
+                                                                           const std::string& reason,
+                                                                           int max_retries) {
+  using Out = std::pair<bool, std::optional<TrialRecord>>;
+  return in_transaction([&]() -> Result<Out> {
+    auto study = conn_->query("SELECT study_id FROM trials WHERE trial_id = $1", {trial});
+    if (!study) return study.status();
+    if (study->empty()) return Out{false, std::nullopt};
+    const std::int64_t study_id = to_i64((*study)[0][0]);
+    auto lock =
+        conn_->query(sql("SELECT study_id FROM studies WHERE study_id = $1 {LOCK_STUDY}"), {study_id});
+    if (!lock) return lock.status();
+    auto failed = one_trial(
+        "UPDATE trials SET state = 'FAIL', reason = $3, finished = {NOW} "
+        "WHERE trial_id = $1 AND state = 'RUNNING' AND heartbeat = $2 RETURNING {TRIAL_COLS}",
+        {trial, heartbeat, reason});
+    if (!failed) return failed.status();
+    if (!*failed) return Out{false, std::nullopt};
+    const TrialRecord& t = **failed;
+    if (t.params.is_null() || t.retries >= max_retries) return Out{true, std::nullopt};
+    auto retry = insert_waiting(study_id, t.params, t.number, t.retries + 1);
+    if (!retry) return retry.status();
+    return Out{true, std::move(*retry)};
+  });
+}
+
+Result<std::vector<std::string>> SqlStorage::check_integrity() {
+  auto problems = conn_->backend_integrity();
+  if (!problems) return problems.status();
+  auto rows = conn_->query(
+      "SELECT s.name, COUNT(t.trial_id), MIN(t.number), MAX(t.number), COUNT(DISTINCT t.number) FROM studies "
+      "s "
+      "JOIN trials t ON t.study_id = s.study_id GROUP BY s.name ORDER BY s.name");
+  if (!rows) return rows.status();
+  for (const auto& r : *rows) {
+    const std::int64_t n = to_i64(r[1]), lo = to_i64(r[2]), hi = to_i64(r[3]), distinct = to_i64(r[4]);
+    if (lo != 0 || hi != n - 1 || distinct != n) {
+      problems->push_back("study '" + r[0].value_or("") + "': trial numbers are not dense 0.." +
+                          std::to_string(n - 1) + " (min " + std::to_string(lo) + ", max " +
+                          std::to_string(hi) + ", " + std::to_string(distinct) + " distinct)");
+    }
+  }
+  auto bad = conn_->query(
+      "SELECT COUNT(*) FROM trials WHERE state NOT IN ('WAITING', 'RUNNING', 'COMPLETE', 'PRUNED', 'FAIL') "
+      "OR (state = 'COMPLETE' AND value IS NULL)");
+  if (!bad) return bad.status();
+  if (to_i64((*bad)[0][0]) != 0)
+    problems->push_back(std::to_string(to_i64((*bad)[0][0])) + " trials in a bad state");
+  return problems;
+}
+
+}  // namespace actlab::search

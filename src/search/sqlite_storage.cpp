@@ -1,0 +1,179 @@
+#include "search/sqlite_storage.hpp"
+
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <cstdio>
+#include <map>
+
+namespace actlab::search {
+namespace {
+
+const Dialect& sqlite_dialect() {
+  static const Dialect d{
+      "sqlite",
+      "((julianday('now') - 2440587.5) * 86400.0)",
+      "BEGIN IMMEDIATE",
+      "",
+      "",
+      "",
+      {
+          "CREATE TABLE IF NOT EXISTS actlab_schema (version INTEGER NOT NULL)",
+          "CREATE TABLE IF NOT EXISTS studies (study_id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, "
+          "direction TEXT NOT NULL, sampler TEXT NOT NULL, seed INTEGER NOT NULL, space_json TEXT NOT NULL, "
+          "objective_json TEXT NOT NULL, created REAL NOT NULL)",
+          "CREATE TABLE IF NOT EXISTS trials (trial_id INTEGER PRIMARY KEY, "
+          "study_id INTEGER NOT NULL REFERENCES studies(study_id), number INTEGER NOT NULL, state TEXT NOT "
+          "NULL, "
+          "params_json TEXT, value REAL, reason TEXT, worker TEXT, retry_of INTEGER, "
+          "retries INTEGER NOT NULL DEFAULT 0, created REAL, started REAL, finished REAL, heartbeat REAL, "
+          "UNIQUE (study_id, number))",
+          "CREATE INDEX IF NOT EXISTS trials_by_state ON trials (study_id, state, number)",
+          "CREATE TABLE IF NOT EXISTS intermediate_values (trial_id INTEGER NOT NULL REFERENCES "
+          "trials(trial_id), "
+          "step INTEGER NOT NULL, value REAL, PRIMARY KEY (trial_id, step))",
+      }};
+  return d;
+}
+
+std::string shortest(double v) {
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
+
+class SqliteConnection final : public SqlConnection {
+ public:
+  SqliteConnection(sqlite3* db, std::string url) : db_(db), url_(std::move(url)) {}
+  ~SqliteConnection() override {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db_);
+  }
+  const Dialect& dialect() const override { return sqlite_dialect(); }
+  std::string url() const override { return url_; }
+
+  Status error(const std::string& what) const {
+    const int code = sqlite3_extended_errcode(db_);
+    std::string msg = url_ + ": " + what + ": " + sqlite3_errmsg(db_);
+    if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED) {
+      return Status::io_error(msg +
+                              " (another process held the database past the busy timeout; raise it with "
+                              "?busy_timeout_ms=N or stop the other process)");
+    }
+    if ((code & 0xff) == SQLITE_READONLY)
+      return Status::invalid(msg + " (the file or its folder is read-only)");
+    if ((code & 0xff) == SQLITE_NOTADB || (code & 0xff) == SQLITE_CORRUPT) {
+      return Status::invalid(msg + " (not an actlab SQLite database)");
+    }
+    return Status::io_error(msg);
+  }
+
+  Result<std::vector<SqlRow>> query(const std::string& sql, const std::vector<SqlValue>& args) override {
+    sqlite3_stmt* stmt = nullptr;
+    auto it = cache_.find(sql);
+    if (it != cache_.end()) {
+      stmt = it->second;
+    } else {
+      if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+        return error("preparing \"" + sql.substr(0, 60) + "\"");
+      }
+      cache_[sql] = stmt;
+    }
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      char name[24];
+      std::snprintf(name, sizeof name, "$%zu",
+                    i + 1);  // (not "$" + to_string: GCC 12 -Wrestrict false positive)
+      const int idx = sqlite3_bind_parameter_index(stmt, name);
+      if (idx == 0) continue;
+      const SqlValue& a = args[i];
+      int rc = SQLITE_OK;
+      if (std::holds_alternative<std::monostate>(a)) rc = sqlite3_bind_null(stmt, idx);
+      if (auto* v = std::get_if<std::int64_t>(&a)) rc = sqlite3_bind_int64(stmt, idx, *v);
+      if (auto* v = std::get_if<double>(&a)) rc = sqlite3_bind_double(stmt, idx, *v);
+      if (auto* v = std::get_if<std::string>(&a)) {
+        rc = sqlite3_bind_text(stmt, idx, v->data(), static_cast<int>(v->size()), SQLITE_TRANSIENT);
+      }
+      if (rc != SQLITE_OK) return error(std::string("binding ") + name);
+    }
+    std::vector<SqlRow> rows;
+    for (;;) {
+      const int rc = sqlite3_step(stmt);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) {
+        Status st = error("running \"" + sql.substr(0, 60) + "\"");
+        sqlite3_reset(stmt);
+        return st;
+      }
+      SqlRow row(sqlite3_column_count(stmt));
+      for (int c = 0; c < static_cast<int>(row.size()); ++c) {
+        switch (sqlite3_column_type(stmt, c)) {
+          case SQLITE_NULL: break;
+          case SQLITE_FLOAT: row[c] = shortest(sqlite3_column_double(stmt, c)); break;
+          default: {
+            const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
+            row[c] = std::string(text ? text : "", sqlite3_column_bytes(stmt, c));
+          }
+        }
+      }
+      rows.push_back(std::move(row));
+    }
+    sqlite3_reset(stmt);
+    return rows;
+  }
+
+  Result<std::vector<std::string>> backend_integrity() override {
+    auto rows = query("PRAGMA integrity_check", {});
+    if (!rows) return rows.status();
+    std::vector<std::string> problems;
+    for (const auto& r : *rows) {
+      if (!r.empty() && r[0] && *r[0] != "ok") problems.push_back("sqlite: " + *r[0]);
+    }
+    auto fk = query("PRAGMA foreign_key_check", {});
+    if (!fk) return fk.status();
+    if (!fk->empty()) problems.push_back("sqlite: " + std::to_string(fk->size()) + " foreign-key violations");
+    return problems;
+  }
+
+ private:
+  sqlite3* db_;
+  std::string url_;
+  std::map<std::string, sqlite3_stmt*> cache_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<SqlConnection>> open_sqlite(const std::string& path, int busy_timeout_ms,
+                                                   OpenMode mode, const std::string& url) {
+  if (path.empty()) return Status::invalid("--storage: '" + url + "' names no file");
+  const bool exists = access(path.c_str(), F_OK) == 0;
+  if (!exists && mode != OpenMode::kCreate) {
+    return Status::not_found("--storage: no database at " + path +
+                             " (create a study there first: actlab study create)");
+  }
+  if (exists && mode != OpenMode::kReadOnly && access(path.c_str(), W_OK) != 0) {
+    return Status::invalid("--storage: " + path + " is read-only");
+  }
+  int flags = SQLITE_OPEN_NOMUTEX;
+  flags |= mode == OpenMode::kReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+  if (mode == OpenMode::kCreate) flags |= SQLITE_OPEN_CREATE;
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close_v2(db);
+    return Status::io_error("--storage: cannot open " + path + ": " + msg);
+  }
+  sqlite3_busy_timeout(db, busy_timeout_ms);
+  auto conn = std::make_unique<SqliteConnection>(db, url);
+  if (mode != OpenMode::kReadOnly) {
+    auto wal = conn->query("PRAGMA journal_mode = WAL", {});
+    if (!wal) return wal.status();
+    if (auto r = conn->query("PRAGMA synchronous = NORMAL", {}); !r) return r.status();
+  }
+  if (auto r = conn->query("PRAGMA foreign_keys = ON", {}); !r) return r.status();
+  return std::unique_ptr<SqlConnection>(std::move(conn));
+}
+
+}  // namespace actlab::search

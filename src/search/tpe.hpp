@@ -1,0 +1,46 @@
+// TPE, the Tree-structured Parzen Estimator (Bergstra et al., NeurIPS 2011; "Making a Science of Model
+// Search", ICML 2013), with Optuna 3.1's defaults (../shared/specs/search-alacarte-evolution.md §3.1-3.6).
+//
+//   TpeSampler tpe;                                   // independent, 10 start-up trials, 24 EI candidates
+//   Params x = tpe.sample(space, Direction::kMaximize, history, number, seed);
+//
+// For each parameter (or all at once when multivariate):
+//   T = COMPLETE and PRUNED trials; n = |T|; n < n_startup → uniform draw
+//   rank T: COMPLETE by value (ascending for minimize), ahead of PRUNED, which rank by (−last step, last
+//   value) below = best gamma(n) = min(⌈0.1 n⌉, 25) trials, above = the rest (each in trial-number order) l =
+//   ParzenEstimator(below), g = ParzenEstimator(above); C = 24 draws from l x = argmax_{c ∈ C} log l(c) − log
+//   g(c)      (EI ∝ (γ + (1 − γ) g/l)⁻¹)
+// Random draws come from Rng::derive(seed, "tpe", number), split per parameter in independent mode.
+#pragma once
+
+#include "search/parzen.hpp"
+#include "search/sampler.hpp"
+
+namespace actlab::search {
+
+struct TpeOptions {
+  int n_startup_trials = 10;
+  int n_ei_candidates = 24;
+  bool multivariate = false;
+  ParzenOptions parzen;
+};
+
+class TpeSampler final : public Sampler {
+ public:
+  explicit TpeSampler(TpeOptions options = {}) : options_(options) {
+    options_.parzen.multivariate = options.multivariate;
+  }
+  std::string name() const override { return options_.multivariate ? "tpe-multivariate" : "tpe"; }
+  Params sample(const Space& space, Direction direction, const std::vector<FrozenTrial>& trials,
+                std::int64_t number, std::uint64_t seed) const override;
+
+  // Indices into `trials` of the below and above sets (trial order kept), as Optuna's
+  // _split_observation_pairs; only COMPLETE and PRUNED trials with parameters take part.
+  static void split(const std::vector<FrozenTrial>& trials, Direction direction, int n_below,
+                    std::vector<std::size_t>& below, std::vector<std::size_t>& above);
+
+ private:
+  TpeOptions options_;
+};
+
+}  // namespace actlab::search

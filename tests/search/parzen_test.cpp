@@ -1,0 +1,105 @@
+// The Parzen estimator against Optuna 3.1 (tests/golden/tpe_parzen.json, made by tools/gen_tpe_golden.py with
+// the truncnorm −log σ fix of optuna PR #5110): mixture weights, kernel centres and widths, categorical
+// kernels and log densities, for every parameter kind; plus the normal tail functions and sampling inside the
+// bounds.
+#include "search/parzen.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "support/golden.hpp"
+
+namespace actlab::search {
+namespace {
+
+using testing::close;
+
+void expect_vec(const std::vector<double>& mine, const Json& ref, const std::string& what) {
+  ASSERT_EQ(mine.size(), ref.size()) << what;
+  for (std::size_t i = 0; i < mine.size(); ++i) {
+    EXPECT_TRUE(close(mine[i], ref[i].get<double>(), 1e-12, 1e-12))
+        << what << "[" << i << "] = " << mine[i] << " vs " << ref[i];
+  }
+}
+
+TEST(Parzen, GammaAndWeightsMatchOptuna) {
+  const Json g = testing::read_golden("tpe_parzen.json");
+  for (const auto& [n, v] : g["gamma"].items()) EXPECT_EQ(default_gamma(std::stoi(n)), v.get<int>()) << n;
+  for (const auto& [n, v] : g["weights"].items())
+    expect_vec(default_weights(std::stoi(n)), v, "weights " + n);
+}
+
+TEST(Parzen, EstimatorMatchesOptuna) {
+  const Json g = testing::read_golden("tpe_parzen.json");
+  ASSERT_GE(g["cases"].size(), 10u);
+  for (const Json& c : g["cases"]) {
+    SCOPED_TRACE(c["label"].get<std::string>());
+    auto space = Space::from_json(c["space"]);
+    ASSERT_TRUE(space) << space.status().message();
+    std::vector<std::size_t> dims;
+    for (std::size_t i = 0; i < space->size(); ++i) dims.push_back(i);
+    ParzenOptions o;
+    o.multivariate = c["multivariate"].get<bool>();
+    const ParzenEstimator est(*space, dims, c["observations"].get<std::vector<std::vector<double>>>(), o);
+    expect_vec(est.weights(), c["weights"], "weights");
+    for (std::size_t k = 0; k < dims.size(); ++k) {
+      const Json& d = c["dims"][k];
+      if (d.contains("mus")) {
+        expect_vec(est.mus(k), d["mus"], "mus");
+        expect_vec(est.sigmas(k), d["sigmas"], "sigmas");
+      } else {
+        ASSERT_EQ(est.categorical(k).size(), d["categorical"].size());
+        for (std::size_t i = 0; i < est.categorical(k).size(); ++i) {
+          expect_vec(est.categorical(k)[i], d["categorical"][i], "categorical");
+        }
+      }
+    }
+    for (std::size_t p = 0; p < c["points"].size(); ++p) {
+      const double mine = est.log_pdf(c["points"][p].get<std::vector<double>>());
+      const double ref = c["log_pdf"][p].get<double>();
+      EXPECT_TRUE(close(mine, ref, 1e-10, 1e-10))
+          << "point " << c["points"][p] << ": " << mine << " vs " << ref;
+    }
+  }
+}
+
+TEST(Parzen, CategoricalKernelByHand) {
+  // n = 2 observations {0, 0} of a 4-choice parameter: fill p/(n+1) = 1/3 per cell, +1 at the observation,
+  // row sum 1 + 4/3 = 7/3, so k_i = (4/7, 1/7, 1/7, 1/7); prior row 1/4. Weights (1, 1, 1)/3.
+  Space s;
+  ASSERT_TRUE(s.add_categorical("c", {"a", "b", "c", "d"}));
+  const ParzenEstimator est(s, {0}, {{0.0, 0.0}}, {});
+  EXPECT_NEAR(est.categorical(0)[0][0], 4.0 / 7, 1e-15);
+  EXPECT_NEAR(est.categorical(0)[1][3], 1.0 / 7, 1e-15);
+  EXPECT_NEAR(est.categorical(0)[2][2], 0.25, 1e-15);
+  // l(a) = 2/3 · 4/7 + 1/3 · 1/4 = 8/21 + 1/12.
+  EXPECT_NEAR(std::exp(est.log_pdf({0.0})), 8.0 / 21 + 1.0 / 12, 1e-14);
+}
+
+TEST(Parzen, NormalTails) {
+  EXPECT_NEAR(log_ndtr(0.0), std::log(0.5), 1e-15);
+  EXPECT_NEAR(log_ndtr(-30.0), -454.32124395634315, 1e-9);  // −a²/2 − log(−a√(2π)) + log(1 − 1/a² + 3/a⁴ …)
+  EXPECT_NEAR(log_ndtr(8.0), -6.22096057427178e-16, 1e-28);
+  EXPECT_NEAR(log_gauss_mass(-1, 1), std::log(0.6826894921370859), 1e-14);
+  // Far in the right tail the mass is tiny but its log is finite and matches the left-tail mirror.
+  EXPECT_NEAR(log_gauss_mass(40, 41), log_gauss_mass(-41, -40), 1e-12);
+  EXPECT_TRUE(std::isfinite(log_gauss_mass(40, 41)));
+}
+
+TEST(Parzen, SamplesStayInsideTheDomain) {
+  Space s;
+  ASSERT_TRUE(s.add_float("x", 1e-3, 10, true));
+  ASSERT_TRUE(s.add_int("n", 0, 20, false, 2));
+  ASSERT_TRUE(s.add_float("y", 0, 1, false, 0.25));
+  const ParzenEstimator est(s, {0, 1, 2}, {{0.01, 9.0}, {0.0, 20.0}, {0.0, 1.0}}, {});
+  Rng rng(5);
+  for (const auto& x : est.sample(rng, 500)) {
+    EXPECT_TRUE(s.contains(0, x[0])) << x[0];
+    EXPECT_TRUE(s.contains(1, x[1])) << x[1];
+    EXPECT_TRUE(s.contains(2, x[2])) << x[2];
+  }
+}
+
+}  // namespace
+}  // namespace actlab::search

@@ -1,0 +1,257 @@
+// The storage suite, run unchanged against both backends: SQLite (a temp file) and PostgreSQL (a throwaway
+// cluster started by scripts/pg-test-cluster.sh; without the server package the PostgreSQL cases FAIL and say
+// to run scripts/install-deps.sh). Covers studies, the trial state machine, FIFO claims, the trial budget,
+// stale-trial retry, intermediate values (NaN kept), the schema version guard, and 4 processes racing on one
+// study: no trial claimed twice, numbers 0..199 dense, integrity check clean.
+#include "search/sql_storage.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cmath>
+#include <cstdlib>
+#include <set>
+
+#include "search/postgres_storage.hpp"
+#include "search/sqlite_storage.hpp"
+#include "support/pg_cluster.hpp"
+
+namespace actlab::search {
+namespace {
+
+class StorageSuite : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "sqlite") {
+      char dir[] = "/tmp/actlab_storage_XXXXXX";
+      ASSERT_NE(mkdtemp(dir), nullptr);
+      dir_ = dir;
+      url_ = "sqlite://" + dir_ + "/study.db";
+    } else {
+      const auto& pg = testing::pg_cluster();
+      ASSERT_TRUE(pg.error.empty()) << pg.error;
+      url_ = pg.url;
+    }
+    auto st = open_storage(url_, OpenMode::kCreate);
+    ASSERT_TRUE(st) << st.status().message();
+    storage_ = std::move(*st);
+  }
+  void TearDown() override {
+    storage_.reset();
+    if (!dir_.empty()) (void)std::system(("rm -rf '" + dir_ + "'").c_str());
+  }
+  // A study name unique within the shared PostgreSQL database.
+  std::string unique(const std::string& base) {
+    static std::atomic<int> counter{0};
+    return base + "_" + std::to_string(getpid()) + "_" + std::to_string(counter++);
+  }
+  StudyRecord make_study(const std::string& base) {
+    StudyRecord r;
+    r.name = unique(base);
+    r.direction = Direction::kMinimize;
+    r.sampler = "random";
+    r.seed = 7;
+    r.space = Json{{"params", Json::array()}};
+    r.objective = Json{{"name", "test"}};
+    auto s = storage_->create_study(r);
+    EXPECT_TRUE(s) << s.status().message();
+    return s ? *s : r;
+  }
+  std::unique_ptr<SqlConnection> raw() {
+    if (GetParam() == "sqlite")
+      return std::move(*open_sqlite(dir_ + "/study.db", 1000, OpenMode::kReadWrite, url_));
+    return std::move(*open_postgres(url_, OpenMode::kReadWrite));
+  }
+
+  std::string dir_, url_;
+  std::unique_ptr<Storage> storage_;
+};
+
+TEST_P(StorageSuite, StudiesAreCreatedOnceAndFoundByName) {
+  const StudyRecord s = make_study("alpha");
+  EXPECT_GT(s.id, 0);
+  EXPECT_GT(s.created, 1.6e9);
+  auto again = storage_->create_study(s);
+  ASSERT_FALSE(again);
+  EXPECT_NE(again.status().message().find("already exists"), std::string::npos);
+  auto got = storage_->get_study(s.name);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->seed, 7u);
+  EXPECT_EQ(got->objective["name"], "test");
+  auto missing = storage_->get_study("nope");
+  ASSERT_FALSE(missing);
+  EXPECT_TRUE(missing.status().is_bad_input());
+  EXPECT_NE(missing.status().message().find(s.name), std::string::npos);  // lists the known studies
+  auto all = storage_->list_studies();
+  ASSERT_TRUE(all);
+  EXPECT_GE(all->size(), 1u);
+}
+
+TEST_P(StorageSuite, TrialLifecycleAndIntermediateValues) {
+  const StudyRecord s = make_study("life");
+  auto t0 = storage_->create_running(s.id, "w:1:0", -1);
+  auto t1 = storage_->create_running(s.id, "w:1:0", -1);
+  ASSERT_TRUE(t0 && *t0 && t1 && *t1);
+  EXPECT_EQ((*t0)->number, 0);
+  EXPECT_EQ((*t1)->number, 1);
+  EXPECT_EQ((*t0)->state, TrialState::kRunning);
+  ASSERT_TRUE(storage_->set_params((*t0)->id, Json{{"x", 0.5}}));
+  ASSERT_TRUE(storage_->report((*t0)->id, 0, 2.5));
+  ASSERT_TRUE(storage_->report((*t0)->id, 3, std::nan("")));
+  ASSERT_TRUE(storage_->report((*t0)->id, 3, 1.25));  // a repeated step replaces the value
+  ASSERT_TRUE(storage_->report((*t1)->id, 1, std::nan("")));
+  auto done = storage_->finish((*t0)->id, TrialState::kComplete, 0.1 + 0.2, "");
+  ASSERT_TRUE(done);
+  EXPECT_TRUE(*done);
+  auto twice = storage_->finish((*t0)->id, TrialState::kFail, std::nullopt, "late");
+  ASSERT_TRUE(twice);
+  EXPECT_FALSE(*twice);  // finished trials never change
+  ASSERT_TRUE(*storage_->finish((*t1)->id, TrialState::kComplete, -INFINITY, ""));
+  auto all = storage_->trials(s.id, true);
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 2u);
+  const TrialRecord& a = (*all)[0];
+  EXPECT_EQ(a.state, TrialState::kComplete);
+  EXPECT_EQ(*a.value, 0.1 + 0.2);  // exact round trip
+  EXPECT_EQ(a.params["x"], 0.5);
+  ASSERT_EQ(a.intermediate.size(), 2u);
+  EXPECT_EQ(a.intermediate[1], (std::pair<std::int64_t, double>{3, 1.25}));
+  EXPECT_EQ(*(*all)[1].value, -INFINITY);
+  EXPECT_TRUE(std::isnan((*all)[1].intermediate[0].second));
+  EXPECT_TRUE(a.finished && a.started && *a.finished >= *a.started);
+}
+
+TEST_P(StorageSuite, WaitingTrialsAreClaimedOldestFirstAndOnce) {
+  const StudyRecord s = make_study("claim");
+  ASSERT_TRUE(storage_->enqueue(s.id, Json{{"x", 1}}, std::nullopt, 0));
+  ASSERT_TRUE(storage_->enqueue(s.id, Json{{"x", 2}}, std::nullopt, 0));
+  auto a = storage_->claim_waiting(s.id, "w:1:0");
+  auto b = storage_->claim_waiting(s.id, "w:2:0");
+  auto c = storage_->claim_waiting(s.id, "w:3:0");
+  ASSERT_TRUE(a && b && c);
+  ASSERT_TRUE(*a && *b);
+  EXPECT_EQ((*a)->params["x"], 1);
+  EXPECT_EQ((*b)->params["x"], 2);
+  EXPECT_EQ((*b)->worker, "w:2:0");
+  EXPECT_EQ((*a)->state, TrialState::kRunning);
+  EXPECT_FALSE(*c);
+}
+
+TEST_P(StorageSuite, BudgetCountsOriginalTrialsOnly) {
+  const StudyRecord s = make_study("budget");
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(*storage_->create_running(s.id, "w", 3));
+  auto over = storage_->create_running(s.id, "w", 3);
+  ASSERT_TRUE(over);
+  EXPECT_FALSE(*over);
+  ASSERT_TRUE(storage_->enqueue(s.id, Json{{"x", 1}}, 0, 1));  // a retry: outside the budget
+  auto all = storage_->trials(s.id, false);
+  ASSERT_EQ(all->size(), 4u);
+  EXPECT_EQ((*all)[3].retry_of, 0);
+  EXPECT_FALSE(*storage_->create_running(s.id, "w", 3));
+}
+
+TEST_P(StorageSuite, StaleTrialsFailAndComeBackWithTheSameParameters) {
+  const StudyRecord s = make_study("stale");
+  auto t = *storage_->create_running(s.id, "gone:1:0", -1);
+  ASSERT_TRUE(storage_->set_params(t->id, Json{{"x", 0.25}}));
+  auto wrong = storage_->fail_stale(t->id, *t->heartbeat + 1, "stale", 3);
+  ASSERT_TRUE(wrong);
+  EXPECT_FALSE(wrong->first);  // the heartbeat moved on: a live worker keeps its trial
+  auto r = storage_->fail_stale(t->id, *t->heartbeat, "no heartbeat", 3);
+  ASSERT_TRUE(r) << r.status().message();
+  EXPECT_TRUE(r->first);
+  ASSERT_TRUE(r->second);
+  EXPECT_EQ(r->second->state, TrialState::kWaiting);
+  EXPECT_EQ(r->second->params["x"], 0.25);
+  EXPECT_EQ(r->second->retry_of, t->number);
+  EXPECT_EQ(r->second->retries, 1);
+  auto again = *storage_->claim_waiting(s.id, "w:2:0");
+  ASSERT_TRUE(again);
+  auto no_retry = storage_->fail_stale(again->id, *again->heartbeat, "no heartbeat", 1);
+  ASSERT_TRUE(no_retry);
+  EXPECT_TRUE(no_retry->first);
+  EXPECT_FALSE(no_retry->second);  // retries exhausted
+  auto all = *storage_->trials(s.id, false);
+  EXPECT_EQ(all[0].state, TrialState::kFail);
+  EXPECT_EQ(all[0].reason, "no heartbeat");
+}
+
+TEST_P(StorageSuite, NewerSchemaIsRefused) {
+  auto conn = raw();
+  ASSERT_TRUE(conn->query("UPDATE actlab_schema SET version = 99", {}));
+  auto st = open_storage(url_, OpenMode::kReadWrite);
+  ASSERT_TRUE(conn->query("UPDATE actlab_schema SET version = 1", {}));
+  ASSERT_FALSE(st);
+  EXPECT_NE(st.status().message().find("schema version 99, newer than this actlab (1)"), std::string::npos)
+      << st.status().message();
+}
+
+TEST_P(StorageSuite, FourProcessesNeverClaimATrialTwice) {
+  const StudyRecord s = make_study("race");
+  for (int i = 0; i < 40; ++i) ASSERT_TRUE(storage_->enqueue(s.id, Json{{"x", i}}, std::nullopt, 0));
+  constexpr int kProcs = 4, kBudget = 200;
+  int fds[kProcs][2];
+  std::vector<pid_t> pids;
+  for (int p = 0; p < kProcs; ++p) {
+    ASSERT_EQ(pipe(fds[p]), 0);
+    const pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      close(fds[p][0]);
+      auto st = open_storage(url_, OpenMode::kReadWrite);
+      if (!st) _exit(3);
+      const std::string worker = "proc:" + std::to_string(getpid()) + ":0";
+      for (;;) {
+        auto t = (*st)->claim_waiting(s.id, worker);
+        if (!t) _exit(4);
+        if (!*t) {
+          t = (*st)->create_running(s.id, worker, kBudget);
+          if (!t) _exit(5);
+          if (!*t) break;
+        }
+        usleep(500);  // an objective's worth of time, so that the four processes interleave
+        if (!(*st)->finish((**t).id, TrialState::kComplete, static_cast<double>((**t).number), "")) _exit(6);
+        const std::int64_t n = (**t).number;
+        if (write(fds[p][1], &n, sizeof n) != sizeof n) _exit(7);
+      }
+      _exit(0);
+    }
+    close(fds[p][1]);
+    pids.push_back(pid);
+  }
+  std::multiset<std::int64_t> numbers;
+  std::vector<int> per_proc(kProcs, 0);
+  for (int p = 0; p < kProcs; ++p) {
+    std::int64_t n;
+    while (read(fds[p][0], &n, sizeof n) == sizeof n) {
+      numbers.insert(n);
+      ++per_proc[p];
+    }
+    close(fds[p][0]);
+  }
+  for (pid_t pid : pids) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "child exit " << WEXITSTATUS(status);
+  }
+  EXPECT_EQ(numbers.size(), static_cast<std::size_t>(kBudget));
+  EXPECT_EQ(std::set<std::int64_t>(numbers.begin(), numbers.end()).size(), numbers.size())
+      << "a trial ran twice";
+  EXPECT_EQ(*numbers.begin(), 0);
+  EXPECT_EQ(*numbers.rbegin(), kBudget - 1);
+  auto all = *storage_->trials(s.id, false);
+  ASSERT_EQ(all.size(), static_cast<std::size_t>(kBudget));
+  for (const auto& t : all) EXPECT_EQ(t.state, TrialState::kComplete);
+  auto problems = storage_->check_integrity();
+  ASSERT_TRUE(problems);
+  EXPECT_TRUE(problems->empty()) << (*problems)[0];
+  std::printf("trials per process: %d %d %d %d\n", per_proc[0], per_proc[1], per_proc[2], per_proc[3]);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StorageSuite, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace actlab::search

@@ -1,0 +1,177 @@
+// Studies end to end on SQLite: ask/tell, determinism per (seed, number), 4 worker threads sharing a budget,
+// NaN values failing, pruning through the objective's channel, and the retry of a dead worker's trial with
+// the same parameters.
+#include "search/study.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <set>
+#include <thread>
+
+#include "search/synthetic.hpp"
+
+namespace actlab::search {
+namespace {
+
+class StudyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char dir[] = "/tmp/actlab_study_XXXXXX";
+    ASSERT_NE(mkdtemp(dir), nullptr);
+    dir_ = dir;
+    url_ = "sqlite://" + dir_ + "/s.db";
+  }
+  void TearDown() override { (void)std::system(("rm -rf '" + dir_ + "'").c_str()); }
+  Study make(const std::string& name, const std::string& sampler, std::uint64_t seed = 3) {
+    StudyRecord r;
+    r.name = name;
+    r.sampler = sampler;
+    r.seed = seed;
+    r.space = problem_.space().to_json();
+    r.objective = problem_.to_json();
+    auto c = Study::create(url_, r);
+    EXPECT_TRUE(c) << c.status().message();
+    auto s = Study::open(url_, name);
+    EXPECT_TRUE(s) << s.status().message();
+    return std::move(*s);
+  }
+  Objective synthetic() {
+    return [this](TrialContext& t) { return TrialOutcome::complete(problem_.evaluate(t.params())); };
+  }
+
+  SyntheticProblem problem_{.categorical = 4, .choices = 6, .floats = 2};
+  std::string dir_, url_;
+};
+
+TEST_F(StudyTest, AskTellAndValidation) {
+  Study s = make("a", "tpe");
+  auto t = s.ask("me:1:0", 5);
+  ASSERT_TRUE(t && *t);
+  EXPECT_EQ((*t)->record.number, 0);
+  EXPECT_EQ((*t)->params.size(), 6u);
+  EXPECT_TRUE(s.space().from_external((*t)->record.params));
+  ASSERT_TRUE(*s.tell(**t, TrialOutcome::complete(NAN)));
+  auto all = *s.storage().trials(s.record().id, false);
+  EXPECT_EQ(all[0].state, TrialState::kFail);
+  EXPECT_EQ(all[0].reason, "objective value is nan");
+  StudyRecord bad = s.record();
+  bad.name = "b";
+  bad.sampler = "cmaes";
+  EXPECT_FALSE(Study::create(url_, bad));
+  EXPECT_FALSE(Study::open(url_, "zzz"));
+  EXPECT_FALSE(s.enqueue(Json{{"c0", "nope"}}));
+}
+
+TEST_F(StudyTest, SameSeedSameTrialsSequentially) {
+  Study a = make("a", "tpe", 42), b = make("b", "tpe", 42), c = make("c", "tpe", 43);
+  OptimizeOptions o;
+  o.n_trials = 25;
+  ASSERT_TRUE(a.optimize(synthetic(), o));
+  ASSERT_TRUE(b.optimize(synthetic(), o));
+  ASSERT_TRUE(c.optimize(synthetic(), o));
+  auto ta = *a.storage().trials(a.record().id, false), tb = *b.storage().trials(b.record().id, false),
+       tc = *c.storage().trials(c.record().id, false);
+  ASSERT_EQ(ta.size(), 25u);
+  int differ = 0;
+  for (std::size_t i = 0; i < ta.size(); ++i) {
+    EXPECT_EQ(ta[i].params, tb[i].params) << i;
+    differ += ta[i].params != tc[i].params;
+  }
+  EXPECT_GT(differ, 20);
+}
+
+TEST_F(StudyTest, FourWorkersShareTheBudgetAndResumeDoesNotAddTrials) {
+  Study s = make("w", "tpe");
+  OptimizeOptions o;
+  o.n_trials = 60;
+  o.workers = 4;
+  std::set<std::string> workers;
+  std::mutex mu;
+  auto summary = s.optimize(
+      [&](TrialContext& t) {
+        std::lock_guard lock(mu);
+        workers.insert(t.record().worker);
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        return TrialOutcome::complete(problem_.evaluate(t.params()));
+      },
+      o);
+  ASSERT_TRUE(summary) << summary.status().message();
+  EXPECT_EQ(summary->complete, 60);
+  EXPECT_GE(workers.size(), 2u);
+  auto again = s.optimize(synthetic(), o);  // the budget is the study's: nothing left to do
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->complete, 0);
+  auto all = *s.storage().trials(s.record().id, false);
+  ASSERT_EQ(all.size(), 60u);
+  for (std::size_t i = 0; i < all.size(); ++i) EXPECT_EQ(all[i].number, static_cast<std::int64_t>(i));
+  auto best = Study::best(all, Direction::kMinimize);
+  ASSERT_TRUE(best);
+  EXPECT_LT(*best->value, 1.5);
+}
+
+TEST_F(StudyTest, PrunerStopsBadTrials) {
+  Study s = make("p", "random");
+  OptimizeOptions o;
+  o.n_trials = 30;
+  o.pruner = std::make_shared<MedianPruner>();
+  auto summary = s.optimize(
+      [&](TrialContext& t) {
+        const double v = problem_.evaluate(t.params());
+        for (int step = 0; step < 5; ++step) {
+          EXPECT_TRUE(t.report(step, v + 1.0 / (step + 1)));
+          if (t.should_prune()) return TrialOutcome::pruned();
+        }
+        return TrialOutcome::complete(v);
+      },
+      o);
+  ASSERT_TRUE(summary);
+  EXPECT_GT(summary->pruned, 3);
+  EXPECT_EQ(summary->complete + summary->pruned, 30);
+  auto all = *s.storage().trials(s.record().id, true);
+  for (const auto& t : all) {
+    if (t.state == TrialState::kPruned) {
+      ASSERT_TRUE(t.value);
+      EXPECT_EQ(*t.value, t.intermediate.back().second);
+    }
+  }
+}
+
+TEST_F(StudyTest, DeadWorkersTrialIsRetriedWithTheSameParameters) {
+  Study s = make("r", "random");
+  // A trial left RUNNING by a process of this host that no longer exists (a child that has exited).
+  const pid_t child = fork();
+  if (child == 0) _exit(0);
+  waitpid(child, nullptr, 0);
+  char host[256] = {0};
+  gethostname(host, sizeof host - 1);
+  auto t = s.ask(std::string(host) + ":" + std::to_string(child) + ":0", 10);
+  ASSERT_TRUE(t && *t);
+  const Json params = (*t)->record.params;
+  OptimizeOptions o;
+  o.n_trials = 10;
+  auto summary = s.optimize(synthetic(), o);
+  ASSERT_TRUE(summary) << summary.status().message();
+  EXPECT_EQ(summary->reaped, 1);
+  EXPECT_EQ(summary->retried, 1);
+  auto all = *s.storage().trials(s.record().id, false);
+  ASSERT_EQ(all.size(), 11u);  // 10 originals + 1 retry
+  EXPECT_EQ(all[0].state, TrialState::kFail);
+  EXPECT_NE(all[0].reason.find("exited"), std::string::npos) << all[0].reason;
+  int retries = 0;
+  for (const auto& r : all) {
+    if (r.retry_of == 0) {
+      ++retries;
+      EXPECT_EQ(r.params, params);
+      EXPECT_EQ(r.state, TrialState::kComplete);
+    }
+  }
+  EXPECT_EQ(retries, 1);
+  EXPECT_TRUE(s.storage().check_integrity()->empty());
+}
+
+}  // namespace
+}  // namespace actlab::search

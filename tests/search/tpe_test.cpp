@@ -1,0 +1,102 @@
+// TPE: determinism per (seed, trial number), Optuna's below/above split, and the quality claim of the issue:
+// on the synthetic 10 × 48 categorical objective TPE beats random search on the median best value over 10
+// seeds at 200 trials (a test that can fail: the seeds are fixed, the margin is measured).
+#include "search/tpe.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "search/synthetic.hpp"
+
+namespace actlab::search {
+namespace {
+
+// Runs `trials` sequential trials and returns the best (lowest) value.
+double run(const Sampler& sampler, const SyntheticProblem& p, int trials, std::uint64_t seed) {
+  const Space s = p.space();
+  std::vector<FrozenTrial> history;
+  double best = 1e300;
+  for (int k = 0; k < trials; ++k) {
+    FrozenTrial t;
+    t.number = k;
+    t.params = sampler.sample(s, Direction::kMinimize, history, k, seed);
+    t.value = p.evaluate(t.params);
+    t.state = TrialState::kComplete;
+    best = std::min(best, t.value);
+    history.push_back(std::move(t));
+  }
+  return best;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+}
+
+TEST(Tpe, SplitFollowsOptuna) {
+  // COMPLETE by value, ahead of PRUNED (which rank by −last step, then value); FAIL and RUNNING ignored.
+  std::vector<FrozenTrial> t(6);
+  for (int i = 0; i < 6; ++i) {
+    t[i].number = i;
+    t[i].params = {0.0};
+    t[i].state = TrialState::kComplete;
+  }
+  t[0].value = 5;
+  t[1].value = 1;
+  t[2].state = TrialState::kPruned;
+  t[2].intermediate = {{0, 0.1}, {3, -100}};
+  t[3].state = TrialState::kFail;
+  t[4].value = 3;
+  t[5].state = TrialState::kRunning;
+  std::vector<std::size_t> below, above;
+  TpeSampler::split(t, Direction::kMinimize, 2, below, above);
+  EXPECT_EQ(below, (std::vector<std::size_t>{1, 4}));
+  EXPECT_EQ(above, (std::vector<std::size_t>{0, 2}));
+  TpeSampler::split(t, Direction::kMaximize, 1, below, above);
+  EXPECT_EQ(below, (std::vector<std::size_t>{0}));
+}
+
+TEST(Tpe, DeterministicPerSeedAndNumber) {
+  const SyntheticProblem p;
+  const Space s = p.space();
+  TpeSampler tpe;
+  std::vector<FrozenTrial> history;
+  RandomSampler r;
+  for (int k = 0; k < 30; ++k) {
+    FrozenTrial t;
+    t.number = k;
+    t.params = r.sample(s, Direction::kMinimize, {}, k, 1);
+    t.value = p.evaluate(t.params);
+    t.state = TrialState::kComplete;
+    history.push_back(t);
+  }
+  const Params a = tpe.sample(s, Direction::kMinimize, history, 30, 9);
+  EXPECT_EQ(a, tpe.sample(s, Direction::kMinimize, history, 30, 9));
+  EXPECT_NE(a, tpe.sample(s, Direction::kMinimize, history, 31, 9));
+  for (std::size_t i = 0; i < s.size(); ++i) EXPECT_TRUE(s.contains(i, a[i]));
+  TpeOptions o;
+  o.multivariate = true;
+  TpeSampler mv(o);
+  const Params b = mv.sample(s, Direction::kMinimize, history, 30, 9);
+  EXPECT_EQ(b, mv.sample(s, Direction::kMinimize, history, 30, 9));
+}
+
+TEST(Tpe, BeatsRandomOnTheCategoricalObjective) {
+  const SyntheticProblem p{.categorical = 10, .choices = 48, .floats = 0};
+  TpeSampler tpe;
+  RandomSampler random;
+  std::vector<double> tpe_best, random_best;
+  for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+    tpe_best.push_back(run(tpe, p, 200, seed));
+    random_best.push_back(run(random, p, 200, seed));
+  }
+  const double mt = median(tpe_best), mr = median(random_best);
+  RecordProperty("tpe_median_best", std::to_string(mt));
+  RecordProperty("random_median_best", std::to_string(mr));
+  std::printf("median best over 10 seeds, 200 trials: tpe %.4f, random %.4f\n", mt, mr);
+  EXPECT_LT(mt, mr);
+}
+
+}  // namespace
+}  // namespace actlab::search
