@@ -138,7 +138,10 @@ struct Reader {
       m(r, c) = static_cast<T>(x.get<double>());
       return Status::ok();
     };
-    if (rows == 1 || cols == 1) {  // vectors are flat lists
+    // Vectors (bias) are flat lists. A 1 × n or n × 1 weight (a dense layer with out = 1 or in = 1) is still
+    // written as a list of rows by matrix_to_json, so a nested list always takes the row-by-row path.
+    const bool nested = v.is_array() && !v.empty() && v[0].is_array();
+    if ((rows == 1 || cols == 1) && !nested) {
       if (!v.is_array() || static_cast<Eigen::Index>(v.size()) != rows * cols) {
         return error(std::string("\"") + key + "\" must be a list of " + std::to_string(rows * cols) +
                      " numbers");
