@@ -209,7 +209,8 @@ data::Standardizer global_standardizer(const Dataset& ds, std::span<const std::s
   const double mean = sum / n, sd = std::sqrt(std::max(0.0, sq / n - mean * mean));
   data::Standardizer z;
   z.mean = RowVectorF::Constant(static_cast<Eigen::Index>(ds.features()), static_cast<float>(mean));
-  z.scale = RowVectorF::Constant(static_cast<Eigen::Index>(ds.features()), static_cast<float>(sd > 0 ? sd : 1.0));
+  z.scale =
+      RowVectorF::Constant(static_cast<Eigen::Index>(ds.features()), static_cast<float>(sd > 0 ? sd : 1.0));
   return z;
 }
 
@@ -257,8 +258,10 @@ int run_train(const TrainFlags& f) {
   if (!sp) return finish(Status::invalid("--val/--test: " + sp.status().message()));
   std::optional<data::Standardizer> z;
   const bool images = all.input_shape.size() == 3;
-  if (f.standardize != "auto" && f.standardize != "on" && f.standardize != "global" && f.standardize != "off") {
-    return finish(Status::invalid("--standardize: expected auto, on, global or off, got '" + f.standardize + "'"));
+  if (f.standardize != "auto" && f.standardize != "on" && f.standardize != "global" &&
+      f.standardize != "off") {
+    return finish(
+        Status::invalid("--standardize: expected auto, on, global or off, got '" + f.standardize + "'"));
   }
   const std::string how = f.standardize == "auto" ? (images ? "global" : "on") : f.standardize;
   if (how != "off") {
@@ -578,7 +581,9 @@ void add_train_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   train->add_option("--patience", t->patience, "Early-stopping patience in epochs")->capture_default_str();
   train->add_option("--clip", t->clip, "Clip the global gradient norm to this value (0: off)");
-  train->add_option("--standardize", t->standardize, "auto (tables: on, images: global) | on (per feature) | global (one mean and scale) | off")
+  train
+      ->add_option("--standardize", t->standardize,
+                   "auto (tables: on, images: global) | on (per feature) | global (one mean and scale) | off")
       ->capture_default_str();
   train->add_option("--seed", t->seed, "Seed of the split, the weights and the shuffling")
       ->capture_default_str();

@@ -40,6 +40,15 @@ void Conv2d<T>::im2col(const RowMatrix<T>& x) {
     for (int oy = 0; oy < ho_; ++oy) {
       for (int ox = 0; ox < wo_; ++ox) {
         T* row = patches_.data() + (b * hw + oy * wo_ + ox) * fan_in();
+        if (p_ == 0) {  // every tap inside: k contiguous values per (c, ky)
+          for (int c = 0; c < c_; ++c) {
+            for (int ky = 0; ky < k_; ++ky, row += k_) {
+              const T* src = xb + (c * h_ + oy * s_ + ky) * w_ + ox * s_;
+              for (int kx = 0; kx < k_; ++kx) row[kx] = src[kx];
+            }
+          }
+          continue;
+        }
         for (int c = 0; c < c_; ++c) {
           for (int ky = 0; ky < k_; ++ky) {
             const int iy = oy * s_ + ky - p_;
@@ -89,6 +98,15 @@ void Conv2d<T>::backward(const RowMatrix<T>& x, const RowMatrix<T>&, const RowMa
     for (int oy = 0; oy < ho_; ++oy) {
       for (int ox = 0; ox < wo_; ++ox) {
         const T* row = dpatches_.data() + (b * hw + oy * wo_ + ox) * fan_in();
+        if (p_ == 0) {
+          for (int c = 0; c < c_; ++c) {
+            for (int ky = 0; ky < k_; ++ky, row += k_) {
+              T* dst = dxb + (c * h_ + oy * s_ + ky) * w_ + ox * s_;
+              for (int kx = 0; kx < k_; ++kx) dst[kx] += row[kx];
+            }
+          }
+          continue;
+        }
         for (int c = 0; c < c_; ++c) {
           for (int ky = 0; ky < k_; ++ky) {
             const int iy = oy * s_ + ky - p_;

@@ -29,15 +29,21 @@ void MaxPool2d<T>::forward(const RowMatrix<T>& x, RowMatrix<T>& y, Mode, Rng&) {
     for (int ch = 0; ch < c; ++ch) {
       for (int oy = 0; oy < ho; ++oy) {
         for (int ox = 0; ox < wo; ++ox) {
+          // First maximum in row-major window order; a NaN wins (it propagates, as in torch). Written as
+          // selects, not branches: the comparisons are unpredictable.
           int best = (ch * h + oy * size_) * w + ox * size_;
+          T m = xb[best];
           for (int ky = 0; ky < size_; ++ky) {
-            for (int kx = 0; kx < size_; ++kx) {
-              const int i = (ch * h + oy * size_ + ky) * w + ox * size_ + kx;
-              if (xb[i] > xb[best] || (xb[i] != xb[i])) best = i;  // NaN propagates, as in torch
+            const int row = (ch * h + oy * size_ + ky) * w + ox * size_;
+            for (int kx = ky == 0 ? 1 : 0; kx < size_; ++kx) {
+              const T v = xb[row + kx];
+              const bool take = (v > m) | (v != v);
+              m = take ? v : m;
+              best = take ? row + kx : best;
             }
           }
           const int o = (ch * ho + oy) * wo + ox;
-          yb[o] = xb[best];
+          yb[o] = m;
           ab[o] = best;
         }
       }

@@ -38,10 +38,13 @@ const RowMatrix<T>& Model<T>::forward(const RowMatrix<T>& x, Mode mode) {
 
 template <class T>
 void Model<T>::backward(const RowMatrix<T>& dout) {
+  // input_grads_[i] = ∂L/∂(input of layer i): one buffer per layer, so no step reallocates (layers differ in
+  // size, and reallocating multi-megabyte buffers every step costs page faults).
+  input_grads_.resize(layers_.size());
   const RowMatrix<T>* dy = &dout;
   for (std::size_t i = layers_.size(); i-- > 0;) {
     const RowMatrix<T>& x = i == 0 ? *input_data_ : outputs_[i - 1];
-    RowMatrix<T>* dx = i == 0 ? nullptr : (dy == &grad_a_ ? &grad_b_ : &grad_a_);
+    RowMatrix<T>* dx = i == 0 ? nullptr : &input_grads_[i];
     layers_[i]->backward(x, outputs_[i], *dy, dx);
     dy = dx;
   }

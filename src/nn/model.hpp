@@ -67,7 +67,7 @@ class Model {
   std::vector<std::unique_ptr<Layer<T>>> layers_;
   std::vector<RowMatrix<T>> outputs_;  // outputs_[i] = output of layer i in the last forward
   const RowMatrix<T>* input_data_ = nullptr;
-  RowMatrix<T> grad_a_, grad_b_;  // ping-pong buffers for ∂L/∂(layer input)
+  std::vector<RowMatrix<T>> input_grads_;  // ∂L/∂(input of layer i), kept between steps
   Rng rng_;
 };
 

@@ -121,6 +121,10 @@ Result<TrainReport> train(Model<float>& model, const Examples& tr, const Example
           tb.resize(m, tr.targets->cols());
         for (Eigen::Index i = 0; i < m; ++i) {
           const Eigen::Index r = order[static_cast<std::size_t>(start + i)];
+          if (i + 8 < m) {  // shuffled rows are cache misses: ask for a row a few copies ahead
+            const float* ahead = tr.x->data() + order[static_cast<std::size_t>(start + i + 8)] * tr.x->cols();
+            for (Eigen::Index c = 0; c < tr.x->cols(); c += 16) __builtin_prefetch(ahead + c);
+          }
           xb.row(i) = tr.x->row(r);
           if (classify)
             lb[static_cast<std::size_t>(i)] = tr.labels[static_cast<std::size_t>(r)];
@@ -138,14 +142,15 @@ Result<TrainReport> train(Model<float>& model, const Examples& tr, const Example
       bool finite = std::isfinite(loss);
       if (finite) {
         model.backward(dout);
-        double norm = 0;
         if (o.clip_norm > 0) {
-          norm = optim::clip_grad_norm(grads, o.clip_norm);
+          finite = std::isfinite(optim::clip_grad_norm(grads, o.clip_norm));
         } else {
-          for (auto g : grads)
-            for (float v : g) norm += static_cast<double>(v) * v;
+          for (auto g : grads) {
+            finite =
+                finite &&
+                Eigen::Map<const Eigen::ArrayXf>(g.data(), static_cast<Eigen::Index>(g.size())).allFinite();
+          }
         }
-        finite = std::isfinite(norm);
         if (!finite) report.message = "gradient is not finite";
       } else {
         report.message = "loss is " + std::string(std::isnan(loss) ? "nan" : "inf");
