@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job for now: a short tour of the catalog and the formula language (make run).
+# The main job for now: a short tour of the catalog, the formula language, theory, data and training (make run).
 set -euo pipefail
 bin=${ACTLAB:-build/actlab}
 run() { printf '\n$ actlab %s\n' "$*"; "$bin" "$@"; }
@@ -14,3 +14,6 @@ run theory eoc tanh --sigma-b 0:1:5
 run theory propagate tanh --sigma-w 1.3041458 --sigma-b 0.2 --depth 10 --c0 0.5
 run data list
 run data show iris
+run train --data iris --model mlp:64x10 --act relu --init critical --epochs 100 --lr 0.01 --seed 1
+run train --data spirals --model mlp:32x4 --act 'x*sigmoid(1.5*x)' --epochs 200 --lr 0.01 --seed 1 --out build/tour_model.json
+run eval --model build/tour_model.json --data spirals
