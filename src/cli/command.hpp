@@ -26,5 +26,9 @@ void add_train_command(CLI::App& app, int& exit_code);
 void add_data_command(CLI::App& app, int& exit_code);
 // Registers `actlab study ...` (cli/study.cpp).
 void add_study_command(CLI::App& app, int& exit_code);
+// Registers `actlab optbench` (cli/optbench.cpp): Dik's optimiser harness.
+void add_optbench_command(CLI::App& app, int& exit_code);
+// Registers `actlab converge` (cli/converge.cpp): the 1-1-1 Adam vs ADAMm study.
+void add_converge_command(CLI::App& app, int& exit_code);
 
 }  // namespace actlab::cli
