@@ -30,5 +30,7 @@ void add_study_command(CLI::App& app, int& exit_code);
 void add_optbench_command(CLI::App& app, int& exit_code);
 // Registers `actlab converge` (cli/converge.cpp): the 1-1-1 Adam vs ADAMm study.
 void add_converge_command(CLI::App& app, int& exit_code);
+// Registers `actlab alacarte` (cli/alacarte.cpp).
+void add_alacarte_command(CLI::App& app, int& exit_code);
 
 }  // namespace actlab::cli

@@ -1,5 +1,6 @@
 // actlab study create | optimize | show | trials | list — studies stored in SQLite or PostgreSQL
-// (docs/search.md).
+// (docs/search.md). Objectives: the synthetic one (search/synthetic.hpp) and à la carte
+// (cli/alacarte_objective.hpp).
 #include "search/study.hpp"
 
 #include <chrono>
@@ -7,11 +8,14 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
+#include "cli/alacarte_objective.hpp"
 #include "cli/command.hpp"
 #include "core/json.hpp"
+#include "core/progress.hpp"
 #include "search/synthetic.hpp"
 
 namespace actlab::cli {
@@ -25,7 +29,9 @@ using search::TrialRecord;
 using search::TrialState;
 
 struct Options {
-  std::string storage, name, objective = "synthetic", sampler = "tpe", direction = "minimize";
+  std::string storage, name, objective, space, sampler = "tpe", direction;
+  std::string data, target, init = "torch";
+  int layers = 5;
   std::uint64_t seed = 0;
   int categorical = 10, choices = 48, floats = 2;
   std::int64_t trials = 0;
@@ -96,22 +102,55 @@ void print_trials_table(const std::vector<TrialRecord>& trials) {
   }
 }
 
-int run_create(const Options& o) {
-  if (o.objective != "synthetic") {
-    return finish(Status::invalid("--objective: expected synthetic, got '" + o.objective + "'"));
+// --space and --objective name the same thing (synthetic or alacarte); one of them is needed.
+Result<std::string> objective_kind(const Options& o) {
+  if (!o.space.empty() && !o.objective.empty() && o.space != o.objective) {
+    return Status::invalid("--space " + o.space + " and --objective " + o.objective + " disagree: give one");
   }
-  auto dir = search::parse_direction(o.direction);
+  const std::string k = o.space.empty() ? o.objective : o.space;
+  const char* flag = o.space.empty() ? "--objective" : "--space";
+  if (k.empty()) return Status::invalid("--space: required (alacarte or synthetic)");
+  if (k != "synthetic" && k != "alacarte") {
+    return Status::invalid(std::string(flag) + ": expected alacarte or synthetic, got '" + k + "'");
+  }
+  return k;
+}
+
+int run_create(const Options& o) {
+  auto kind = objective_kind(o);
+  if (!kind) return finish(kind.status());
+  const bool alacarte = *kind == "alacarte";
+  if (alacarte && !o.direction.empty() && o.direction != "maximize") {
+    return finish(Status::invalid("--direction: the à-la-carte value is a validation accuracy: maximize"));
+  }
+  auto dir =
+      search::parse_direction(o.direction.empty() ? (alacarte ? "maximize" : "minimize") : o.direction);
   if (!dir) return finish(dir.status());
   if (auto s = search::make_sampler(o.sampler); !s) return finish(s.status());
-  search::SyntheticProblem p{o.categorical, o.choices, o.floats};
-  if (auto st = p.validate(); !st) return finish(st);
   StudyRecord r;
   r.name = o.name;
   r.direction = *dir;
   r.sampler = o.sampler;
   r.seed = o.seed;
-  r.space = p.space().to_json();
-  r.objective = p.to_json();
+  if (alacarte) {
+    AlacarteSetup s;
+    s.data = o.data;
+    s.target = o.target;
+    s.layers = o.layers;
+    s.split_seed = o.seed;
+    s.init = o.init;
+    auto d = prepare_alacarte(s);  // before anything is written: bad data leaves no study behind
+    if (!d) return finish(d.status());
+    s.fingerprint = d->fingerprint;
+    r.space = s.space().to_json();
+    r.objective = s.to_json();
+  } else {
+    if (!o.data.empty()) return finish(Status::invalid("--data: only for --space alacarte"));
+    search::SyntheticProblem p{o.categorical, o.choices, o.floats};
+    if (auto st = p.validate(); !st) return finish(st);
+    r.space = p.space().to_json();
+    r.objective = p.to_json();
+  }
   auto made = Study::create(o.storage, r);
   if (!made) return finish(made.status());
   if (o.json) {
@@ -136,13 +175,48 @@ int run_optimize(const Options& o) {
   if (o.max_retries < 0) return finish(Status::invalid("--max-retries: must be >= 0"));
   auto study = Study::open(o.storage, o.name, OpenMode::kReadWrite);
   if (!study) return finish(study.status());
-  auto problem = search::SyntheticProblem::from_json(study->record().objective);
-  if (!problem) {
-    return finish(Status::invalid("study '" + o.name + "' has objective " + study->record().objective.dump() +
-                                  ", which this command cannot run"));
-  }
-  if (study->space() != problem->space()) {
-    return finish(Status::invalid("study '" + o.name + "': its stored space does not match its objective"));
+  const Json& objective_json = study->record().objective;
+  search::Objective objective;
+  Json data_json = nullptr;
+  std::optional<AlacarteData> alacarte_data;  // outlives optimize(): the objective borrows it
+  if (objective_json.value("name", "") == "alacarte") {
+    auto setup = AlacarteSetup::from_json(objective_json);
+    if (!setup) return finish(setup.status().with_context("study '" + o.name + "'"));
+    if (study->space() != setup->space()) {
+      return finish(Status::invalid("study '" + o.name + "': its stored space does not match its objective"));
+    }
+    auto d = prepare_alacarte(*setup);
+    if (!d) return finish(d.status());
+    if (d->fingerprint != setup->fingerprint) {
+      return finish(Status::invalid("--data " + setup->data + ": the data here (fingerprint " +
+                                    d->fingerprint + ") differs from the data study '" + o.name +
+                                    "' was created with (" + setup->fingerprint +
+                                    "); every worker must see the same rows"));
+    }
+    alacarte_data = std::move(*d);
+    data_json = {{"name", alacarte_data->name},
+                 {"rows",
+                  {{"train", alacarte_data->train.rows()},
+                   {"val", alacarte_data->val.rows()},
+                   {"test", alacarte_data->test.rows()}}},
+                 {"split_seed", setup->split_seed},
+                 {"fingerprint", alacarte_data->fingerprint}};
+    objective = alacarte_objective(*setup, *alacarte_data, study->record().seed);
+  } else {
+    auto problem = search::SyntheticProblem::from_json(objective_json);
+    if (!problem) {
+      return finish(Status::invalid("study '" + o.name + "' has objective " + objective_json.dump() +
+                                    ", which this command cannot run"));
+    }
+    if (study->space() != problem->space()) {
+      return finish(Status::invalid("study '" + o.name + "': its stored space does not match its objective"));
+    }
+    const search::SyntheticProblem p = *problem;
+    const int delay = o.delay_ms;
+    objective = [p, delay](search::TrialContext& t) {
+      if (delay > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+      return search::TrialOutcome::complete(p.evaluate(t.params()));
+    };
   }
   search::OptimizeOptions opt;
   opt.n_trials = o.trials;
@@ -151,14 +225,10 @@ int run_optimize(const Options& o) {
   opt.heartbeat_s = o.heartbeat;
   opt.grace_s = 5 * o.heartbeat;
   opt.max_retries = o.max_retries;
-  const search::SyntheticProblem p = *problem;
-  const int delay = o.delay_ms;
-  auto summary = study->optimize(
-      [p, delay](search::TrialContext& t) {
-        if (delay > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay));
-        return search::TrialOutcome::complete(p.evaluate(t.params()));
-      },
-      opt);
+  ProgressBar bar("trials", o.trials);
+  opt.on_trial_done = [&bar](const TrialRecord&) { bar.advance(); };
+  auto summary = study->optimize(objective, opt);
+  bar.finish();
   if (!summary) return finish(summary.status());
   auto trials = study->storage().trials(study->record().id, false);
   if (!trials) return finish(trials.status());
@@ -167,6 +237,7 @@ int run_optimize(const Options& o) {
                    {"failed", summary->failed},     {"stale_reaped", summary->reaped},
                    {"retried", summary->retried},   {"lost", summary->lost},
                    {"workers", o.workers},          {"wall_s", summary->wall_s}};
+  if (!data_json.is_null()) j["data"] = data_json;
   if (o.json) {
     std::printf("%s\n", json_dump(j, true).c_str());
     return kExitOk;
@@ -262,10 +333,17 @@ void add_study_command(CLI::App& app, int& exit_code) {
 
   CLI::App* create = st->add_subcommand("create", "Create a study (fails if the name exists)");
   named(create);
-  create->add_option("--objective", o->objective, "What trials evaluate: synthetic")->required();
+  create->add_option("--space", o->space, "What trials search and evaluate: alacarte or synthetic");
+  create->add_option("--objective", o->objective, "Same as --space");
+  create->add_option("--data", o->data, "alacarte: built-in data set (actlab data list) or CSV file");
+  create->add_option("--target", o->target,
+                     "alacarte: CSV target column, by name or index (default: the last)");
+  create->add_option("--layers", o->layers, "alacarte: dense layers = searched activations (default 5)");
+  create->add_option("--init", o->init, "alacarte: weight init, as for train (default torch)");
   create->add_option("--sampler", o->sampler, "tpe (default), tpe-multivariate, random or grid");
-  create->add_option("--seed", o->seed, "Seed of every trial's sampling (default 0)");
-  create->add_option("--direction", o->direction, "minimize (default) or maximize");
+  create->add_option("--seed", o->seed,
+                     "Seed of sampling, of the weights and (alacarte) of the data split (default 0)");
+  create->add_option("--direction", o->direction, "minimize (synthetic default) or maximize (alacarte)");
   create->add_option("--categorical", o->categorical, "synthetic: categorical parameters (default 10)");
   create->add_option("--choices", o->choices, "synthetic: choices per categorical (default 48)");
   create->add_option("--floats", o->floats, "synthetic: float parameters, 0-2 (default 2)");

@@ -172,8 +172,9 @@ TEST(StudyCliInput, BadInputExitsTwoNamingTheFlagAndWritesNothing) {
   char dir[] = "/tmp/actlab_cli_bad_XXXXXX";
   ASSERT_NE(mkdtemp(dir), nullptr);
   const std::string url = std::string("sqlite://") + dir + "/s.db";
-  expect_bad_input({"study", "create", "--storage", url, "--name", "a", "--objective", "alacarte"},
+  expect_bad_input({"study", "create", "--storage", url, "--name", "a", "--objective", "bogus"},
                    "--objective");
+  expect_bad_input({"study", "create", "--storage", url, "--name", "a", "--objective", "alacarte"}, "--data");
   expect_bad_input(
       {"study", "create", "--storage", url, "--name", "a", "--objective", "synthetic", "--sampler", "cmaes"},
       "--sampler");

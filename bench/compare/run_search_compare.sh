@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Side-by-side search speed, actlab vs Optuna 3.1 (+ PyTorch 1.13), one thread each (docs/benchmarks.md,
+# "Search"):
+#   sampler   TPE time per trial over a 1000-trial study, 10 categorical parameters × 48 choices
+#             (bench_search BM_TpeSamplePerTrial vs bench/compare/tpe_optuna.py)
+#   alacarte  wall time of an à-la-carte study (iris, 5 layers) vs Optuna + PyTorch running Sipper's original
+#             objective (bench/compare/alacarte_optuna.py); TRIALS trials on both sides (default 200: the
+#             PyTorch side needs ~0.7 s per trial here)
+# Each side checks its result before timing (see the scripts).
+#
+#   bench/compare/run_search_compare.sh
+#   TRIALS=1000 WORKLOADS=alacarte bench/compare/run_search_compare.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BUILD_DIR=${BUILD_DIR:-build}
+TRIALS=${TRIALS:-200}
+WORKLOADS=${WORKLOADS:-"sampler alacarte"}
+export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
+ACTLAB=$BUILD_DIR/actlab
+[[ -x $ACTLAB && -x $BUILD_DIR/bench/bench_search ]] || { echo "build first: make build" >&2; exit 1; }
+PY=/usr/bin/python3
+
+for w in $WORKLOADS; do
+  case $w in
+    sampler)
+      cpp=$($BUILD_DIR/bench/bench_search --benchmark_filter=BM_TpeSamplePerTrial --benchmark_format=json)
+      opt=$($PY bench/compare/tpe_optuna.py --trials 1000)
+      $PY - "$cpp" "$opt" <<'PYEOF'
+import json, sys
+c = json.loads(sys.argv[1])["benchmarks"][0]
+if c.get("error_occurred"):
+    sys.exit("actlab check failed: " + c.get("error_message", ""))
+o = json.loads(sys.argv[2])
+a = c["per_trial_ms"]
+print(f"sampler (CPU time) actlab TPE {a:.3f} ms/trial (best {c['tpe_best']:.4f}, random {c['random_best']:.4f}) | "
+      f"Optuna {o['optuna']} TPE sample_independent {o['sampler_ms_per_trial']:.2f} ms/trial, ask+suggest+tell "
+      f"{o['ask_tell_ms_per_trial']:.2f} ms/trial (best {o['tpe_best']:.4f}, random {o['random_best']:.4f}) | "
+      f"ratio {o['sampler_ms_per_trial'] / a:.0f}x (sampler), {o['ask_tell_ms_per_trial'] / a:.0f}x (ask/tell)")
+PYEOF
+      ;;
+    alacarte)
+      dir=$(mktemp -d)
+      trap 'rm -rf "$dir"' EXIT
+      # Check: the standard network learns iris in actlab too.
+      $ACTLAB train --data iris --model mlp:64x5 --act relu,relu,relu,relu,softmax --init torch --batch full \
+        --epochs 300 --early-stop train-acc --seed 1 --json >"$dir/std.json"
+      $ACTLAB study create --storage "sqlite://$dir/s.db" --name bench --space alacarte --data iris --layers 5 \
+        --seed 1 >/dev/null
+      /usr/bin/time -f "%e %U %S" -o "$dir/time.txt" \
+        $ACTLAB study optimize --storage "sqlite://$dir/s.db" --name bench --trials "$TRIALS" --json >"$dir/opt.json"
+      opt=$($PY bench/compare/alacarte_optuna.py --data iris --layers 5 --trials "$TRIALS")
+      $PY - "$dir/std.json" "$dir/opt.json" "$dir/time.txt" "$opt" <<'PYEOF'
+import json, sys
+std = json.load(open(sys.argv[1]))
+if std["status"] == "diverged" or std["epochs"][-1]["train_acc"] <= 0.5:
+    sys.exit("actlab check failed: the standard network did not learn iris")
+j = json.load(open(sys.argv[2]))
+if j["states"]["COMPLETE"] == 0 or j["best"] is None:
+    sys.exit("actlab check failed: no complete trial")
+wall, user, sys_ = map(float, open(sys.argv[3]).read().split()[-3:])
+cpu = user + sys_
+o = json.loads(sys.argv[4])
+n = j["n_trials"]
+print(f"alacarte actlab {n} trials: wall {wall:.2f} s, CPU {cpu:.2f} s ({1e3 * cpu / n:.1f} ms/trial CPU, "
+      f"{j['states']['COMPLETE']} complete, {j['states']['FAIL']} fail, best val acc {j['best']['value']:.4f}; "
+      f"the whole process: data, SQLite, training) | Optuna+PyTorch {o['trials']} trials: wall {o['seconds']:.2f} s, "
+      f"CPU {o['cpu_seconds']:.2f} s ({1e3 * o['cpu_seconds'] / o['trials']:.1f} ms/trial CPU, {o['fail']} fail, "
+      f"best train acc {o['best']:.4f}) | ratio {o['seconds'] / wall:.1f}x wall, {o['cpu_seconds'] / cpu:.1f}x CPU")
+PYEOF
+      ;;
+    *) echo "unknown workload $w" >&2; exit 2 ;;
+  esac
+done
