@@ -26,5 +26,7 @@ void add_train_command(CLI::App& app, int& exit_code);
 void add_data_command(CLI::App& app, int& exit_code);
 // Registers `actlab study ...` (cli/study.cpp).
 void add_study_command(CLI::App& app, int& exit_code);
+// Registers `actlab shallow convert | verify | eval | regions` and `actlab explain` (cli/shallow.cpp).
+void add_shallow_command(CLI::App& app, int& exit_code);
 
 }  // namespace actlab::cli

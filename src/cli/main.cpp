@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   add_data_command(app, exit_code);
   add_train_command(app, exit_code);
   add_study_command(app, exit_code);
+  add_shallow_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
