@@ -76,9 +76,6 @@ void BM_Dfs(benchmark::State& state, const std::string& arch) {
   state.counters["N"] = net.hidden();
   state.counters["regions"] = static_cast<double>(regions);
   state.counters["lps"] = static_cast<double>(lps);
-  state.counters["us_per_lp"] =
-      benchmark::Counter(static_cast<double>(lps) * 1e-6,
-                         benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
 
 void BM_Brute(benchmark::State& state, const std::string& arch) {
