@@ -9,7 +9,7 @@ packages=(
   libeigen3-dev libopenblas-dev libcli11-dev nlohmann-json3-dev libfmt-dev
   libsqlite3-dev libpq-dev zlib1g-dev postgresql
   libgtest-dev libgmock-dev libbenchmark-dev
-  gnuplot-nox
+  gnuplot-nox coinor-libclp-dev   # coinor-libclp-dev: the LP backend of src/shallow
   python3-sklearn dataset-fashion-mnist   # the built-in data sets (iris, wine, ..., fashion-mnist), used by make test
 )
 if [[ "${1:-}" == "--tools" ]]; then

@@ -32,5 +32,7 @@ void add_optbench_command(CLI::App& app, int& exit_code);
 void add_converge_command(CLI::App& app, int& exit_code);
 // Registers `actlab alacarte` (cli/alacarte.cpp).
 void add_alacarte_command(CLI::App& app, int& exit_code);
+// Registers `actlab shallow convert | verify | eval | regions` and `actlab explain` (cli/shallow.cpp).
+void add_shallow_command(CLI::App& app, int& exit_code);
 
 }  // namespace actlab::cli

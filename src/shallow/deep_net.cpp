@@ -1,0 +1,215 @@
+// GCC 12 reports '__Y may be used uninitialized' inside its own AVX-512 intrinsic headers when Eigen's packet
+// math is inlined in this file (GCC bug 105593, fixed in GCC 13): a false positive, silenced for this file
+// only.
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+#include "shallow/deep_net.hpp"
+
+#include <cmath>
+
+#include "core/rng.hpp"
+#include "nn/activation_layer.hpp"
+#include "nn/dense.hpp"
+
+namespace actlab::shallow {
+
+Result<DeepReluNet> DeepReluNet::make(std::vector<AffineLayer> layers) {
+  if (layers.empty()) return Status::invalid("the network has no layer");
+  for (std::size_t l = 0; l < layers.size(); ++l) {
+    const AffineLayer& a = layers[l];
+    if (a.w.rows() == 0 || a.w.cols() == 0 || a.b.size() != a.w.rows()) {
+      return Status::invalid("layer " + std::to_string(l) + ": weight " + std::to_string(a.w.rows()) + "x" +
+                             std::to_string(a.w.cols()) + " and bias " + std::to_string(a.b.size()) +
+                             " do not fit");
+    }
+    if (l > 0 && a.w.cols() != layers[l - 1].w.rows()) {
+      return Status::invalid("layer " + std::to_string(l) + " reads " + std::to_string(a.w.cols()) +
+                             " values but layer " + std::to_string(l - 1) + " gives " +
+                             std::to_string(layers[l - 1].w.rows()));
+    }
+    if (!a.w.allFinite() || !a.b.allFinite()) {
+      return Status::invalid("layer " + std::to_string(l) + " has a non-finite weight or bias");
+    }
+  }
+  DeepReluNet net;
+  net.layers_ = std::move(layers);
+  net.index();
+  return net;
+}
+
+void DeepReluNet::index() {
+  layer_of_.clear();
+  layer_start_.clear();
+  hidden_ = 0;
+  for (std::size_t l = 0; l < layers_.size(); ++l) {
+    layer_start_.push_back(hidden_);
+    if (l + 1 == layers_.size()) break;
+    for (Eigen::Index i = 0; i < layers_[l].w.rows(); ++i) layer_of_.push_back(static_cast<int>(l));
+    hidden_ += static_cast<int>(layers_[l].w.rows());
+  }
+  layer_start_.back() = hidden_;
+}
+
+Result<DeepReluNet> DeepReluNet::from_model(const nn::Model<float>& model) {
+  std::vector<AffineLayer> out;
+  bool pending = false;  // an affine map not yet followed by relu
+  AffineLayer cur;
+  const int n = model.input_shape().size();
+  for (std::size_t i = 0; i < model.size(); ++i) {
+    const nn::Layer<float>& layer = model.layer(i);
+    const std::string where = "layers[" + std::to_string(i) + "] (" + layer.type() + ")";
+    if (layer.type() == "flatten" || layer.type() == "dropout") continue;
+    if (const auto* d = dynamic_cast<const nn::Dense<float>*>(&layer)) {
+      auto& dd = const_cast<nn::Dense<float>&>(*d);
+      MatrixD w = dd.weight().value.cast<double>();
+      Eigen::VectorXd b = dd.bias().value.cast<double>().transpose();
+      if (pending) {  // dense after dense: compose
+        cur.b = w * cur.b + b;
+        cur.w = w * cur.w;
+      } else {
+        cur.w = std::move(w);
+        cur.b = std::move(b);
+        pending = true;
+      }
+      continue;
+    }
+    if (const auto* a = dynamic_cast<const nn::ActivationLayer<float>*>(&layer)) {
+      if (a->activation().name() != "relu") {
+        return Status::invalid(where + ": activation '" + a->activation().name() +
+                               "' is not ReLU; shallow conversion needs dense + relu networks");
+      }
+      if (!pending) {  // relu on the input or relu after relu: an identity layer before it
+        const int width = out.empty() ? n : static_cast<int>(out.back().w.rows());
+        cur.w = MatrixD::Identity(width, width);
+        cur.b = Eigen::VectorXd::Zero(width);
+      }
+      out.push_back(std::move(cur));
+      cur = AffineLayer{};
+      pending = false;
+      continue;
+    }
+    return Status::invalid(where + ": layer type '" + layer.type() +
+                           "' is not supported; shallow conversion needs dense + relu networks");
+  }
+  if (pending) {
+    out.push_back(std::move(cur));
+  } else {
+    if (out.empty()) return Status::invalid("the model has no dense layer");
+    const int width = static_cast<int>(out.back().w.rows());  // ends with relu: identity read-out
+    out.push_back({MatrixD::Identity(width, width), Eigen::VectorXd::Zero(width)});
+  }
+  return make(std::move(out));
+}
+
+Status DeepReluNet::fold_standardization(const Eigen::VectorXd& mean, const Eigen::VectorXd& scale) {
+  if (mean.size() != input_dim() || scale.size() != input_dim()) {
+    return Status::invalid("standardisation has " + std::to_string(mean.size()) + " values, the input " +
+                           std::to_string(input_dim()));
+  }
+  AffineLayer& f = layers_.front();
+  // W·((x − μ)/s) + b = (W diag(1/s)) x + (b − W diag(1/s) μ)
+  for (Eigen::Index j = 0; j < f.w.cols(); ++j) {
+    if (!(scale[j] != 0) || !std::isfinite(scale[j])) return Status::invalid("standardisation scale is 0");
+    f.w.col(j) /= scale[j];
+  }
+  f.b -= f.w * mean;
+  return Status::ok();
+}
+
+bool DeepReluNet::integer_weights() const {
+  for (const AffineLayer& a : layers_) {
+    for (Eigen::Index i = 0; i < a.w.size(); ++i)
+      if (a.w.data()[i] != std::round(a.w.data()[i])) return false;
+    for (Eigen::Index i = 0; i < a.b.size(); ++i)
+      if (a.b[i] != std::round(a.b[i])) return false;
+  }
+  return true;
+}
+
+std::string DeepReluNet::arch() const {
+  std::string s = std::to_string(input_dim());
+  for (const AffineLayer& a : layers_) {
+    s += '-';
+    s += std::to_string(a.w.rows());
+  }
+  return s;
+}
+
+Eigen::VectorXd DeepReluNet::forward(const Eigen::VectorXd& x) const {
+  Eigen::VectorXd z;
+  return forward(x, z);
+}
+
+Eigen::VectorXd DeepReluNet::forward(const Eigen::VectorXd& x, Eigen::VectorXd& preact) const {
+  preact.resize(hidden_);
+  Eigen::VectorXd h = x;
+  for (std::size_t l = 0; l < layers_.size(); ++l) {
+    Eigen::VectorXd z = layers_[l].w * h + layers_[l].b;
+    if (l + 1 == layers_.size()) return z;
+    preact.segment(layer_start_[l], z.size()) = z;
+    h = z.cwiseMax(0.0);
+  }
+  return h;
+}
+
+Pattern DeepReluNet::pattern(const Eigen::VectorXd& x) const {
+  Eigen::VectorXd z;
+  forward(x, z);
+  Pattern s(static_cast<std::size_t>(hidden_));
+  for (int i = 0; i < hidden_; ++i) s[static_cast<std::size_t>(i)] = z[i] > 0 ? 1 : 0;
+  return s;
+}
+
+LocalModel DeepReluNet::local(const Pattern& s) const {
+  const int n = input_dim();
+  LocalModel lm;
+  lm.rows_a.resize(hidden_, n);
+  lm.rows_d.resize(hidden_);
+  MatrixD a = MatrixD::Identity(n, n);  // h^(l−1) = a·x + d on the region
+  Eigen::VectorXd d = Eigen::VectorXd::Zero(n);
+  for (std::size_t l = 0; l < layers_.size(); ++l) {
+    MatrixD za = layers_[l].w * a;
+    Eigen::VectorXd zd = layers_[l].w * d + layers_[l].b;
+    if (l + 1 == layers_.size()) {
+      lm.alpha = std::move(za);
+      lm.beta = std::move(zd);
+      break;
+    }
+    const int start = layer_start_[l];
+    lm.rows_a.middleRows(start, za.rows()) = za;
+    lm.rows_d.segment(start, zd.size()) = zd;
+    for (Eigen::Index i = 0; i < za.rows(); ++i) {
+      if (!s[static_cast<std::size_t>(start + i)]) {
+        za.row(i).setZero();
+        zd[i] = 0;
+      }
+    }
+    a = std::move(za);
+    d = std::move(zd);
+  }
+  return lm;
+}
+
+DeepReluNet random_relu_net(const std::vector<int>& widths, std::uint64_t seed, int integer_lo,
+                            int integer_hi) {
+  Rng rng = Rng::derive(seed, "random_relu_net");
+  std::vector<AffineLayer> layers;
+  for (std::size_t l = 1; l < widths.size(); ++l) {
+    AffineLayer a{MatrixD(widths[l], widths[l - 1]), Eigen::VectorXd(widths[l])};
+    const double sd = std::sqrt(2.0 / widths[l - 1]);
+    auto draw = [&](double scale) {
+      if (integer_hi > integer_lo)
+        return static_cast<double>(integer_lo + static_cast<int>(rng.below(static_cast<std::uint64_t>(
+                                                    integer_hi - integer_lo + 1))));
+      return scale * rng.normal();
+    };
+    for (Eigen::Index i = 0; i < a.w.size(); ++i) a.w.data()[i] = draw(sd);
+    for (Eigen::Index i = 0; i < a.b.size(); ++i) a.b[i] = draw(0.25);
+    layers.push_back(std::move(a));
+  }
+  return DeepReluNet::make(std::move(layers)).value();
+}
+
+}  // namespace actlab::shallow

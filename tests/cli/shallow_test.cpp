@@ -1,0 +1,147 @@
+// actlab shallow convert | verify | eval | regions and actlab explain, through the real executable.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "core/json.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
+namespace actlab::testing {
+namespace {
+
+Json run_json(const std::vector<std::string>& args, int expected_exit = 0) {
+  auto r = run_actlab(args);
+  EXPECT_EQ(r.exit_code, expected_exit) << r.err;
+  Json j = Json::parse(r.out, nullptr, false);
+  EXPECT_FALSE(j.is_discarded()) << r.out;
+  return j;
+}
+
+std::string random_model(const TempDir& dir, const std::string& arch, int seed,
+                         const std::string& ints = "") {
+  const std::string path = dir / (arch + "_" + std::to_string(seed) + ".json");
+  std::vector<std::string> args{"model", "random", "--arch", arch, "--seed", std::to_string(seed),
+                                "--out", path};
+  if (!ints.empty()) {
+    args.push_back("--integer-weights");
+    args.push_back(ints);
+  }
+  EXPECT_EQ(run_actlab(args).exit_code, 0);
+  return path;
+}
+
+TEST(ShallowCli, ConvertVerifiesOnRandomAndBoundaryPoints) {
+  TempDir dir;
+  for (const std::string arch : {"2-5-1", "2-4-4-1", "2-3-3-3-1"}) {
+    const std::string m = random_model(dir, arch, 3, "-3:3");
+    const Json c = run_json({"shallow", "convert", "--model", m, "--out", dir / "s.json", "--json"});
+    for (const char* key :
+         {"hidden_neurons", "input_dim", "regions", "full_dim_regions", "rows", "lps", "seconds"})
+      EXPECT_TRUE(c.contains(key)) << key;
+    EXPECT_GE(c["regions"].get<int>(), c["full_dim_regions"].get<int>());
+    const Json v = run_json(
+        {"shallow", "verify", "--model", m, "--shallow", dir / "s.json", "--points", "300", "--json"});
+    EXPECT_EQ(v["points"], 300);
+    EXPECT_EQ(v["mismatches"], 0) << arch;
+    EXPECT_EQ(v["nan"], 0);
+    EXPECT_EQ(v["open_gates_not_one"], 0);
+    const Json b = run_json({"shallow", "verify", "--model", m, "--shallow", dir / "s.json", "--points",
+                             "300", "--boundary", "--json"});
+    EXPECT_GT(b["points"].get<int>(), 0);
+    EXPECT_EQ(b["mismatches"], 0) << arch << " (boundary)";
+    EXPECT_EQ(b["open_gates_not_one"], 0) << arch << " (boundary)";
+    // DFS and brute force agree on the counts.
+    const Json br = run_json(
+        {"shallow", "convert", "--model", m, "--out", dir / "b.json", "--method", "brute", "--json"});
+    EXPECT_EQ(br["regions"], c["regions"]);
+    EXPECT_EQ(br["rows"], c["rows"]);
+  }
+}
+
+TEST(ShallowCli, OneHiddenLayerCountAndEvalAgreesWithPredict) {
+  TempDir dir;
+  const std::string m = dir / "m.json";  // He init has zero biases (a central arrangement: 2N = 24 regions)
+  ASSERT_EQ(run_actlab({"model", "random", "--arch", "2-12-1", "--init", "gaussian:sigma_w=1,sigma_b=0.5",
+                        "--seed", "7", "--out", m})
+                .exit_code,
+            0);
+  const Json c = run_json({"shallow", "convert", "--model", m, "--out", dir / "s.json", "--json"});
+  EXPECT_EQ(c["regions"], 79);  // general position: 1 + 12 + C(12, 2)
+  const Json central = run_json(
+      {"shallow", "convert", "--model", random_model(dir, "2-12-1", 7), "--out", dir / "c.json", "--json"});
+  EXPECT_EQ(central["regions"], 24);
+  const Json e = run_json({"shallow", "eval", "--shallow", dir / "s.json", "--x", "0.5,-1.25", "--json"});
+  const Json p = run_json({"predict", "--model", m, "--x", "0.5,-1.25", "--json"});
+  EXPECT_NEAR(e["output"][0].get<double>(), p["output"][0].get<double>(), 1e-5);
+  EXPECT_EQ(e["open_gates"], 1);
+}
+
+TEST(ShallowCli, RegionsListsPatternsAndPlots) {
+  TempDir dir;
+  const std::string m = random_model(dir, "2-4-4-1", 2);
+  const Json j = run_json({"shallow", "regions", "--model", m, "--box", "-2:2", "--json"});
+  ASSERT_GT(j["count"].get<int>(), 0);
+  EXPECT_EQ(j["regions"].size(), j["count"].get<std::size_t>());
+  EXPECT_EQ(j["regions"][0]["pattern"].get<std::string>().size(), 8u);
+  auto r = run_actlab({"shallow", "regions", "--model", m, "--plot", dir / "r.svg", "--grid", "40"});
+  if (r.exit_code == 0) {
+    EXPECT_GT(std::filesystem::file_size(dir / "r.svg"), 1000u);
+  } else {
+    EXPECT_NE(r.err.find("gnuplot"), std::string::npos) << r.err;  // only when gnuplot is missing
+  }
+}
+
+TEST(ShallowCli, ExplainIsExactAndEfficient) {
+  TempDir dir;
+  const std::string m = random_model(dir, "3-6-6-1", 4);
+  {
+    std::ofstream bg(dir / "bg.csv");
+    bg << "a,b,c\n0,0,0\n1,-1,0.5\n-0.5,2,1\n0.25,0.25,-2\n";
+  }
+  const Json j =
+      run_json({"explain", "--model", m, "--x", "0.3,-0.7,1.1", "--background", dir / "bg.csv", "--json"});
+  ASSERT_EQ(j["phi"].size(), 3u);
+  EXPECT_EQ(j["method"], "exact");
+  EXPECT_LT(j["efficiency_error"].get<double>(), 1e-9);
+  double sum = 0;
+  for (const Json& v : j["phi"]) sum += v.get<double>();
+  EXPECT_NEAR(sum, j["fx"].get<double>() - j["base_value"].get<double>(), 1e-9);
+  const Json s = run_json({"explain", "--model", m, "--x", "0.3,-0.7,1.1", "--background", dir / "bg.csv",
+                           "--method", "sampling", "--samples", "50", "--json"});
+  EXPECT_EQ(s["method"], "sampling (approximate)");
+}
+
+TEST(ShallowCli, BadInputExitsTwoNamingTheProblem) {
+  TempDir dir;
+  const std::string tanh_model = dir / "t.json";
+  ASSERT_EQ(
+      run_actlab({"model", "random", "--arch", "2-4-1", "--act", "tanh", "--seed", "1", "--out", tanh_model})
+          .exit_code,
+      0);
+  auto r = run_actlab({"shallow", "convert", "--model", tanh_model, "--out", dir / "s.json"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("tanh"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("layers[1]"), std::string::npos) << r.err;
+
+  const std::string m = random_model(dir, "2-12-1", 1);
+  r = run_actlab({"shallow", "convert", "--model", m, "--out", dir / "s.json", "--max-regions", "20"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("stopped after 20 regions"), std::string::npos) << r.err;
+
+  { std::ofstream(dir / "wide.csv") << "1,2,3\n"; }
+  r = run_actlab({"explain", "--model", m, "--x", "1,2", "--background", dir / "wide.csv"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("3 values, the network's input has 2"), std::string::npos) << r.err;
+
+  r = run_actlab({"shallow", "eval", "--shallow", dir / "missing.json", "--x", "1,2"});
+  EXPECT_EQ(r.exit_code, 2);
+  r = run_actlab({"shallow", "convert", "--model", m, "--out", dir / "s.json", "--method", "magic"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--method"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace actlab::testing
