@@ -41,32 +41,6 @@ struct Prepared {
   std::optional<data::Standardizer> z;
 };
 
-Json standardizer_json(const data::Standardizer& z) {
-  Json mean = Json::array(), scale = Json::array();
-  for (Eigen::Index i = 0; i < z.mean.size(); ++i) {
-    mean.push_back(static_cast<double>(z.mean[i]));
-    scale.push_back(static_cast<double>(z.scale[i]));
-  }
-  return {{"mean", mean}, {"scale", scale}};
-}
-
-Result<data::Standardizer> standardizer_from_json(const Json& j, std::size_t features,
-                                                  const std::string& file) {
-  data::Standardizer z;
-  if (!j.contains("mean") || !j.contains("scale") || j["mean"].size() != features ||
-      j["scale"].size() != features) {
-    return Status::invalid(file + ": \"standardize\" must hold mean and scale lists of " +
-                           std::to_string(features) + " values");
-  }
-  z.mean.resize(static_cast<Eigen::Index>(features));
-  z.scale.resize(static_cast<Eigen::Index>(features));
-  for (std::size_t i = 0; i < features; ++i) {
-    z.mean[static_cast<Eigen::Index>(i)] = j["mean"][i].get<float>();
-    z.scale[static_cast<Eigen::Index>(i)] = j["scale"][i].get<float>();
-  }
-  return z;
-}
-
 // One mean and scale for every feature, over the training rows: torchvision's Normalize((m,), (s,)) for
 // images (Fashion-MNIST: 0.2860, 0.3530), where a per-pixel scale would blow up near-constant border pixels.
 data::Standardizer global_standardizer(const Dataset& ds, std::span<const std::size_t> rows) {
@@ -198,8 +172,8 @@ int run_train(const TrainFlags& f) {
   if (test.rows() > 0 && rep->stop_reason != "diverged") te = nn::evaluate(model, examples(test), o.loss);
 
   if (!f.out.empty()) {
+    if (z) model.set_input_scaling(nn::InputScaling{z->mean, z->scale});
     Json mj = model.to_json();
-    if (z) mj["standardize"] = standardizer_json(*z);
     mj["trained_on"] = all.name;
     std::ofstream out(f.out);
     out << json_dump(mj, false) << "\n";
@@ -259,43 +233,22 @@ int run_train(const TrainFlags& f) {
 
 // ---- actlab eval / predict ----
 
-// The model file, and the standardisation it was trained with (if any).
-struct Loaded {
-  nn::Model<float> model;
-  std::optional<data::Standardizer> z;
-};
-
-Result<Loaded> load_with_preprocessing(const std::string& path) {
-  auto m = nn::load_model(path);
-  if (!m) return m.status();
-  Loaded l{std::move(*m), std::nullopt};
-  std::ifstream in(path);
-  Json j = Json::parse(in, nullptr, false);
-  if (j.is_object() && j.contains("standardize")) {
-    auto z = standardizer_from_json(j["standardize"], static_cast<std::size_t>(l.model.input_shape().size()),
-                                    path);
-    if (!z) return z.status();
-    l.z = std::move(*z);
-  }
-  return l;
-}
-
 int run_eval(const std::string& model_path, const DataFlags& df, bool json) {
-  auto l = load_with_preprocessing(model_path);
+  auto l = nn::load_model(model_path);
   if (!l) return finish(l.status());
   auto ds = load_data(df, 0);
   if (!ds) return finish(ds.status());
-  if (static_cast<int>(ds->features()) != l->model.input_shape().size() ||
-      ds->outputs() != l->model.output_shape().size()) {
+  if (static_cast<int>(ds->features()) != l->input_shape().size() ||
+      ds->outputs() != l->output_shape().size()) {
     return finish(Status::invalid("--data " + df.data + ": " + std::to_string(ds->features()) +
                                   " features and " + std::to_string(ds->outputs()) +
-                                  " outputs, but the model takes " + l->model.input_shape().str() + " → " +
-                                  l->model.output_shape().str()));
+                                  " outputs, but the model takes " + l->input_shape().str() + " → " +
+                                  l->output_shape().str()));
   }
-  if (l->z) l->z->apply(*ds);
+  if (const auto& z = l->input_scaling()) data::Standardizer{z->mean, z->scale}.apply(*ds);
   const bool classify = ds->task == Task::kClassification;
   const auto ev =
-      nn::evaluate(l->model, examples(*ds), classify ? nn::LossKind::kCrossEntropy : nn::LossKind::kMse);
+      nn::evaluate(*l, examples(*ds), classify ? nn::LossKind::kCrossEntropy : nn::LossKind::kMse);
   if (json) {
     Json j = {
         {"model", model_path}, {"data", ds->name}, {"rows", ds->rows()}, {"loss", json_number(ev.loss)}};
@@ -311,19 +264,19 @@ int run_eval(const std::string& model_path, const DataFlags& df, bool json) {
 }
 
 int run_predict(const std::string& model_path, const std::string& x_text, bool json) {
-  auto l = load_with_preprocessing(model_path);
+  auto l = nn::load_model(model_path);
   if (!l) return finish(l.status());
   auto xs = parse_number_list("--x", x_text);
   if (!xs) return finish(xs.status());
-  const int in = l->model.input_shape().size();
+  const int in = l->input_shape().size();
   if (static_cast<int>(xs->size()) != in) {
     return finish(Status::invalid("--x: the model takes " + std::to_string(in) + " values, got " +
                                   std::to_string(xs->size())));
   }
   MatrixF x(1, in);
   for (int i = 0; i < in; ++i) x(0, i) = static_cast<float>((*xs)[static_cast<std::size_t>(i)]);
-  if (l->z) x = ((x.array() - l->z->mean.array()) / l->z->scale.array()).matrix();
-  const MatrixF y = l->model.predict(x);
+  if (const auto& z = l->input_scaling()) x = ((x.array() - z->mean.array()) / z->scale.array()).matrix();
+  const MatrixF y = l->predict(x);
   Eigen::Index arg = 0;
   y.row(0).maxCoeff(&arg);
   if (json) {

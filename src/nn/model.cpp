@@ -86,15 +86,25 @@ template <class T>
 Json Model<T>::to_json() const {
   Json layers = Json::array();
   for (const auto& l : layers_) layers.push_back(l->to_json());
-  return {{"format", "actlab-model"},
-          {"version", 1},
-          {"input_shape", input_.dims},
-          {"layers", std::move(layers)}};
+  Json j = {{"format", "actlab-model"},
+            {"version", 1},
+            {"input_shape", input_.dims},
+            {"layers", std::move(layers)}};
+  if (scaling_) {
+    Json mean = Json::array(), scale = Json::array();
+    for (Eigen::Index i = 0; i < scaling_->mean.size(); ++i) {
+      mean.push_back(static_cast<double>(scaling_->mean[i]));
+      scale.push_back(static_cast<double>(scaling_->scale[i]));
+    }
+    j["standardize"] = {{"mean", std::move(mean)}, {"scale", std::move(scale)}};
+  }
+  return j;
 }
 
 template <class T>
 Model<double> Model<T>::to_double() const {
   Model<double> d(input_);
+  d.set_input_scaling(scaling_);
   for (const auto& l : layers_) {
     Status s = d.add(l->to_double());
     (void)s;  // same shapes as this model's, which already chained
@@ -288,6 +298,23 @@ Result<Model<T>> model_from_json(const Json& j, const std::string& origin) {
     auto layer = layer_from_json<T>(lj, m.output_shape(), rd);
     if (!layer) return layer.status();
     if (Status s = m.add(std::move(*layer)); !s.is_ok()) return rd.error(s.message());
+  }
+  if (j.contains("standardize")) {
+    const Json& z = j["standardize"];
+    const auto n = static_cast<std::size_t>(input.size());
+    if (!z.is_object() || !z.contains("mean") || !z.contains("scale") || !z["mean"].is_array() ||
+        !z["scale"].is_array() || z["mean"].size() != n || z["scale"].size() != n) {
+      return top.error("\"standardize\" must hold mean and scale lists of " + std::to_string(n) + " values");
+    }
+    InputScaling s{RowVectorF(static_cast<Eigen::Index>(n)), RowVectorF(static_cast<Eigen::Index>(n))};
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!z["mean"][i].is_number() || !z["scale"][i].is_number() || !(z["scale"][i].get<double>() != 0)) {
+        return top.error("\"standardize\" needs numbers, and non-zero scales");
+      }
+      s.mean[static_cast<Eigen::Index>(i)] = z["mean"][i].get<float>();
+      s.scale[static_cast<Eigen::Index>(i)] = z["scale"][i].get<float>();
+    }
+    m.set_input_scaling(std::move(s));
   }
   return m;
 }

@@ -11,10 +11,12 @@
 // The model file (docs/training.md) is JSON: {"format": "actlab-model", "version": 1, "input_shape": [..],
 // "layers": [{"type": "dense", "in": 2, "out": 12, "weight": [[..in values..] × out], "bias": [..]},
 // {"type": "activation", "name": "relu"}, ...]}, weights out × in as in PyTorch (tools/export_torch_model.py
-// writes it from an nn.Sequential).
+// writes it from an nn.Sequential). An optional "standardize": {"mean": [..], "scale": [..]} block holds the
+// model's InputScaling.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,13 @@
 #include "optim/optimizer.hpp"
 
 namespace actlab::nn {
+
+// The input standardisation a model was trained with, z = (x − mean) / scale per feature (`actlab train
+// --out` writes it as the model file's "standardize" block). Not applied by forward(): callers that take raw
+// inputs (eval, predict, the shallow converter) apply it.
+struct InputScaling {
+  RowVectorF mean, scale;
+};
 
 template <class T>
 class Model {
@@ -54,6 +63,9 @@ class Model {
   // Evaluation-mode outputs for many rows, chunk rows at a time (bounded memory).
   RowMatrix<T> predict(const RowMatrix<T>& x, Eigen::Index chunk = 1024);
 
+  const std::optional<InputScaling>& input_scaling() const { return scaling_; }
+  void set_input_scaling(std::optional<InputScaling> z) { scaling_ = std::move(z); }
+
   // Stream for dropout, rrelu and gumbel noise.
   Rng& rng() { return rng_; }
   void set_seed(std::uint64_t seed) { rng_ = Rng(seed); }
@@ -69,6 +81,7 @@ class Model {
   const RowMatrix<T>* input_data_ = nullptr;
   std::vector<RowMatrix<T>> input_grads_;  // ∂L/∂(input of layer i), kept between steps
   Rng rng_;
+  std::optional<InputScaling> scaling_;
 };
 
 // Parameter blocks for an optimiser, in a fixed order (layer by layer, weight before bias).

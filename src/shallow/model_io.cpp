@@ -7,9 +7,6 @@
 #endif
 #include "shallow/model_io.hpp"
 
-#include <fstream>
-
-#include "core/json.hpp"
 #include "nn/model.hpp"
 #include "shallow/onnx.hpp"
 
@@ -21,22 +18,10 @@ Result<DeepReluNet> load_deep_net(const std::string& path) {
   if (!m) return m.status();
   auto net = DeepReluNet::from_model(*m);
   if (!net) return net.status().with_context(path);
-  std::ifstream in(path);
-  const Json j = Json::parse(in, nullptr, false);
-  if (j.is_object() && j.contains("standardize")) {
-    const Json& z = j["standardize"];
-    const int n = net->input_dim();
-    if (!z.contains("mean") || !z.contains("scale") || z["mean"].size() != static_cast<std::size_t>(n) ||
-        z["scale"].size() != static_cast<std::size_t>(n)) {
-      return Status::invalid(path + ": \"standardize\" must hold mean and scale lists of " +
-                             std::to_string(n) + " values");
-    }
-    Eigen::VectorXd mean(n), scale(n);
-    for (int i = 0; i < n; ++i) {
-      // The training engine applies the float standardizer; read the same float values.
-      mean[i] = static_cast<double>(z["mean"][static_cast<std::size_t>(i)].get<float>());
-      scale[i] = static_cast<double>(z["scale"][static_cast<std::size_t>(i)].get<float>());
-    }
+  if (const auto& z = m->input_scaling()) {
+    // The training engine applies the float standardizer: fold the same float values.
+    const Eigen::VectorXd mean = z->mean.transpose().cast<double>(),
+                          scale = z->scale.transpose().cast<double>();
     if (Status s = net->fold_standardization(mean, scale); !s.is_ok()) return s.with_context(path);
   }
   return net;

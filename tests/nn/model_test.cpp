@@ -233,6 +233,29 @@ TEST(Model, SaveAndLoadFile) {
   std::filesystem::remove(path);
 }
 
+// The input standardisation travels with the model file, exactly, and a malformed block is refused.
+TEST(Model, InputScalingRoundTripsThroughTheFile) {
+  Model<float> m = every_layer();
+  EXPECT_FALSE(m.input_scaling());
+  EXPECT_FALSE(m.to_json().contains("standardize"));
+  InputScaling z{RowVectorF::LinSpaced(72, -1.5f, 2.0f), RowVectorF::LinSpaced(72, 0.25f, 3.0f)};
+  m.set_input_scaling(z);
+  const Json j = m.to_json();
+  ASSERT_EQ(j["standardize"]["mean"].size(), 72u);
+  auto back = model_from_json<float>(j, "m.json");
+  ASSERT_TRUE(back) << back.status().message();
+  ASSERT_TRUE(back->input_scaling());
+  EXPECT_EQ(back->input_scaling()->mean, z.mean);
+  EXPECT_EQ(back->input_scaling()->scale, z.scale);
+  Json bad = j;
+  bad["standardize"]["scale"].erase(0);
+  auto refused = model_from_json<float>(bad, "m.json");
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.status().message().find("m.json: \"standardize\" must hold mean and scale lists of 72"),
+            std::string::npos)
+      << refused.status().message();
+}
+
 TEST(Model, DoubleTwinMatches) {
   Model<float> m = every_layer();
   Model<double> d = m.to_double();
