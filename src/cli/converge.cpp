@@ -15,11 +15,13 @@
 #include "activations/activation.hpp"
 #include "cli/args.hpp"
 #include "cli/command.hpp"
+#include "cli/train_setup.hpp"
 #include "core/json.hpp"
 #include "core/progress.hpp"
 #include "core/thread_pool.hpp"
 #include "nn/weight_bounds.hpp"
 #include "report/figure.hpp"
+#include "report/significance.hpp"
 
 namespace actlab::cli {
 namespace {
@@ -48,38 +50,6 @@ struct Subject {
   std::optional<nn::Bounds111> bounds;  // unset: reflect on is skipped
   std::string bounds_error;
 };
-
-std::vector<std::string> split_top_level(const std::string& s) {
-  std::vector<std::string> out;
-  int depth = 0;
-  std::string cur;
-  for (char ch : s) {
-    if (ch == '(') ++depth;
-    if (ch == ')') --depth;
-    if (ch == ',' && depth == 0) {
-      out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += ch;
-    }
-  }
-  out.push_back(cur);
-  return out;
-}
-
-double median(std::vector<double> v) {
-  if (v.empty()) return NAN;
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-std::string fmt(double v, const char* f) {
-  if (std::isnan(v)) return "-";
-  char buf[48];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
 
 Status check_flags(const ConvergeFlags& f, std::vector<bool>& opts, std::vector<bool>& reflects) {
   if (f.budget < 1)
@@ -159,7 +129,7 @@ Status draw_plot(const std::string& path, const std::vector<Subject>& subs, cons
         std::vector<double> v;
         for (const auto& r : c.runs) v.push_back(std::max(r.curve[k], 1e-300));
         s.x.push_back(static_cast<double>(checkpoints[k]));
-        s.y.push_back(median(v));
+        s.y.push_back(report::median(v));
       }
       fig.series.push_back(std::move(s));
     }
@@ -258,12 +228,9 @@ int run_converge(const ConvergeFlags& f) {
       if (r.evals_to_threshold >= 0) evals.push_back(static_cast<double>(r.evals_to_threshold));
       errs.push_back(r.best_error);
     }
-    Line l{(*subs)[c.act].name,
-           c.adamm ? "adamm" : "adam",
-           c.reflect ? "on" : "off",
-           static_cast<double>(evals.size()) / static_cast<double>(c.runs.size()),
-           median(evals),
-           median(errs)};
+    Line l{(*subs)[c.act].name,      c.adamm ? "adamm" : "adam",
+           c.reflect ? "on" : "off", static_cast<double>(evals.size()) / static_cast<double>(c.runs.size()),
+           report::median(evals),    report::median(errs)};
     rows.push_back({{"activation", l.act},
                     {"optimizer", l.opt},
                     {"reflect", l.reflect},
