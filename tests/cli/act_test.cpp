@@ -12,21 +12,13 @@
 namespace actlab::cli {
 namespace {
 
+using testing::expect_bad_input;
 using testing::run_actlab;
 
 Json parse(const std::string& s) {
   Json j = Json::parse(s, nullptr, false);
   EXPECT_FALSE(j.is_discarded()) << s;
   return j;
-}
-
-// Bad input: exit code 2 and exactly one line on stderr, saying what is wrong.
-void expect_bad_input(const std::vector<std::string>& args, const std::string& fragment) {
-  auto r = run_actlab(args);
-  EXPECT_EQ(r.exit_code, 2) << r.err;
-  EXPECT_NE(r.err.find(fragment), std::string::npos) << r.err;
-  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-  EXPECT_TRUE(r.out.empty()) << r.out;
 }
 
 TEST(ActList, MenuHasExactlyFortyEight) {

@@ -16,6 +16,7 @@
 namespace actlab::cli {
 namespace {
 
+using testing::expect_bad_input;
 using testing::run_actlab;
 using testing::TempDir;
 
@@ -24,12 +25,6 @@ Json ok_json(const testing::ProcessResult& r) {
   Json j = Json::parse(r.out, nullptr, false);
   EXPECT_FALSE(j.is_discarded()) << r.out;
   return j;
-}
-
-void expect_bad_input(const std::vector<std::string>& args, const std::string& flag) {
-  auto r = run_actlab(args);
-  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
-  EXPECT_NE(r.err.find(flag), std::string::npos) << r.err;
 }
 
 Json trials_of(const std::string& url, const std::string& name) {

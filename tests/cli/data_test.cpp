@@ -9,24 +9,12 @@
 namespace actlab::cli {
 namespace {
 
+using testing::expect_bad_input;
+using testing::output_json;
 using testing::run_actlab;
 
-Json parse(const testing::ProcessResult& r) {
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  Json j = Json::parse(r.out, nullptr, false);
-  EXPECT_FALSE(j.is_discarded()) << r.out;
-  return j;
-}
-
-void expect_bad_input(const std::vector<std::string>& args, const std::string& fragment) {
-  auto r = run_actlab(args);
-  EXPECT_EQ(r.exit_code, 2) << r.err;
-  EXPECT_NE(r.err.find(fragment), std::string::npos) << r.err;
-  EXPECT_TRUE(r.out.empty()) << r.out;
-}
-
 TEST(DataList, NamesTheBuiltinsAndGenerators) {
-  Json j = parse(run_actlab({"data", "list", "--json"}));
+  Json j = output_json(run_actlab({"data", "list", "--json"}));
   ASSERT_GE(j["datasets"].size(), 10u);
   EXPECT_EQ(j["datasets"][0]["name"], "fashion-mnist");
   EXPECT_EQ(j["datasets"][0]["package"], "dataset-fashion-mnist");
@@ -40,7 +28,7 @@ TEST(DataList, NamesTheBuiltinsAndGenerators) {
 }
 
 TEST(DataShow, IrisCountsAndBalance) {
-  Json j = parse(run_actlab({"data", "show", "iris", "--json"}));
+  Json j = output_json(run_actlab({"data", "show", "iris", "--json"}));
   EXPECT_EQ(j["rows"], 150);
   EXPECT_EQ(j["features"], 4);
   EXPECT_EQ(j["task"], "classification");
@@ -55,7 +43,7 @@ TEST(DataShow, IrisCountsAndBalance) {
 }
 
 TEST(DataShow, FashionMnistHasItsTestSet) {
-  Json j = parse(run_actlab({"data", "show", "fashion-mnist", "--json"}));
+  Json j = output_json(run_actlab({"data", "show", "fashion-mnist", "--json"}));
   EXPECT_EQ(j["rows"], 70000);
   EXPECT_EQ(j["features"], 784);
   EXPECT_EQ(j["test_start"], 60000);
@@ -65,7 +53,8 @@ TEST(DataShow, FashionMnistHasItsTestSet) {
 }
 
 TEST(DataShow, GeneratorsAndRegression) {
-  Json j = parse(run_actlab({"data", "show", "poly:x^2-3*y+1", "--rows", "500", "--seed", "2", "--json"}));
+  Json j =
+      output_json(run_actlab({"data", "show", "poly:x^2-3*y+1", "--rows", "500", "--seed", "2", "--json"}));
   EXPECT_EQ(j["task"], "regression");
   EXPECT_EQ(j["rows"], 500);
   EXPECT_EQ(j["feature_names"], Json::array({"x", "y"}));
@@ -73,7 +62,7 @@ TEST(DataShow, GeneratorsAndRegression) {
   // E[x^2 - 3y + 1] = 1/3 + 1 for x, y ~ U[-1, 1]; sd = sqrt(4/45 + 3) ≈ 1.76.
   EXPECT_NEAR(j["targets"][0]["mean"].get<double>(), 4.0 / 3.0, 0.25);
   EXPECT_NEAR(j["targets"][0]["std"].get<double>(), 1.757, 0.2);
-  Json s = parse(run_actlab({"data", "show", "single:x=0.5,t=0.8", "--json"}));
+  Json s = output_json(run_actlab({"data", "show", "single:x=0.5,t=0.8", "--json"}));
   EXPECT_EQ(s["rows"], 1);
   EXPECT_NEAR(s["targets"][0]["mean"].get<double>(), 0.8, 1e-6);
 }
@@ -82,15 +71,15 @@ TEST(DataShow, CsvFileWithTarget) {
   testing::TempDir dir;
   const std::string path = dir / "m.csv";
   testing::write_text(path, "kind,u,v\nb,1,2\na,3,4\nb,5,6\n");
-  Json j = parse(run_actlab({"data", "show", path, "--target", "kind", "--json"}));
+  Json j = output_json(run_actlab({"data", "show", path, "--target", "kind", "--json"}));
   EXPECT_EQ(j["rows"], 3);
   EXPECT_EQ(j["feature_names"], Json::array({"u", "v"}));
   EXPECT_EQ(j["classes"][1]["name"], "b");
   EXPECT_EQ(j["classes"][1]["count"], 2);
   testing::write_text(dir / "n.csv", "u,v,w\n1,2,0\n3,4,1\n5,6,1\n7,8,0\n");
-  Json c = parse(run_actlab({"data", "show", dir / "n.csv", "--json"}));
+  Json c = output_json(run_actlab({"data", "show", dir / "n.csv", "--json"}));
   EXPECT_EQ(c["task"], "classification");  // w: integers, two values
-  Json r = parse(run_actlab({"data", "show", dir / "n.csv", "--task", "regression", "--json"}));
+  Json r = output_json(run_actlab({"data", "show", dir / "n.csv", "--task", "regression", "--json"}));
   EXPECT_EQ(r["task"], "regression");
   EXPECT_EQ(r["targets"][0]["mean"], 0.5);
 }

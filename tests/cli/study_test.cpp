@@ -21,20 +21,9 @@
 namespace actlab::cli {
 namespace {
 
+using testing::expect_bad_input;
+using testing::output_json;
 using testing::run_actlab;
-
-Json parse(const testing::ProcessResult& r) {
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  Json j = Json::parse(r.out, nullptr, false);
-  EXPECT_FALSE(j.is_discarded()) << r.out;
-  return j;
-}
-
-void expect_bad_input(const std::vector<std::string>& args, const std::string& fragment) {
-  auto r = run_actlab(args);
-  EXPECT_EQ(r.exit_code, 2) << r.err;
-  EXPECT_NE(r.err.find(fragment), std::string::npos) << r.err;
-}
 
 class StudyCli : public ::testing::TestWithParam<std::string> {
  protected:
@@ -69,24 +58,24 @@ class StudyCli : public ::testing::TestWithParam<std::string> {
 };
 
 TEST_P(StudyCli, CreateShowListTrials) {
-  Json c = parse(
+  Json c = output_json(
       run_actlab({"study", "create", "--storage", url_, "--name", name_, "--objective", "synthetic",
                   "--sampler", "random", "--seed", "5", "--categorical", "3", "--choices", "4", "--json"}));
   EXPECT_EQ(c["name"], name_);
   EXPECT_EQ(c["space"]["params"].size(), 5u);
-  Json o = parse(
+  Json o = output_json(
       run_actlab({"study", "optimize", "--storage", url_, "--name", name_, "--trials", "12", "--json"}));
   EXPECT_EQ(o["this_run"]["complete"], 12);
   EXPECT_EQ(o["states"]["COMPLETE"], 12);
-  Json s = parse(run_actlab({"study", "show", "--storage", url_, "--name", name_, "--json"}));
+  Json s = output_json(run_actlab({"study", "show", "--storage", url_, "--name", name_, "--json"}));
   EXPECT_EQ(s["n_trials"], 12);
   for (const char* key : {"number", "state", "params", "value", "retries", "worker", "started", "finished"}) {
     EXPECT_TRUE(s["best"].contains(key)) << key;
   }
-  Json t = parse(run_actlab({"study", "trials", "--storage", url_, "--name", name_, "--json"}));
+  Json t = output_json(run_actlab({"study", "trials", "--storage", url_, "--name", name_, "--json"}));
   ASSERT_EQ(t.size(), 12u);
   EXPECT_EQ(t[11]["number"], 11);
-  Json l = parse(run_actlab({"study", "list", "--storage", url_, "--json"}));
+  Json l = output_json(run_actlab({"study", "list", "--storage", url_, "--json"}));
   bool found = false;
   for (const Json& row : l) found |= row["name"] == name_;
   EXPECT_TRUE(found);
@@ -99,8 +88,8 @@ TEST_P(StudyCli, CreateShowListTrials) {
 }
 
 TEST_P(StudyCli, FourProcessesShareOneStudy) {
-  parse(run_actlab({"study", "create", "--storage", url_, "--name", name_, "--objective", "synthetic",
-                    "--seed", "1", "--json"}));
+  output_json(run_actlab({"study", "create", "--storage", url_, "--name", name_, "--objective", "synthetic",
+                          "--seed", "1", "--json"}));
   std::vector<std::thread> procs;
   std::vector<testing::ProcessResult> results(4);
   for (int p = 0; p < 4; ++p) {
@@ -111,7 +100,7 @@ TEST_P(StudyCli, FourProcessesShareOneStudy) {
   }
   for (auto& t : procs) t.join();
   int total = 0;
-  for (const auto& r : results) total += parse(r)["this_run"]["complete"].get<int>();
+  for (const auto& r : results) total += output_json(r)["this_run"]["complete"].get<int>();
   EXPECT_EQ(total, 200);
   const auto all = trials();
   ASSERT_EQ(all.size(), 200u);
@@ -122,7 +111,7 @@ TEST_P(StudyCli, FourProcessesShareOneStudy) {
 }
 
 TEST_P(StudyCli, KilledWorkersTrialIsRetriedWithTheSameParameters) {
-  parse(run_actlab(
+  output_json(run_actlab(
       {"study", "create", "--storage", url_, "--name", name_, "--objective", "synthetic", "--json"}));
   const pid_t pid = fork();
   ASSERT_GE(pid, 0);
@@ -145,8 +134,8 @@ TEST_P(StudyCli, KilledWorkersTrialIsRetriedWithTheSameParameters) {
   ASSERT_FALSE(running_params.is_null()) << "the worker never started a trial";
   kill(pid, SIGKILL);
   waitpid(pid, nullptr, 0);
-  Json o =
-      parse(run_actlab({"study", "optimize", "--storage", url_, "--name", name_, "--trials", "5", "--json"}));
+  Json o = output_json(
+      run_actlab({"study", "optimize", "--storage", url_, "--name", name_, "--trials", "5", "--json"}));
   EXPECT_EQ(o["this_run"]["retried"], 1);
   const auto all = trials();
   ASSERT_EQ(all.size(), 6u);  // 5 originals + 1 retry
@@ -189,7 +178,7 @@ TEST(StudyCliInput, BadInputExitsTwoNamingTheFlagAndWritesNothing) {
   EXPECT_NE(access((std::string(dir) + "/s.db").c_str(), F_OK), 0) << "bad input wrote a database";
   expect_bad_input({"study", "optimize", "--storage", url, "--name", "a", "--trials", "5"}, "no database");
   EXPECT_NE(access((std::string(dir) + "/s.db").c_str(), F_OK), 0) << "optimize created a database";
-  parse(
+  output_json(
       run_actlab({"study", "create", "--storage", url, "--name", "a", "--objective", "synthetic", "--json"}));
   expect_bad_input({"study", "optimize", "--storage", url, "--name", "b", "--trials", "5"},
                    "no study named 'b'");

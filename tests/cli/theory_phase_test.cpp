@@ -15,14 +15,9 @@
 namespace actlab::cli {
 namespace {
 
+using testing::expect_bad_input;
+using testing::output_json;
 using testing::run_actlab;
-
-Json parse(const testing::ProcessResult& r) {
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  Json j = Json::parse(r.out, nullptr, false);
-  EXPECT_FALSE(j.is_discarded()) << r.out;
-  return j;
-}
 
 // v = x + y on a 3 x 3 grid: the level 1 line runs from (1, 0) to (0, 1), through every cell it meets.
 TEST(ContourLines, PlaneLevelSet) {
@@ -50,7 +45,7 @@ TEST(TheoryPhase, GridMatchesDirectCallsAndWritesThePicture) {
   if (!report::gnuplot_available()) GTEST_SKIP() << "gnuplot is not installed";
   const std::string out = (std::filesystem::temp_directory_path() / "actlab_theory_phase_test.png").string();
   std::filesystem::remove(out);
-  Json j = parse(run_actlab(
+  Json j = output_json(run_actlab(
       {"theory", "phase", "tanh", "--out", out, "--sigma-w", "0.5:2.5:5", "--sigma-b", "0:0.6:4", "--json"}));
   std::error_code ec;
   EXPECT_GT(std::filesystem::file_size(out, ec), 0u);
@@ -61,14 +56,14 @@ TEST(TheoryPhase, GridMatchesDirectCallsAndWritesThePicture) {
     const Json& p = j["grid"][k];
     const std::string sw = std::to_string(p["sigma_w"].get<double>()),
                       sb = std::to_string(p["sigma_b"].get<double>());
-    Json d = parse(run_actlab(
+    Json d = output_json(run_actlab(
         {"theory", "propagate", "tanh", "--sigma-w", sw, "--sigma-b", sb, "--depth", "1", "--json"}));
     EXPECT_NEAR(p["chi1"].get<double>(), d["chi1_star"].get<double>(), 1e-10) << k;
     EXPECT_NEAR(p["c_star"].get<double>(), d["c_star"].get<double>(), 1e-10) << k;
     EXPECT_EQ(p["phase"], d["phase"]) << k;
   }
   // ReLU diverges above σ_w = √2 at σ_b > 0: null rows, not NaN.
-  Json r = parse(run_actlab(
+  Json r = output_json(run_actlab(
       {"theory", "phase", "relu", "--out", out, "--sigma-w", "1:2:3", "--sigma-b", "0.1:0.2:2", "--json"}));
   EXPECT_EQ(r["grid"][2]["phase"], "divergent");
   EXPECT_TRUE(r["grid"][2]["c_star"].is_null());

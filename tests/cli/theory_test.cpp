@@ -17,24 +17,12 @@
 namespace actlab::cli {
 namespace {
 
+using testing::expect_bad_input;
+using testing::output_json;
 using testing::run_actlab;
 
-Json parse(const testing::ProcessResult& r) {
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  Json j = Json::parse(r.out, nullptr, false);
-  EXPECT_FALSE(j.is_discarded()) << r.out;
-  return j;
-}
-
-void expect_bad_input(const std::vector<std::string>& args, const std::string& fragment) {
-  auto r = run_actlab(args);
-  EXPECT_EQ(r.exit_code, 2) << r.err;
-  EXPECT_NE(r.err.find(fragment), std::string::npos) << r.err;
-  EXPECT_TRUE(r.out.empty()) << r.out;
-}
-
 TEST(TheoryEoc, TanhMatchesTheSpecAndHasTheDocumentedKeys) {
-  Json j = parse(run_actlab({"theory", "eoc", "tanh", "--sigma-b", "0.2", "--json"}));
+  Json j = output_json(run_actlab({"theory", "eoc", "tanh", "--sigma-b", "0.2", "--json"}));
   ASSERT_EQ(j["points"].size(), 1u);
   const Json& p = j["points"][0];
   for (const char* key : {"sigma_b", "sigma_w", "q_star", "chi1", "dF_dq", "stable", "beta_q", "xi_q"}) {
@@ -45,13 +33,13 @@ TEST(TheoryEoc, TanhMatchesTheSpecAndHasTheDocumentedKeys) {
   EXPECT_NEAR(p["chi1"].get<double>(), 1.0, 1e-10);
   EXPECT_EQ(p["stable"], true);
   // A grid a:b:n gives n rows, each an EOC point with chi1 = 1.
-  Json g = parse(run_actlab({"theory", "eoc", "x*sigmoid(x)", "--sigma-b", "0.5:1.5:3", "--json"}));
+  Json g = output_json(run_actlab({"theory", "eoc", "x*sigmoid(x)", "--sigma-b", "0.5:1.5:3", "--json"}));
   ASSERT_GE(g["points"].size(), 3u);
   for (const Json& q : g["points"]) EXPECT_NEAR(q["chi1"].get<double>(), 1.0, 1e-10);
 }
 
 TEST(TheoryEoc, ReluHasOnlyTheOriginPoint) {
-  Json j = parse(run_actlab({"theory", "eoc", "relu", "--sigma-b", "0", "--json"}));
+  Json j = output_json(run_actlab({"theory", "eoc", "relu", "--sigma-b", "0", "--json"}));
   ASSERT_EQ(j["points"].size(), 1u);
   EXPECT_NEAR(j["points"][0]["sigma_w"].get<double>(), std::sqrt(2.0), 1e-12);
   expect_bad_input({"theory", "eoc", "relu", "--sigma-b", "0.5"}, "no EOC point");
@@ -62,7 +50,7 @@ TEST(TheoryEoc, ReluHasOnlyTheOriginPoint) {
 }
 
 TEST(TheoryExpect, ReluArcCosineKernel) {
-  Json j = parse(run_actlab({"theory", "expect", "relu", "--q", "2", "--c", "0.5", "--json"}));
+  Json j = output_json(run_actlab({"theory", "expect", "relu", "--q", "2", "--c", "0.5", "--json"}));
   const double c = 0.5, q = 2;
   EXPECT_NEAR(j["E_phi2"].get<double>(), q / 2, 1e-13);
   EXPECT_NEAR(j["E_dphi2"].get<double>(), 0.5, 1e-13);
@@ -76,8 +64,8 @@ TEST(TheoryExpect, ReluArcCosineKernel) {
 }
 
 TEST(TheoryPropagate, LayersPhaseAndErrors) {
-  Json j = parse(run_actlab({"theory", "propagate", "tanh", "--sigma-w", "1.30414584", "--sigma-b", "0.2",
-                             "--depth", "4", "--c0", "0.5", "--json"}));
+  Json j = output_json(run_actlab({"theory", "propagate", "tanh", "--sigma-w", "1.30414584", "--sigma-b",
+                                   "0.2", "--depth", "4", "--c0", "0.5", "--json"}));
   ASSERT_EQ(j["layers"].size(), 5u);
   EXPECT_EQ(j["phase"], "edge");
   EXPECT_NEAR(j["q_star"].get<double>(), 0.51207850, 1e-7);
@@ -87,10 +75,10 @@ TEST(TheoryPropagate, LayersPhaseAndErrors) {
     EXPECT_GT(j["layers"][l]["c"].get<double>(), j["layers"][l - 1]["c"].get<double>());
     EXPECT_LT(j["layers"][l]["q"].get<double>(), j["layers"][l - 1]["q"].get<double>());
   }
-  Json ordered = parse(run_actlab(
+  Json ordered = output_json(run_actlab(
       {"theory", "propagate", "tanh", "--sigma-w", "0.8", "--sigma-b", "0.1", "--depth", "2", "--json"}));
   EXPECT_EQ(ordered["phase"], "ordered");
-  Json chaotic = parse(run_actlab(
+  Json chaotic = output_json(run_actlab(
       {"theory", "propagate", "tanh", "--sigma-w", "2.5", "--sigma-b", "0.1", "--depth", "2", "--json"}));
   EXPECT_EQ(chaotic["phase"], "chaotic");
   expect_bad_input({"theory", "propagate", "tanh", "--sigma-w", "0", "--sigma-b", "0", "--depth", "3"},
@@ -108,19 +96,19 @@ namespace {
 // Oracles: ../shared/specs/theory-effective-repu-mrepu.md §2.2 (ReLU C_W = 2; tanh a1 = b1 = -2, critical (0,
 // 1)) and §2.3 (RePU p = 2, C_W = 1/3, C_b = 0 from K = 2.1: 2.205, 2.431, 2.955, 4.37, 9.53, 45.4, 1031).
 TEST(TheoryClassify, ClassesAndCriticalPoints) {
-  Json relu = parse(run_actlab({"theory", "classify", "relu", "--json"}));
+  Json relu = output_json(run_actlab({"theory", "classify", "relu", "--json"}));
   EXPECT_EQ(relu["class"], "scale_invariant");
   EXPECT_NEAR(relu["critical"]["C_W"].get<double>(), 2.0, 1e-12);
-  Json tanh = parse(run_actlab({"theory", "classify", "tanh", "--json"}));
+  Json tanh = output_json(run_actlab({"theory", "classify", "tanh", "--json"}));
   EXPECT_EQ(tanh["class"], "k0");
   EXPECT_NEAR(tanh["a1"].get<double>(), -2.0, 1e-12);
   EXPECT_NEAR(tanh["b1"].get<double>(), -2.0, 1e-12);
   EXPECT_NEAR(tanh["critical"]["C_W"].get<double>(), 1.0, 1e-12);
-  Json repu = parse(run_actlab({"theory", "classify", "repu", "--json"}));
+  Json repu = output_json(run_actlab({"theory", "classify", "repu", "--json"}));
   EXPECT_EQ(repu["class"], "none");
   EXPECT_TRUE(repu["critical"].is_null());
   const auto t0 = std::chrono::steady_clock::now();
-  Json all = parse(run_actlab({"theory", "classify", "--all", "--json"}));
+  Json all = output_json(run_actlab({"theory", "classify", "--all", "--json"}));
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   EXPECT_LT(seconds, 10.0);  // the budget for the whole catalog
   EXPECT_GE(all["activations"].size(), 60u);
@@ -138,8 +126,8 @@ TEST(TheoryClassify, ClassesAndCriticalPoints) {
 }
 
 TEST(TheoryKernel, RepuDoubleExponentialBlowUp) {
-  Json j = parse(run_actlab({"theory", "kernel", "repu", "--cw", "0.3333333333333333", "--cb", "0", "--k0",
-                             "2.1", "--depth", "40", "--json"}));
+  Json j = output_json(run_actlab({"theory", "kernel", "repu", "--cw", "0.3333333333333333", "--cb", "0",
+                                   "--k0", "2.1", "--depth", "40", "--json"}));
   const std::vector<double> spec = {2.1, 2.205, 2.431, 2.955, 4.37, 9.53, 45.4, 1031};
   for (std::size_t i = 0; i < spec.size(); ++i) {
     EXPECT_NEAR(j["layers"][i]["K"].get<double>(), spec[i], 0.006 * spec[i]) << "layer " << i + 1;
@@ -173,7 +161,7 @@ TEST(TheoryKernel, VertexAndMonteCarlo) {
   const std::vector<std::string> args = {"theory", "kernel", "relu", "--cw",    "2", "--cb",
                                          "0",      "--k0",   "1",    "--depth", "4", "--width",
                                          "32",     "--mc",   "1500", "--seed",  "9", "--json"};
-  Json j = parse(run_actlab(args));
+  Json j = output_json(run_actlab(args));
   ASSERT_EQ(j["layers"].size(), 4u);
   EXPECT_EQ(j["width"], 32);
   EXPECT_EQ(j["seed"], 9);
@@ -186,10 +174,10 @@ TEST(TheoryKernel, VertexAndMonteCarlo) {
     const double exact = 32 * (std::pow(1 + 5.0 / 32, l - 1) - 1);
     EXPECT_NEAR(mc["V_over_K2"].get<double>(), exact, 4 * mc["V_over_K2_se"].get<double>() + 1e-12) << l;
   }
-  Json again = parse(run_actlab(args));
+  Json again = output_json(run_actlab(args));
   EXPECT_EQ(again["layers"][3]["mc"], j["layers"][3]["mc"]);  // same seed, same numbers
   // Without --mc there are no Monte Carlo columns.
-  Json plain = parse(run_actlab(
+  Json plain = output_json(run_actlab(
       {"theory", "kernel", "tanh", "--cw", "1", "--cb", "0", "--k0", "1", "--depth", "3", "--json"}));
   EXPECT_FALSE(plain["layers"][0].contains("mc"));
   EXPECT_TRUE(plain["layers"][2].contains("V_over_K2"));
@@ -215,17 +203,17 @@ TEST(TheoryKernel, VertexAndMonteCarlo) {
 // Spec §1: chaotic phase c* < 1 with χ_c = f'(c*) < 1; ordered phase c* = 1. Values from the spec's tanh
 // σ_b² = 0.05 table (σ_w² = 2.5: c* = 0.44680, χ_c = 0.91872, ξ_c = 11.80).
 TEST(TheoryPropagate, CorrelationFixedPoint) {
-  Json j = parse(run_actlab({"theory", "propagate", "tanh", "--sigma-w", "1.5811388300841898", "--sigma-b",
-                             "0.22360679774997896", "--depth", "2", "--json"}));
+  Json j = output_json(run_actlab({"theory", "propagate", "tanh", "--sigma-w", "1.5811388300841898",
+                                   "--sigma-b", "0.22360679774997896", "--depth", "2", "--json"}));
   EXPECT_EQ(j["phase"], "chaotic");
   EXPECT_NEAR(j["c_star"].get<double>(), 0.44680, 1e-5);
   EXPECT_NEAR(j["chi_c"].get<double>(), 0.91872, 1e-5);
   EXPECT_NEAR(j["xi_c"].get<double>(), 11.80, 6e-3);
-  Json k = parse(run_actlab(
+  Json k = output_json(run_actlab(
       {"theory", "propagate", "tanh", "--sigma-w", "2.5", "--sigma-b", "0.3", "--depth", "2", "--json"}));
   EXPECT_EQ(k["phase"], "chaotic");
   EXPECT_LT(k["c_star"].get<double>(), 1.0);
-  Json o = parse(run_actlab(
+  Json o = output_json(run_actlab(
       {"theory", "propagate", "tanh", "--sigma-w", "0.8", "--sigma-b", "0.1", "--depth", "2", "--json"}));
   EXPECT_EQ(o["phase"], "ordered");
   EXPECT_EQ(o["c_star"], 1.0);
@@ -244,14 +232,14 @@ TEST(TheoryPlots, EocPropagateKernelWriteFiles) {
   std::filesystem::remove(eoc);
   std::filesystem::remove(prop);
   std::filesystem::remove(ker);
-  Json e = parse(run_actlab({"theory", "eoc", "tanh", "--sigma-b", "0:1:5", "--plot", eoc, "--json"}));
+  Json e = output_json(run_actlab({"theory", "eoc", "tanh", "--sigma-b", "0:1:5", "--plot", eoc, "--json"}));
   EXPECT_EQ(e["plot"], eoc);
   EXPECT_TRUE(nonempty_file(eoc));
-  parse(run_actlab({"theory", "propagate", "tanh", "--sigma-w", "1.5", "--sigma-b", "0.1", "--depth", "10",
-                    "--plot", prop, "--json"}));
+  output_json(run_actlab({"theory", "propagate", "tanh", "--sigma-w", "1.5", "--sigma-b", "0.1", "--depth",
+                          "10", "--plot", prop, "--json"}));
   EXPECT_TRUE(nonempty_file(prop));
-  parse(run_actlab({"theory", "kernel", "repu", "--cw", "0.3333333333333333", "--cb", "0", "--k0", "2.1",
-                    "--depth", "8", "--width", "8", "--mc", "20", "--plot", ker, "--json"}));
+  output_json(run_actlab({"theory", "kernel", "repu", "--cw", "0.3333333333333333", "--cb", "0", "--k0",
+                          "2.1", "--depth", "8", "--width", "8", "--mc", "20", "--plot", ker, "--json"}));
   EXPECT_TRUE(nonempty_file(ker));
   expect_bad_input({"theory", "eoc", "tanh", "--sigma-b", "0.1", "--plot", temp_path("x.pdf")}, ".pdf");
   for (const auto& p : {eoc, prop, ker}) std::filesystem::remove(p);

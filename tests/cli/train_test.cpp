@@ -26,8 +26,9 @@ Json read_json(const std::string& path) {
 
 TEST(TrainCli, TrainsIrisAndReportsEveryEpoch) {
   TempDir dir;
-  const Json j = run_json({"train", "--data", "iris", "--model", "mlp:16x3", "--epochs", "40", "--lr", "0.02", "--seed", "3",
-                           "--val", "0.2", "--test", "0.3", "--out", dir / "m.json", "--json"});
+  const Json j =
+      run_json({"train", "--data", "iris", "--model", "mlp:16x3", "--epochs", "40", "--lr", "0.02", "--seed",
+                "3", "--val", "0.2", "--test", "0.3", "--out", dir / "m.json", "--json"});
   EXPECT_EQ(j["status"], "completed");
   ASSERT_EQ(j["epochs"].size(), 40u);
   for (const char* key : {"epoch", "train_loss", "train_acc", "val_loss", "val_acc"}) {
@@ -41,35 +42,36 @@ TEST(TrainCli, TrainsIrisAndReportsEveryEpoch) {
   EXPECT_EQ(ev["rows"], 150);
   EXPECT_GT(ev["accuracy"].get<double>(), 0.8);
   // Same seed, same numbers.
-  const Json again = run_json({"train", "--data", "iris", "--model", "mlp:16x3", "--epochs", "40", "--lr", "0.02", "--seed", "3",
-                               "--val", "0.2", "--test", "0.3", "--json"});
+  const Json again = run_json({"train", "--data", "iris", "--model", "mlp:16x3", "--epochs", "40", "--lr",
+                               "0.02", "--seed", "3", "--val", "0.2", "--test", "0.3", "--json"});
   EXPECT_EQ(again["epochs"].back()["train_loss"], j["epochs"].back()["train_loss"]);
   EXPECT_EQ(again["test_acc"], j["test_acc"]);
 }
 
 TEST(TrainCli, CriticalInitialisationComesFromTheory) {
   // ReLU: the scale-invariant class, C_W = 2 → σ_w = √2; tanh: the K* = 0 class, C_W = 1.
-  Json j = run_json({"train", "--data", "iris", "--model", "mlp:8x3", "--act", "relu,tanh", "--init", "critical",
-                     "--epochs", "1", "--json"});
+  Json j = run_json({"train", "--data", "iris", "--model", "mlp:8x3", "--act", "relu,tanh", "--init",
+                     "critical", "--epochs", "1", "--json"});
   ASSERT_EQ(j["init"].size(), 3u);
   EXPECT_NEAR(j["init"][0]["sigma_w"].get<double>(), std::sqrt(2.0), 1e-9);  // first layer: its own relu
   EXPECT_NEAR(j["init"][1]["sigma_w"].get<double>(), std::sqrt(2.0), 1e-9);  // fed by relu
   EXPECT_NEAR(j["init"][2]["sigma_w"].get<double>(), 1.0, 1e-9);             // fed by tanh
   // critical:sigma_b=B is the EOC point of `theory eoc` at that σ_b.
   const Json eoc = run_json({"theory", "eoc", "tanh", "--sigma-b", "0.3", "--json"});
-  j = run_json({"train", "--data", "iris", "--model", "mlp:8x3", "--act", "tanh", "--init", "critical:sigma_b=0.3",
-                "--epochs", "1", "--json"});
+  j = run_json({"train", "--data", "iris", "--model", "mlp:8x3", "--act", "tanh", "--init",
+                "critical:sigma_b=0.3", "--epochs", "1", "--json"});
   EXPECT_NEAR(j["init"][1]["sigma_w"].get<double>(), eoc["points"][0]["sigma_w"].get<double>(), 1e-9);
   EXPECT_DOUBLE_EQ(j["init"][1]["sigma_b"].get<double>(), 0.3);
   // ReLU has an edge of chaos only at σ_b = 0.
-  auto r = run_actlab({"train", "--data", "iris", "--act", "relu", "--init", "critical:sigma_b=0.3", "--epochs", "1"});
+  auto r = run_actlab(
+      {"train", "--data", "iris", "--act", "relu", "--init", "critical:sigma_b=0.3", "--epochs", "1"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("no edge of chaos"), std::string::npos) << r.err;
 }
 
 TEST(TrainCli, DivergenceIsReportedNotPropagated) {
-  auto r = run_actlab({"train", "--data", "poly:x*y", "--rows", "64", "--model", "mlp:8x3", "--opt", "sgd", "--lr",
-                       "1e12", "--epochs", "20", "--json"});
+  auto r = run_actlab({"train", "--data", "poly:x*y", "--rows", "64", "--model", "mlp:8x3", "--opt", "sgd",
+                       "--lr", "1e12", "--epochs", "20", "--json"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   const Json j = Json::parse(r.out);
   EXPECT_EQ(j["status"], "diverged");
@@ -83,7 +85,8 @@ TEST(TrainCli, DivergenceIsReportedNotPropagated) {
 TEST(TrainCli, RandomModelAndPredictAgreeWithHandForwardPass) {
   TempDir dir;
   const std::string m = dir / "r.json";
-  run_json({"model", "random", "--arch", "2-3-1", "--integer-weights", "-2:2", "--seed", "5", "--out", m, "--json"});
+  run_json({"model", "random", "--arch", "2-3-1", "--integer-weights", "-2:2", "--seed", "5", "--out", m,
+            "--json"});
   const Json model = read_json(m);
   ASSERT_EQ(model["layers"].size(), 3u);  // dense, relu, dense
   const Json& l1 = model["layers"][0];

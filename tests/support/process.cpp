@@ -1,10 +1,12 @@
 #include "support/process.hpp"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -54,6 +56,21 @@ ProcessResult run_actlab(const std::vector<std::string>& args) {
   unlink(out_path);
   unlink(err_path);
   return r;
+}
+
+Json output_json(const ProcessResult& r) {
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  Json j = Json::parse(r.out, nullptr, false);
+  EXPECT_FALSE(j.is_discarded()) << r.out;
+  return j;
+}
+
+void expect_bad_input(const std::vector<std::string>& args, const std::string& fragment) {
+  const ProcessResult r = run_actlab(args);
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find(fragment), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
 }
 
 }  // namespace actlab::testing

@@ -1,11 +1,14 @@
 // Test support: run the real actlab executable and capture what it prints.
 //
 //   auto r = run_actlab({"act", "show", "relu", "--json"});
-//   EXPECT_EQ(r.exit_code, 0);  auto j = Json::parse(r.out);
+//   Json j = output_json(r);                        // exit 0 and JSON on stdout, else the test fails
+//   expect_bad_input({"act", "show", "sigmod"}, "sigmoid");
 #pragma once
 
 #include <string>
 #include <vector>
+
+#include "core/json.hpp"
 
 namespace actlab::testing {
 
@@ -16,5 +19,11 @@ struct ProcessResult {
 
 // Runs build/actlab with the arguments (no shell: each argument is passed as is).
 ProcessResult run_actlab(const std::vector<std::string>& args);
+
+// The JSON a run printed on stdout; a test failure when it did not exit 0 or printed no JSON.
+Json output_json(const ProcessResult& r);
+
+// Bad input: exit code 2, `fragment` in exactly one line on stderr, nothing on stdout.
+void expect_bad_input(const std::vector<std::string>& args, const std::string& fragment);
 
 }  // namespace actlab::testing
