@@ -88,6 +88,21 @@ void make_rule(const std::vector<double>& edges, std::vector<double>& z, std::ve
   }
 }
 
+// The 1-D rule for E g(√q Z): uniform panels of width ≤ h, the geometric breakpoints and the kinks, all
+// scaled by 1/√q so they stay where the activation bends however large q is; x = √q·z are the activation's
+// arguments.
+void scaled_rule(double sq, double h, std::span<const double> kinks, std::vector<double>& z,
+                 std::vector<double>& w, std::vector<double>& x) {
+  std::vector<double> edges;
+  add_uniform(edges, -kZMax, kZMax, h);
+  for (double s : kGeo) edges.insert(edges.end(), {s / sq, -s / sq});
+  for (double k : kinks) edges.push_back(k / sq);
+  normalize(edges, -kZMax, kZMax);
+  make_rule(edges, z, w);
+  x.resize(z.size());
+  for (std::size_t i = 0; i < z.size(); ++i) x[i] = sq * z[i];
+}
+
 // φ, φ', φ'' over a batch of points in one kernel call.
 struct Batch {
   std::vector<double> out[3];
@@ -135,15 +150,8 @@ Moments GaussianIntegrator::expect(double q) const {
     return m;
   }
   const double sq = std::sqrt(q);
-  std::vector<double> edges;
-  add_uniform(edges, -kZMax, kZMax, panel_width(1.0 / sq, kMaxPanels1d));
-  for (double s : kGeo) edges.insert(edges.end(), {s / sq, -s / sq});
-  for (double k : kinks_) edges.push_back(k / sq);
-  normalize(edges, -kZMax, kZMax);
-  std::vector<double> z, w;
-  make_rule(edges, z, w);
-  std::vector<double> x(z.size());
-  for (std::size_t i = 0; i < z.size(); ++i) x[i] = sq * z[i];
+  std::vector<double> z, w, x;
+  scaled_rule(sq, panel_width(1.0 / sq, kMaxPanels1d), kinks_, z, w, x);
   Batch b;
   b.eval(act_, x);
   const auto &f = b.out[0], &df = b.out[1], &d2f = b.out[2];
@@ -172,15 +180,8 @@ std::vector<double> GaussianIntegrator::hermite_coefficients(double q, int n) co
     return a;
   }
   const double sq = std::sqrt(q);
-  std::vector<double> edges;
-  add_uniform(edges, -kZMax, kZMax, std::min(0.25, panel_width(1.0 / sq, kMaxPanels1d)));
-  for (double s : kGeo) edges.insert(edges.end(), {s / sq, -s / sq});
-  for (double k : kinks_) edges.push_back(k / sq);
-  normalize(edges, -kZMax, kZMax);
-  std::vector<double> z, w;
-  make_rule(edges, z, w);
-  std::vector<double> x(z.size());
-  for (std::size_t i = 0; i < z.size(); ++i) x[i] = sq * z[i];
+  std::vector<double> z, w, x;
+  scaled_rule(sq, std::min(0.25, panel_width(1.0 / sq, kMaxPanels1d)), kinks_, z, w, x);
   Batch b;
   b.eval(act_, x);
   const auto& f = b.out[0];

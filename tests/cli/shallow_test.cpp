@@ -12,14 +12,6 @@
 namespace actlab::testing {
 namespace {
 
-Json run_json(const std::vector<std::string>& args, int expected_exit = 0) {
-  auto r = run_actlab(args);
-  EXPECT_EQ(r.exit_code, expected_exit) << r.err;
-  Json j = Json::parse(r.out, nullptr, false);
-  EXPECT_FALSE(j.is_discarded()) << r.out;
-  return j;
-}
-
 std::string random_model(const TempDir& dir, const std::string& arch, int seed,
                          const std::string& ints = "") {
   const std::string path = dir / (arch + "_" + std::to_string(seed) + ".json");

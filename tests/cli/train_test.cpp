@@ -11,14 +11,6 @@
 namespace actlab::testing {
 namespace {
 
-Json run_json(const std::vector<std::string>& args, int expected_exit = 0) {
-  auto r = run_actlab(args);
-  EXPECT_EQ(r.exit_code, expected_exit) << r.err;
-  Json j = Json::parse(r.out, nullptr, false);
-  EXPECT_FALSE(j.is_discarded()) << r.out;
-  return j;
-}
-
 Json read_json(const std::string& path) {
   std::ifstream in(path);
   return Json::parse(in);

@@ -22,6 +22,8 @@ ProcessResult run_actlab(const std::vector<std::string>& args);
 
 // The JSON a run printed on stdout; a test failure when it did not exit 0 or printed no JSON.
 Json output_json(const ProcessResult& r);
+// output_json(run_actlab(args)).
+inline Json run_json(const std::vector<std::string>& args) { return output_json(run_actlab(args)); }
 
 // Bad input: exit code 2, `fragment` in exactly one line on stderr, nothing on stdout.
 void expect_bad_input(const std::vector<std::string>& args, const std::string& fragment);
