@@ -55,7 +55,7 @@ Result<Activation> Activation::make(std::string_view spec, const std::map<std::s
     a.symbolic_ = *body;
   } else {
     a.name_ = std::string(spec);
-    if (is_identifier(spec)) {
+    if (is_identifier(spec) && spec != "x") {  // "x" alone is the identity formula
       std::vector<std::string> candidates = catalog_names();
       const auto& b = builtin_names();
       candidates.insert(candidates.end(), b.begin(), b.end());

@@ -34,5 +34,7 @@ void add_converge_command(CLI::App& app, int& exit_code);
 void add_alacarte_command(CLI::App& app, int& exit_code);
 // Registers `actlab shallow convert | verify | eval | regions` and `actlab explain` (cli/shallow.cpp).
 void add_shallow_command(CLI::App& app, int& exit_code);
+// Registers `actlab evolve`, `evolve work`, `evolve show` (cli/evolve.cpp).
+void add_evolve_command(CLI::App& app, int& exit_code);
 
 }  // namespace actlab::cli

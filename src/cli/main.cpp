@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   add_converge_command(app, exit_code);
   add_alacarte_command(app, exit_code);
   add_shallow_command(app, exit_code);
+  add_evolve_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

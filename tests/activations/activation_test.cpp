@@ -136,3 +136,18 @@ TEST(Activation, KernelsAgreeWithTheTree) {
 
 }  // namespace
 }  // namespace actlab::activations
+
+namespace actlab::activations {
+namespace {
+
+// A lone "x" is the identity formula, not an unknown name (evolved activations can be just x).
+TEST(Activation, LoneXIsTheIdentity) {
+  auto a = Activation::make("x");
+  ASSERT_TRUE(a) << a.status().message();
+  EXPECT_EQ(a->f(-2.5), -2.5);
+  EXPECT_EQ(a->df(3.0), 1.0);
+  EXPECT_FALSE(Activation::make("y"));
+}
+
+}  // namespace
+}  // namespace actlab::activations
