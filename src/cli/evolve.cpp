@@ -49,7 +49,7 @@ struct Flags {
   double crossover = 0.5, mutation = 0.2, grace = 30.0, idle = 60.0;
   std::string cgp_grid = "5x5";
   int levels_back = 5;
-  bool constants = false, json = false;
+  bool constants = false, json = false, clones = false;
 };
 
 std::string slots_text(const Triple& t) { return t[0] + " | " + t[1] + " | " + t[2]; }
@@ -268,6 +268,7 @@ Json run_settings(const Flags& f, const evolve::PrimitiveSet& ps) {
   j["init_heights"] = Json::array({f.init_min, f.init_max});
   j["crossover"] = f.crossover;
   j["mutation"] = f.mutation;
+  j["clones"] = f.clones;
   j["cgp"] = Json{{"grid", f.cgp_grid}, {"levels_back", f.levels_back}};
   return j;
 }
@@ -762,6 +763,8 @@ void add_evolve_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   c->add_option("--crossover", f->crossover, "Crossover probability per pair")->capture_default_str();
   c->add_option("--mutation", f->mutation, "Mutation probability per individual")->capture_default_str();
+  c->add_flag("--clones", f->clones,
+              "Keep offspring that repeat a function of the population (DEAP's behaviour)");
   c->add_option("--cgp-grid", f->cgp_grid, "CGP grid ROWSxCOLS")->capture_default_str();
   c->add_option("--levels-back", f->levels_back, "CGP levels-back")->capture_default_str();
   c->add_option("--seed", f->cfg.seed, "Seed of the GP, the splits and the weights")->capture_default_str();

@@ -6,6 +6,7 @@
 #include <limits>
 #include <numeric>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "activations/catalog.hpp"
 #include "activations/parser.hpp"
@@ -215,12 +216,21 @@ class Engine {
         off[i] = std::move(b);
       }
     }
-    for (Tree& tr : off) {
-      if (rng_.uniform() < t.mutation) {
-        tr = rng_.below(2) == 0 ? mutate_uniform(tr, ps_, rng_, t.height_limit, t.mutation_max_height)
+    auto mutate = [&](const Tree& tr) {
+      return rng_.below(2) == 0 ? mutate_uniform(tr, ps_, rng_, t.height_limit, t.mutation_max_height)
                                 : mutate_point(tr, ps_, rng_);
-      }
-      next.push_back(make(std::move(tr)));
+    };
+    std::unordered_set<std::string> seen;
+    for (const Individual& e : next) seen.insert(know(e.formula).key);
+    for (Tree& tr : off) {
+      if (rng_.uniform() < t.mutation) tr = mutate(tr);
+      Individual ind = make(std::move(tr));
+      // A copy of a function already in the population costs nothing (cache) but explores nothing: mutate
+      // it until it is new (a few tries).
+      for (int k = 0; t.unique && k < 10 && seen.count(know(ind.formula).key); ++k)
+        ind = make(mutate(ind.tree));
+      seen.insert(know(ind.formula).key);
+      next.push_back(std::move(ind));
     }
     return next;
   }

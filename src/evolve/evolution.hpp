@@ -20,7 +20,8 @@
 //              let every slot adapt to the others' progress.
 // Tree GP generation: elitism, then tournament selection, one-point crossover of consecutive pairs with
 // probability `crossover`, and mutation with probability `mutation` (uniform subtree or point mutation, half
-// each), every operator under the static height limit. CGP: the population is the (1+λ) strategy with
+// each), every operator under the static height limit; offspring that repeat a function already in the
+// population are mutated until new (`unique`). CGP: the population is the (1+λ) strategy with
 // λ = population − 1 offspring of one parent by one active-gene mutation each; the best of offspring and
 // parent becomes the parent, ties going to the offspring (neutral drift).
 //
@@ -72,6 +73,10 @@ struct TreeGpOptions {
   int init_min = 1, init_max = 3;  // ramped half-and-half heights
   int height_limit = 8;         // static limit on every variation (DEAP/Koza: 17; activations rarely need 6)
   int mutation_max_height = 2;  // height of the subtrees mutate_uniform grows
+  // Offspring that repeat a function already in the new population (same simplified formula) are mutated
+  // until they are new (up to 10 tries). DEAP keeps such clones; with a fitness cache they are free but
+  // explore nothing, and small populations collapse onto a few formulas within generations.
+  bool unique = true;
 };
 
 struct EvolveOptions {

@@ -153,6 +153,18 @@ TEST(Evolution, CacheIsKeyedBySimplifiedFormulas) {
   EXPECT_GT(r->cache_hits, 0);  // elites and re-found formulas are not trained again
 }
 
+// Without clones every generation spends its evaluations on new functions.
+TEST(Evolution, UniqueOffspringExploreMoreThanClones) {
+  const PrimitiveSet ps = paper();
+  MatchTargets m;
+  EvolveOptions o{.method = Method::kEvoSingle, .generations = 10, .population = 10, .seed = 9};
+  auto with = evolve(ps, o, m.batch());
+  o.tree.unique = false;
+  auto without = evolve(ps, o, m.batch());
+  ASSERT_TRUE(with && without);
+  EXPECT_GT(with->evaluations, without->evaluations);
+}
+
 TEST(Evolution, NonFiniteFormulasFailWithoutAFitnessCall) {
   const PrimitiveSet ps = PrimitiveSet::make({"div", "sub", "exp"}).value();
   MatchTargets m;
