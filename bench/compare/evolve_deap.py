@@ -7,7 +7,8 @@ float32 inputs; check.txt: actlab's forward values at a few points per tree), bu
 Lapid & Sipper's 15 primitives written with numpy on float32 arrays, turns each line into a PrimitiveTree
 (PrimitiveTree.from_string, not timed), and times separately
   compile   gp.compile(tree, pset) for every tree (str(tree) -> "lambda x: ..." -> eval)
-  evaluate  every compiled function on the whole float32 array
+  evaluate  every compiled function on the first n points of the float32 array, for each n of --sizes
+            (default 128000 and 8192, as bench_evolve's eval_f/n)
 Each is the median of --repeats passes over the whole population, after one untimed pass; process CPU time
 and wall time are both recorded. Before timing, every function's output is checked against check.txt
 (|got - want| <= 1e-4 * max(1, |want|)); a mismatch exits 1, except at points where DEAP's own float32 and
@@ -19,7 +20,7 @@ The primitives follow PyTorch's definitions at default parameters, as actlab's c
 rrelu in evaluation mode (leaky with slope (1/8 + 1/3)/2). Overflow in np.where's unused branch (expm1 of a
 large argument) is expected, so numpy's floating-point warnings are off.
 
-    /usr/bin/python3 bench/compare/evolve_deap.py DIR [--repeats 5]    # prints one JSON object
+    /usr/bin/python3 bench/compare/evolve_deap.py DIR [--repeats 5] [--sizes 128000,8192]   # prints JSON
 """
 import argparse
 import json
@@ -74,6 +75,11 @@ def rrelu(x):
     return np.where(x >= ZERO, x, RRELU * x)
 
 
+# numpy calls (one full-array pass and one temporary each) per primitive, as written above.
+NUMPY_CALLS = {"max": 1, "min": 1, "add": 1, "sub": 1, "mul": 1, "tanh": 1, "relu": 1, "leaky_relu": 3,
+               "elu": 3, "hardshrink": 3, "celu": 4, "hardtanh": 1, "hardswish": 4, "softshrink": 6, "rrelu": 3}
+
+
 def make_pset():
     pset = gp.PrimitiveSet("main", 1)
     pset.renameArguments(ARG0="x")
@@ -101,6 +107,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("dir")
     ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--sizes", default="128000,8192")
     args = ap.parse_args()
     np.seterr(all="ignore")
 
@@ -145,19 +152,25 @@ def main():
     def compile_all():
         return [gp.compile(t, pset) for t in trees]
 
-    def eval_all():
+    def eval_all(xs):
         for fn in funcs:
-            fn(x)
+            fn(xs)
 
     c_cpu, c_wall, c_cpus, c_walls = timed(compile_all, args.repeats)
-    e_cpu, e_wall, e_cpus, e_walls = timed(eval_all, args.repeats)
+    evals = {}
+    for n in (int(s) for s in args.sizes.split(",")):
+        xs = np.ascontiguousarray(x[:n])
+        e_cpu, e_wall, e_cpus, e_walls = timed(lambda: eval_all(xs), args.repeats)
+        evals[str(n)] = {"cpu_s": e_cpu, "wall_s": e_wall, "cpu_all": e_cpus, "wall_all": e_walls}
     print(json.dumps({
         "deap": deap_version, "numpy": np.__version__, "trees": len(trees), "points": int(x.size),
+        "genes_per_tree": sum(len(t) for t in trees) / len(trees),
+        "numpy_calls_per_tree": sum(NUMPY_CALLS.get(node.name, 0) for t in trees for node in t) / len(trees),
         "repeats": args.repeats, "checked_points": checked, "max_rel_err": worst,
         "sensitive_points": sensitive,
         "malloc_tuned": "MALLOC_MMAP_THRESHOLD_" in os.environ,
-        "compile_cpu_s": c_cpu, "compile_wall_s": c_wall, "eval_cpu_s": e_cpu, "eval_wall_s": e_wall,
-        "compile_cpu_all": c_cpus, "compile_wall_all": c_walls, "eval_cpu_all": e_cpus, "eval_wall_all": e_walls,
+        "compile_cpu_s": c_cpu, "compile_wall_s": c_wall, "compile_cpu_all": c_cpus, "compile_wall_all": c_walls,
+        "eval": evals,
     }))
 
 

@@ -2,7 +2,7 @@
 # Side-by-side formula throughput of a GP population, actlab vs DEAP 1.3 + numpy, one thread each
 # (docs/benchmarks.md, "Evolution: formula throughput vs DEAP 1.3"):
 #   300 trees (Lapid & Sipper's 15 primitives, ramped half-and-half heights 1..4, fixed seed), each compiled,
-#   then evaluated on the same 128 × 1000 float32 points. bench_evolve (bench/evolve/population_bench.cpp)
+#   then evaluated on the same 128 × 1000 float32 points, and on the first 128 × 64 of them. bench_evolve (bench/evolve/population_bench.cpp)
 #   writes the trees and points; bench/compare/evolve_deap.py compiles the same trees with gp.compile and
 #   evaluates them with numpy. Each side checks its values before timing (actlab against its tree
 #   interpreter, DEAP against actlab's values).
@@ -39,6 +39,7 @@ $PY - "$dir" "$ROUNDS" <<'PYEOF'
 import json, statistics, sys
 
 d, rounds = sys.argv[1], int(sys.argv[2])
+SIZES = [128000, 8192]  # bench_evolve's eval_*/n and evolve_deap.py's --sizes
 rows = []
 for r in range(1, rounds + 1):
     doc = json.load(open(f"{d}/actlab.{r}.json"))
@@ -51,43 +52,57 @@ for r in range(1, rounds + 1):
     p = json.load(open(f"{d}/deap.{r}.json"))
     t = json.load(open(f"{d}/deap_tuned.{r}.json"))
     rows.append({
-        "a_make": a["compile_make"], "a_cf": a["compile_f"], "a_f": a["eval_f"], "a_fdf": a["eval_fdf"],
-        "d_c": p["compile_cpu_s"], "d_e": p["eval_cpu_s"], "t_c": t["compile_cpu_s"], "t_e": t["eval_cpu_s"],
+        "a_make": a["compile_make"], "a_cf": a["compile_f"],
+        "d_c": p["compile_cpu_s"], "t_c": t["compile_cpu_s"],
+        **{f"a_f{n}": a[f"eval_f/{n}"] for n in SIZES}, **{f"a_fdf{n}": a[f"eval_fdf/{n}"] for n in SIZES},
+        **{f"d_e{n}": p["eval"][str(n)]["cpu_s"] for n in SIZES},
+        **{f"t_e{n}": t["eval"][str(n)]["cpu_s"] for n in SIZES},
     })
-    print(f"round {r}: actlab make {a['compile_make']*1e3:.1f} ms, compile_f {a['compile_f']*1e3:.1f} ms, "
-          f"eval_f {a['eval_f']*1e3:.1f} ms, eval_fdf {a['eval_fdf']*1e3:.1f} ms | DEAP compile "
-          f"{p['compile_cpu_s']*1e3:.1f} ms, eval {p['eval_cpu_s']*1e3:.1f} ms | DEAP tuned malloc compile "
-          f"{t['compile_cpu_s']*1e3:.1f} ms, eval {t['eval_cpu_s']*1e3:.1f} ms")
+    print(f"round {r} (ms per population): actlab make {a['compile_make']*1e3:.1f}, compile_f {a['compile_f']*1e3:.1f}, "
+          + ", ".join(f"eval_f/{n} {a[f'eval_f/{n}']*1e3:.1f}, eval_fdf/{n} {a[f'eval_fdf/{n}']*1e3:.1f}" for n in SIZES)
+          + f" | DEAP compile {p['compile_cpu_s']*1e3:.1f}, "
+          + ", ".join(f"eval/{n} {p['eval'][str(n)]['cpu_s']*1e3:.1f}" for n in SIZES)
+          + f" | DEAP tuned malloc compile {t['compile_cpu_s']*1e3:.1f}, "
+          + ", ".join(f"eval/{n} {t['eval'][str(n)]['cpu_s']*1e3:.1f}" for n in SIZES))
 med = {k: statistics.median(row[k] for row in rows) for k in rows[0]}
-n, m = p["trees"], p["points"]
+n_trees = p["trees"]
 sens = len(p["sensitive_points"])
 
 def us(s):  # seconds per population -> µs per tree
-    return f"{1e6 * s / n:,.1f}"
+    return f"{1e6 * s / n_trees:,.1f}"
 
 def tps(s):
-    return f"{n / s:,.0f}"
+    return f"{n_trees / s:,.0f}"
 
 print()
-print(f"<!-- {n} trees, {m} float32 points, DEAP {p['deap']}, numpy {p['numpy']}; process CPU time, medians of "
-      f"5 repetitions per side, median over {rounds} rounds; DEAP checked {p['checked_points']} points against "
-      f"actlab (max rel. error {p['max_rel_err']:.1e}, {sens} rounding-sensitive point(s) skipped) -->")
+print(f"<!-- {n_trees} trees ({p['genes_per_tree']:.2f} nodes, {p['numpy_calls_per_tree']:.2f} numpy calls per tree), "
+      f"DEAP {p['deap']}, numpy {p['numpy']}; process CPU time, medians of 5 repetitions per side, median over "
+      f"{rounds} rounds; DEAP checked {p['checked_points']} points against actlab (max rel. error "
+      f"{p['max_rel_err']:.1e}, {sens} rounding-sensitive point(s) skipped) -->")
 print()
 print("| work per tree | actlab (µs) | DEAP, default malloc (µs) | DEAP, tuned malloc (µs) | ratio (default) "
       "| ratio (tuned) |")
 print("|---|---:|---:|---:|---:|---:|")
-for label, a, d, t in [
+lines = [
     ("compile: `to_expr` + `Kernel<float>` of f / `gp.compile`", med["a_cf"], med["d_c"], med["t_c"]),
     ("compile: `Activation::make` (f, f', f'') / `gp.compile`", med["a_make"], med["d_c"], med["t_c"]),
-    ("evaluate f on 128k points", med["a_f"], med["d_e"], med["t_e"]),
-    ("compile f + evaluate f", med["a_cf"] + med["a_f"], med["d_c"] + med["d_e"], med["t_c"] + med["t_e"]),
-    ("`make` + evaluate f", med["a_make"] + med["a_f"], med["d_c"] + med["d_e"], med["t_c"] + med["t_e"]),
-]:
-    print(f"| {label} | {us(a)} | {us(d)} | {us(t)} | {d / a:.1f}× | {t / a:.1f}× |")
-print(f"| actlab only: evaluate f and f' on 128k points (`kernel_f32`) | {us(med['a_fdf'])} | — | — | — | — |")
-print(f"| actlab only: `make` + evaluate f and f' | {us(med['a_make'] + med['a_fdf'])} | — | — | — | — |")
+]
+for n in SIZES:
+    lines += [
+        (f"evaluate f, {n} points", med[f"a_f{n}"], med[f"d_e{n}"], med[f"t_e{n}"]),
+        (f"compile f + evaluate f, {n} points", med["a_cf"] + med[f"a_f{n}"], med["d_c"] + med[f"d_e{n}"],
+         med["t_c"] + med[f"t_e{n}"]),
+        (f"`make` + evaluate f, {n} points", med["a_make"] + med[f"a_f{n}"], med["d_c"] + med[f"d_e{n}"],
+         med["t_c"] + med[f"t_e{n}"]),
+    ]
+for label, a_, d_, t_ in lines:
+    print(f"| {label} | {us(a_)} | {us(d_)} | {us(t_)} | {d_ / a_:.1f}× | {t_ / a_:.1f}× |")
+for n in SIZES:
+    print(f"| actlab only: evaluate f and f', {n} points (`kernel_f32`) | {us(med[f'a_fdf{n}'])} | — | — | — | — |")
 print()
-print(f"trees/s, evaluation only: actlab {tps(med['a_f'])}, DEAP {tps(med['d_e'])} (tuned malloc {tps(med['t_e'])}); "
-      f"compile included (compile_f): actlab {tps(med['a_cf'] + med['a_f'])}, DEAP {tps(med['d_c'] + med['d_e'])} "
-      f"(tuned {tps(med['t_c'] + med['t_e'])}); goal >= 10x")
+for n in SIZES:
+    print(f"{n} points, trees/s: evaluation only actlab {tps(med[f'a_f{n}'])}, DEAP {tps(med[f'd_e{n}'])} "
+          f"(tuned malloc {tps(med[f't_e{n}'])}); compile (compile_f) included actlab "
+          f"{tps(med['a_cf'] + med[f'a_f{n}'])}, DEAP {tps(med['d_c'] + med[f'd_e{n}'])} "
+          f"(tuned {tps(med['t_c'] + med[f't_e{n}'])}); goal >= 10x")
 PYEOF

@@ -5,15 +5,18 @@
 //   population  kTrees = 300 trees over Lapid & Sipper's 15 primitives, evolve::generate ramped
 //               half-and-half, heights 1..4, Rng(kSeed)
 //   x           kPoints = 128 × 1000 floats (a minibatch of 128 rows through a 1000-unit layer), uniform in
-//               [-6, 6] (std::mt19937, seed 42)
+//               [-6, 6] (std::mt19937, seed 42); the eval benchmarks also run on its first kSmallPoints =
+//               128 × 64 (a 64-unit hidden layer, as in the à-la-carte nets), where numpy's per-call overhead
+//               shows
 // One iteration = the whole population; items = trees, so items_per_second is trees/s.
 //
 //   compile_make  to_formula + Activation::make for every tree: parse, f' and f'' derived and simplified,
 //                 Kernel<double>(f, f', f'') and Kernel<float>(f, f') compiled — what training does
 //   compile_f     to_expr + Kernel<float>::compile({f}) for every tree: no text, no derivative; the least
 //                 work that gives a forward-only evaluator, the like-for-like with DEAP's gp.compile
-//   eval_f        every tree's Kernel<float> of f (compiled from act.f_expr()) over x
-//   eval_fdf      every tree's act.kernel_f32() over x: f and f' in one pass, as training uses it
+//   eval_f/n      every tree's Kernel<float> of f (compiled from act.f_expr()) over the first n points of x
+//   eval_fdf/n    every tree's act.kernel_f32() over the first n points: f and f' in one pass, as training
+//                 uses it
 //
 // Verify, then time (../shared/STYLE.md §4.4): before the first benchmark, every tree's float kernels are
 // checked against the double tree interpreter (evolve::evaluate) and Activation::df at kCheckPoints points of
@@ -42,6 +45,7 @@
 #include <cstdio>
 #include <cstring>
 #include <random>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,6 +67,7 @@ constexpr int kTrees = 300;
 constexpr std::uint64_t kSeed = 8;
 constexpr int kMinHeight = 1, kMaxHeight = 4;
 constexpr std::size_t kPoints = 128 * 1000;
+constexpr std::size_t kSmallPoints = 128 * 64;
 constexpr std::size_t kCheckPoints = 64;
 // float kernel against the double interpreter: float rounding through up to 4 levels of nesting, values up
 // to ~6^16 for mul chains; relative to max(1, |want|).
@@ -187,12 +192,29 @@ bool ready(benchmark::State& state) {
   return p.error.empty();
 }
 
-void set_counters(benchmark::State& state, bool elements) {
+// Mean genes per tree, and mean kernel instructions per tree (of f alone, or of f and f').
+double mean_genes() {
+  double n = 0;
+  for (const Tree& t : population().trees) n += double(t.size());
+  return n / kTrees;
+}
+double mean_instrs(bool fdf) {
+  const Population& p = population();
+  double n = 0;
+  for (int i = 0; i < kTrees; ++i)
+    n += double(fdf ? p.acts[i].kernel_f32().program().code.size() : p.f_kernels[i].program().code.size());
+  return n / kTrees;
+}
+
+void set_counters(benchmark::State& state, std::size_t elements, bool fdf = false) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * kTrees);
   state.counters["trees"] = kTrees;
-  if (elements)
+  state.counters["genes_per_tree"] = mean_genes();
+  if (elements) {
     state.counters["elements_per_second"] =
-        benchmark::Counter(double(kTrees) * double(kPoints), benchmark::Counter::kIsIterationInvariantRate);
+        benchmark::Counter(double(kTrees) * double(elements), benchmark::Counter::kIsIterationInvariantRate);
+    state.counters["instrs_per_tree"] = mean_instrs(fdf);
+  }
 }
 
 void compile_make(benchmark::State& state) {
@@ -204,7 +226,7 @@ void compile_make(benchmark::State& state) {
       benchmark::DoNotOptimize(a);
     }
   }
-  set_counters(state, false);
+  set_counters(state, 0);
 }
 
 void compile_f(benchmark::State& state) {
@@ -216,42 +238,47 @@ void compile_f(benchmark::State& state) {
       benchmark::DoNotOptimize(k);
     }
   }
-  set_counters(state, false);
+  set_counters(state, 0);
 }
 
+// state.range(0): how many of the kPoints inputs.
 void eval_f(benchmark::State& state) {
   if (!ready(state)) return;
   const Population& p = population();
-  std::vector<float> y(kPoints);
+  const std::size_t n = static_cast<std::size_t>(state.range(0));
+  const std::span<const float> x = std::span<const float>(p.x).first(n);
+  std::vector<float> y(n);
   for (auto _ : state) {
     for (const auto& k : p.f_kernels) {
-      k.eval(p.x, y);
+      k.eval(x, y);
       benchmark::DoNotOptimize(y.data());
       benchmark::ClobberMemory();
     }
   }
-  set_counters(state, true);
+  set_counters(state, n);
 }
 
 void eval_fdf(benchmark::State& state) {
   if (!ready(state)) return;
   const Population& p = population();
-  std::vector<float> y(kPoints), dy(kPoints);
+  const std::size_t n = static_cast<std::size_t>(state.range(0));
+  const std::span<const float> x = std::span<const float>(p.x).first(n);
+  std::vector<float> y(n), dy(n);
   float* outs[] = {y.data(), dy.data()};
   for (auto _ : state) {
     for (const auto& a : p.acts) {
-      a.kernel_f32().eval(p.x, outs);
+      a.kernel_f32().eval(x, outs);
       benchmark::DoNotOptimize(y.data());
       benchmark::ClobberMemory();
     }
   }
-  set_counters(state, true);
+  set_counters(state, n, true);
 }
 
 BENCHMARK(compile_make)->Unit(benchmark::kMillisecond);
 BENCHMARK(compile_f)->Unit(benchmark::kMillisecond);
-BENCHMARK(eval_f)->Unit(benchmark::kMillisecond);
-BENCHMARK(eval_fdf)->Unit(benchmark::kMillisecond);
+BENCHMARK(eval_f)->Arg(kPoints)->Arg(kSmallPoints)->Unit(benchmark::kMillisecond);
+BENCHMARK(eval_fdf)->Arg(kPoints)->Arg(kSmallPoints)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace actlab::evolve
