@@ -132,7 +132,7 @@ class Engine {
       }
       if (!screen.empty()) {
         cache_.emplace(key, FitnessResult::fail(screen));
-        note_failure(key, screen);
+        note_failure(triples[i], screen);
         continue;
       }
       in_batch.emplace(key, batch.size());
@@ -148,7 +148,7 @@ class Engine {
       gen_.evaluations += static_cast<int>(batch.size());
       for (std::size_t j = 0; j < batch.size(); ++j) {
         if (r[j].value && !std::isfinite(*r[j].value)) r[j] = FitnessResult::fail("non-finite fitness");
-        if (!r[j].value) note_failure(batch_keys[j], r[j].reason);
+        if (!r[j].value) note_failure(batch[j], r[j].reason);
         cache_.emplace(batch_keys[j], std::move(r[j]));
       }
     }
@@ -156,9 +156,10 @@ class Engine {
     return out;
   }
 
-  void note_failure(const std::string& key, const std::string& reason) {
+  void note_failure(const Triple& t, const std::string& reason) {
     ++gen_.failures;
-    if (res_.failure_reasons.size() < kMaxReasons) res_.failure_reasons.emplace(key, reason);
+    if (res_.failure_reasons.size() < kMaxReasons)
+      res_.failure_reasons.emplace(t[0] + " | " + t[1] + " | " + t[2], reason);
   }
 
   // ---- populations ----

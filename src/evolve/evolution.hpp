@@ -110,7 +110,7 @@ struct EvolveResult {
   FitnessResult baseline;  // T₀'s fitness
   std::vector<GenerationRecord> history;
   int evaluations = 0, cache_hits = 0, failures = 0;
-  std::map<std::string, std::string> failure_reasons;  // formula triple key → reason (the first few)
+  std::map<std::string, std::string> failure_reasons;  // "f0 | f1 | f2" → reason (the first 20)
 };
 
 // Invalid options (population < 2, height limit < 1, generations < 1, init heights out of order, ...) are
