@@ -2,7 +2,8 @@
 # Side-by-side search speed, actlab vs Optuna 3.1 (+ PyTorch 1.13), one thread each (docs/benchmarks.md,
 # "Search"):
 #   sampler   TPE time per trial over a 1000-trial study, 10 categorical parameters × 48 choices
-#             (bench_search BM_TpeSamplePerTrial vs bench/compare/tpe_optuna.py)
+#             (bench_search BM_TpeSamplePerTrial vs bench/compare/tpe_optuna.py), and the whole
+#             `actlab study optimize` per trial on that space (synthetic objective, SQLite)
 #   alacarte  wall time of an à-la-carte study (iris, 5 layers) vs Optuna + PyTorch running Sipper's original
 #             objective (bench/compare/alacarte_optuna.py); TRIALS trials on both sides (default 200: the
 #             PyTorch side needs ~0.7 s per trial here)
@@ -19,28 +20,47 @@ export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 ACTLAB=$BUILD_DIR/actlab
 [[ -x $ACTLAB && -x $BUILD_DIR/bench/bench_search ]] || { echo "build first: make build" >&2; exit 1; }
 PY=/usr/bin/python3
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
 
 for w in $WORKLOADS; do
   case $w in
     sampler)
       cpp=$($BUILD_DIR/bench/bench_search --benchmark_filter=BM_TpeSamplePerTrial --benchmark_format=json)
+      # The whole study path too: `actlab study optimize`, 1000 TPE trials of the built-in synthetic objective
+      # on the same 10 x 48 categorical space (its own cost table), SQLite, the process timed as a whole.
+      # Check: its best beats a 1000-trial random-sampler study of the same objective.
+      for s in tpe random; do
+        $ACTLAB study create --storage "sqlite://$dir/t.db" --name "$s" --sampler "$s" --objective synthetic \
+          --categorical 10 --choices 48 --floats 0 --seed 1 >/dev/null
+      done
+      $ACTLAB study optimize --storage "sqlite://$dir/t.db" --name random --trials 1000 --json >"$dir/random.json"
+      /usr/bin/time -f "%e %U %S" -o "$dir/tpe_time.txt" \
+        $ACTLAB study optimize --storage "sqlite://$dir/t.db" --name tpe --trials 1000 --json >"$dir/tpe.json"
       opt=$($PY bench/compare/tpe_optuna.py --trials 1000)
-      $PY - "$cpp" "$opt" <<'PYEOF'
+      $PY - "$cpp" "$opt" "$dir/tpe.json" "$dir/random.json" "$dir/tpe_time.txt" <<'PYEOF'
 import json, sys
 c = json.loads(sys.argv[1])["benchmarks"][0]
 if c.get("error_occurred"):
     sys.exit("actlab check failed: " + c.get("error_message", ""))
 o = json.loads(sys.argv[2])
+st, rnd = json.load(open(sys.argv[3])), json.load(open(sys.argv[4]))
+if st["states"]["COMPLETE"] != 1000 or not st["best"]["value"] < rnd["best"]["value"]:
+    sys.exit("actlab check failed: the TPE study's best does not beat the random study's")
+wall, user, sys_ = map(float, open(sys.argv[5]).read().split()[-3:])
+s_ms = 1e3 * (user + sys_) / 1000
 a = c["per_trial_ms"]
 print(f"sampler (CPU time) actlab TPE {a:.3f} ms/trial (best {c['tpe_best']:.4f}, random {c['random_best']:.4f}) | "
       f"Optuna {o['optuna']} TPE sample_independent {o['sampler_ms_per_trial']:.2f} ms/trial, ask+suggest+tell "
       f"{o['ask_tell_ms_per_trial']:.2f} ms/trial (best {o['tpe_best']:.4f}, random {o['random_best']:.4f}) | "
       f"ratio {o['sampler_ms_per_trial'] / a:.0f}x (sampler), {o['ask_tell_ms_per_trial'] / a:.0f}x (ask/tell)")
+print(f"study (CPU time) actlab study optimize, 1000 TPE trials, SQLite: {s_ms:.3f} ms/trial CPU "
+      f"({user:.2f} s user + {sys_:.2f} s sys, {wall:.2f} s wall; best {st['best']['value']:.4f}, random study "
+      f"{rnd['best']['value']:.4f}) | ratio {o['ask_tell_ms_per_trial'] / s_ms:.0f}x vs Optuna ask+suggest+tell "
+      f"(in-memory storage)")
 PYEOF
       ;;
     alacarte)
-      dir=$(mktemp -d)
-      trap 'rm -rf "$dir"' EXIT
       # Check: the standard network learns iris in actlab too.
       $ACTLAB train --data iris --model mlp:64x5 --act relu,relu,relu,relu,softmax --init torch --batch full \
         --epochs 300 --early-stop train-acc --seed 1 --json >"$dir/std.json"

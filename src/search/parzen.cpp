@@ -42,6 +42,15 @@ double logsumexp(const std::vector<double>& v) {
   return m + std::log(s);
 }
 
+// The ramp for the n observations, then the prior, normalised.
+std::vector<double> mixture_weights(std::size_t n, double prior_weight) {
+  std::vector<double> w = default_weights(static_cast<int>(n));
+  w.push_back(prior_weight);
+  const double total = std::accumulate(w.begin(), w.end(), 0.0);
+  for (double& x : w) x /= total;
+  return w;
+}
+
 }  // namespace
 
 double log_ndtr(double a) {
@@ -80,15 +89,28 @@ std::vector<double> default_weights(int n) {
   return w;
 }
 
+std::vector<double> categorical_log_pmf(std::size_t n_choices, const std::vector<double>& observations,
+                                        const ParzenOptions& options) {
+  const std::size_t n = observations.size(), C = n_choices;
+  const std::vector<double> w = mixture_weights(n, options.prior_weight);
+  std::vector<double> l(C, 0.0);
+  double w_obs = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    l[static_cast<std::size_t>(observations[i])] += w[i];
+    w_obs += w[i];
+  }
+  const double fill = options.prior_weight / static_cast<double>(n + 1);
+  const double scale = 1.0 / (1.0 + static_cast<double>(C) * fill);
+  const double base = fill * w_obs * scale + w[n] / static_cast<double>(C);
+  for (double& x : l) x = std::log(x * scale + base);
+  return l;
+}
+
 ParzenEstimator::ParzenEstimator(const Space& space, std::vector<std::size_t> dims,
                                  const std::vector<std::vector<double>>& observations,
                                  const ParzenOptions& options) {
   const std::size_t n = observations.empty() ? 0 : observations[0].size();
-  // Weights: the ramp for the observations, then the prior.
-  weights_ = default_weights(static_cast<int>(n));
-  weights_.push_back(options.prior_weight);
-  const double total = std::accumulate(weights_.begin(), weights_.end(), 0.0);
-  for (double& w : weights_) w /= total;
+  weights_ = mixture_weights(n, options.prior_weight);
   log_weights_.resize(weights_.size());
   for (std::size_t i = 0; i < weights_.size(); ++i) log_weights_[i] = std::log(weights_[i]);
 
@@ -102,12 +124,24 @@ ParzenEstimator::ParzenEstimator(const Space& space, std::vector<std::size_t> di
     if (d.dist.kind == ParamKind::kCategorical) {
       const std::size_t C = d.dist.n_choices();
       const double fill = options.prior_weight / static_cast<double>(n + 1);
-      d.probs.assign(n + 1, std::vector<double>(C, fill));
-      for (std::size_t i = 0; i < n; ++i) d.probs[i][static_cast<std::size_t>(obs[i])] += 1.0;
-      for (auto& row : d.probs) {
-        const double s = std::accumulate(row.begin(), row.end(), 0.0);
-        for (double& p : row) p /= s;
+      // Row of choice c (c = C: the prior's): fill everywhere, + 1 at c, divided by its sum.
+      auto add_row = [&](std::size_t c) {
+        const std::size_t at = d.rows.size();
+        d.rows.resize(at + C, fill);
+        const auto row = d.rows.begin() + static_cast<std::ptrdiff_t>(at);
+        if (c < C) row[static_cast<std::ptrdiff_t>(c)] += 1.0;
+        const double s = std::accumulate(row, row + static_cast<std::ptrdiff_t>(C), 0.0);
+        for (auto p = row; p != row + static_cast<std::ptrdiff_t>(C); ++p) *p /= s;
+        return static_cast<std::uint32_t>(at / C);
+      };
+      std::vector<std::uint32_t> row_of_choice(C, UINT32_MAX);
+      d.row_of.resize(n + 1);
+      for (std::size_t i = 0; i < n; ++i) {
+        const auto c = static_cast<std::size_t>(obs[i]);
+        if (row_of_choice[c] == UINT32_MAX) row_of_choice[c] = add_row(c);
+        d.row_of[i] = row_of_choice[c];
       }
+      d.row_of[n] = add_row(C);
       dims_.push_back(std::move(d));
       continue;
     }
@@ -162,6 +196,14 @@ ParzenEstimator::ParzenEstimator(const Space& space, std::vector<std::size_t> di
   }
 }
 
+std::vector<std::vector<double>> ParzenEstimator::categorical(std::size_t k) const {
+  const Dim& d = dims_[k];
+  const std::size_t C = d.dist.n_choices();
+  std::vector<std::vector<double>> out;
+  for (std::uint32_t r : d.row_of) out.emplace_back(d.rows.begin() + r * C, d.rows.begin() + (r + 1) * C);
+  return out;
+}
+
 double ParzenEstimator::transform(const Dim& d, double x) const { return d.dist.log ? std::log(x) : x; }
 
 double ParzenEstimator::untransform(const Dim& d, double t) const {
@@ -192,10 +234,11 @@ std::vector<std::vector<double>> ParzenEstimator::sample(Rng& rng, int n) const 
     for (std::size_t j = 0; j < dims_.size(); ++j) {
       const Dim& d = dims_[j];
       if (d.dist.kind == ParamKind::kCategorical) {
-        const auto& row = d.probs[k];
+        const std::size_t C = d.dist.n_choices();
+        const double* row = d.rows.data() + d.row_of[k] * C;
         double v = rng.uniform(), c = 0;
-        std::size_t pick = row.size() - 1;
-        for (std::size_t i = 0; i < row.size(); ++i) {
+        std::size_t pick = C - 1;
+        for (std::size_t i = 0; i < C; ++i) {
           c += row[i];
           if (v < c) {
             pick = i;
@@ -216,8 +259,11 @@ double ParzenEstimator::log_pdf(const std::vector<double>& x) const {
   for (std::size_t j = 0; j < dims_.size(); ++j) {
     const Dim& d = dims_[j];
     if (d.dist.kind == ParamKind::kCategorical) {
-      const auto c = static_cast<std::size_t>(x[j]);
-      for (std::size_t k = 0; k < comp.size(); ++k) comp[k] += std::log(d.probs[k][c]);
+      // One log per distinct row, not per kernel.
+      const std::size_t C = d.dist.n_choices(), c = static_cast<std::size_t>(x[j]);
+      std::vector<double> log_p(d.rows.size() / C);
+      for (std::size_t r = 0; r < log_p.size(); ++r) log_p[r] = std::log(d.rows[r * C + c]);
+      for (std::size_t k = 0; k < comp.size(); ++k) comp[k] += log_p[d.row_of[k]];
       continue;
     }
     const double t = transform(d, x[j]);

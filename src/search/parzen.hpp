@@ -21,6 +21,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "core/rng.hpp"
@@ -45,6 +46,16 @@ struct ParzenOptions {
   bool multivariate = false;
 };
 
+// One categorical parameter's mixture in closed form, for all C choices at once in O(n + C) (the estimator's
+// log_pdf costs O(n) per point):
+//   l(c) = Σ_i w_i k_i(c) + w_prior / C = (W(c) + f · (1 − w_prior)) / (1 + C f) + w_prior / C,
+//   f = p/(n+1), W(c) = Σ_{i: x_i = c} w_i, with the normalised weights below.
+// Returns log l(c) for c = 0..C−1. It equals ParzenEstimator(space, {i}, {observations}, o).log_pdf({c})
+// up to rounding (relative error ≲ (n + C) ε), not bit for bit: use it to rank choices, and the estimator to
+// break near ties exactly (TpeSampler does).
+std::vector<double> categorical_log_pmf(std::size_t n_choices, const std::vector<double>& observations,
+                                        const ParzenOptions& options);
+
 class ParzenEstimator {
  public:
   // dims: which parameters of `space` this estimator models; observations[k][i]: internal value of parameter
@@ -62,7 +73,7 @@ class ParzenEstimator {
   const std::vector<double>& mus(std::size_t k) const { return dims_[k].mus; }
   const std::vector<double>& sigmas(std::size_t k) const { return dims_[k].sigmas; }
   // Categorical dim k: row i = kernel i's probabilities over the choices (prior last).
-  const std::vector<std::vector<double>>& categorical(std::size_t k) const { return dims_[k].probs; }
+  std::vector<std::vector<double>> categorical(std::size_t k) const;
 
  private:
   struct Dim {
@@ -71,7 +82,11 @@ class ParzenEstimator {
     double low = 0, high = 0, q = 0;  // transformed bounds; q > 0 for discrete numerical dims
     std::vector<double> mus, sigmas;
     std::vector<double> log_mass;  // log of each kernel's mass inside [low, high] (continuous dims)
-    std::vector<std::vector<double>> probs;
+    // Categorical dims: kernel i's probabilities are rows[row_of[i]·C .. +C). A kernel depends only on its
+    // observed choice, so kernels that saw the same choice share one row (prior last): O(n + C²) memory
+    // instead of O(n C).
+    std::vector<std::uint32_t> row_of;
+    std::vector<double> rows;
   };
   double transform(const Dim& d, double x) const;
   double untransform(const Dim& d, double t) const;

@@ -295,8 +295,14 @@ Result<bool> SqlStorage::finish(std::int64_t trial, TrialState state, std::optio
 }
 
 Result<std::vector<TrialRecord>> SqlStorage::trials(std::int64_t study, bool with_intermediate) {
-  auto rows =
-      conn_->query(sql("SELECT {TRIAL_COLS} FROM trials WHERE study_id = $1 ORDER BY number"), {study});
+  return trials_from(study, 0, with_intermediate);
+}
+
+Result<std::vector<TrialRecord>> SqlStorage::trials_from(std::int64_t study, std::int64_t from,
+                                                         bool with_intermediate) {
+  auto rows = conn_->query(
+      sql("SELECT {TRIAL_COLS} FROM trials WHERE study_id = $1 AND number >= $2 ORDER BY number"),
+      {study, from});
   if (!rows) return rows.status();
   std::vector<TrialRecord> out;
   std::map<std::int64_t, std::size_t> by_id;
@@ -310,8 +316,8 @@ Result<std::vector<TrialRecord>> SqlStorage::trials(std::int64_t study, bool wit
     auto iv = conn_->query(
         "SELECT v.trial_id, v.step, v.value FROM intermediate_values v JOIN trials t ON t.trial_id = "
         "v.trial_id "
-        "WHERE t.study_id = $1 ORDER BY v.trial_id, v.step",
-        {study});
+        "WHERE t.study_id = $1 AND t.number >= $2 ORDER BY v.trial_id, v.step",
+        {study, from});
     if (!iv) return iv.status();
     for (const auto& r : *iv) {
       auto it = by_id.find(to_i64(r[0]));

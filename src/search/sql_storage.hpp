@@ -70,6 +70,8 @@ class SqlStorage final : public Storage {
   Result<bool> finish(std::int64_t trial, TrialState state, std::optional<double> value,
                       const std::string& reason) override;
   Result<std::vector<TrialRecord>> trials(std::int64_t study, bool with_intermediate) override;
+  Result<std::vector<TrialRecord>> trials_from(std::int64_t study, std::int64_t from,
+                                               bool with_intermediate) override;
   Result<std::vector<TrialRecord>> running(std::int64_t study) override;
   Result<std::pair<bool, std::optional<TrialRecord>>> fail_stale(std::int64_t trial, double heartbeat,
                                                                  const std::string& reason,

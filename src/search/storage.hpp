@@ -90,6 +90,10 @@ class Storage {
                               const std::string& reason) = 0;
   // Every trial of the study, in number order, with intermediate values when asked.
   virtual Result<std::vector<TrialRecord>> trials(std::int64_t study, bool with_intermediate) = 0;
+  // The trials numbered `from` and above, likewise: what a reader that keeps the finished trials it has
+  // already seen still needs to read (Study::ask does, for the sampler's history).
+  virtual Result<std::vector<TrialRecord>> trials_from(std::int64_t study, std::int64_t from,
+                                                       bool with_intermediate) = 0;
   // The RUNNING trials only (what the stale-trial check reads on every ask).
   virtual Result<std::vector<TrialRecord>> running(std::int64_t study) = 0;
   // RUNNING → FAIL with `reason` if the trial's heartbeat is still `heartbeat` (so a live worker that just

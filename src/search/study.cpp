@@ -147,8 +147,24 @@ Result<std::pair<int, int>> Study::reap_stale(double grace_s, int max_retries) {
   return reap_on(*storage_, *running, grace_s, max_retries);
 }
 
-Result<std::optional<ActiveTrial>> Study::ask_on(Storage& st, const std::string& worker, std::int64_t budget,
-                                                 const OptimizeOptions& o) {
+Status Study::refresh(Storage& st, HistoryCache& cache) const {
+  auto fresh =
+      st.trials_from(record_.id, static_cast<std::int64_t>(cache.finished), /*with_intermediate=*/true);
+  if (!fresh) return fresh.status();
+  cache.trials.resize(cache.finished);  // unfinished when last read: read again
+  for (const auto& r : *fresh) cache.trials.push_back(freeze(r));
+  while (cache.finished < cache.trials.size()) {
+    const FrozenTrial& t = cache.trials[cache.finished];
+    const bool done =
+        t.state == TrialState::kComplete || t.state == TrialState::kPruned || t.state == TrialState::kFail;
+    if (!done || t.number != static_cast<std::int64_t>(cache.finished)) break;
+    ++cache.finished;
+  }
+  return Status::ok();
+}
+
+Result<std::optional<ActiveTrial>> Study::ask_on(Storage& st, HistoryCache& cache, const std::string& worker,
+                                                 std::int64_t budget, const OptimizeOptions& o) {
   auto running = st.running(record_.id);
   if (!running) return running.status();
   if (auto r = reap_on(st, *running, o.grace_s, o.max_retries); !r) return r.status();
@@ -169,14 +185,12 @@ Result<std::optional<ActiveTrial>> Study::ask_on(Storage& st, const std::string&
     t.params = std::move(*p);
     return std::optional<ActiveTrial>(std::move(t));
   }
-  std::vector<FrozenTrial> history;
+  const std::vector<FrozenTrial> none;
   if (sampler_->uses_history()) {
-    auto all = st.trials(record_.id, /*with_intermediate=*/true);
-    if (!all) return all.status();
-    history.reserve(all->size());
-    for (const auto& r : *all) history.push_back(freeze(r));
+    if (auto s = refresh(st, cache); !s) return s;
   }
-  t.params = sampler_->sample(space_, record_.direction, history, t.record.number, record_.seed);
+  t.params = sampler_->sample(space_, record_.direction, sampler_->uses_history() ? cache.trials : none,
+                              t.record.number, record_.seed);
   t.record.params = space_.to_external(t.params);
   if (auto s = st.set_params(t.record.id, t.record.params); !s) return s;
   return std::optional<ActiveTrial>(std::move(t));
@@ -184,7 +198,7 @@ Result<std::optional<ActiveTrial>> Study::ask_on(Storage& st, const std::string&
 
 Result<std::optional<ActiveTrial>> Study::ask(const std::string& worker, std::int64_t budget,
                                               const OptimizeOptions& o) {
-  return ask_on(*storage_, worker, budget, o);
+  return ask_on(*storage_, history_, worker, budget, o);
 }
 
 Result<bool> Study::tell_on(Storage& st, const ActiveTrial& t, const TrialOutcome& outcome) {
@@ -251,10 +265,11 @@ Result<OptimizeSummary> Study::optimize(const Objective& objective, const Optimi
     };
     if (!opened) return fail(opened.status());
     Storage& st = **opened;
+    HistoryCache history;
     const std::string name = worker_name(index);
     while (!stop) {
       if (o.timeout_s > 0 && elapsed_s(t0) >= o.timeout_s) break;
-      auto asked = ask_on(st, name, o.n_trials, o);
+      auto asked = ask_on(st, history, name, o.n_trials, o);
       if (!asked) return fail(asked.status());
       if (!*asked) break;
       ActiveTrial t = std::move(**asked);

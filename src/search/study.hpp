@@ -137,8 +137,19 @@ class Study {
         record_(std::move(record)),
         space_(std::move(space)),
         sampler_(std::move(sampler)) {}
-  Result<std::optional<ActiveTrial>> ask_on(Storage& st, const std::string& worker, std::int64_t budget,
-                                            const OptimizeOptions& o);
+  // The sampler's history as one reader (one connection) last saw it. Trials 0..finished−1 are finished
+  // (COMPLETE, PRUNED or FAIL), and a finished trial does not change (Storage::finish), so the next ask reads
+  // only the trials numbered ≥ finished instead of the whole study: the history is the same as a full read,
+  // without re-reading and re-parsing every trial per ask. (One exception, which no sampler looks at: a
+  // worker that was declared stale may still report intermediate values to its now FAIL trial.)
+  struct HistoryCache {
+    std::vector<FrozenTrial> trials;  // in number order, trials[k].number == k
+    std::size_t finished = 0;
+  };
+  Result<std::optional<ActiveTrial>> ask_on(Storage& st, HistoryCache& cache, const std::string& worker,
+                                            std::int64_t budget, const OptimizeOptions& o);
+  // Brings the cache up to date with the storage; its trials are then what st.trials() would give, frozen.
+  Status refresh(Storage& st, HistoryCache& cache) const;
   Result<std::pair<int, int>> reap_on(Storage& st, const std::vector<TrialRecord>& trials, double grace_s,
                                       int max_retries);
   Result<bool> tell_on(Storage& st, const ActiveTrial& t, const TrialOutcome& outcome);
@@ -150,6 +161,7 @@ class Study {
   Space space_;
   std::unique_ptr<Sampler> sampler_;
   std::shared_ptr<const Pruner> pruner_;  // set by optimize() for its duration
+  HistoryCache history_;                  // ask()'s, over storage_; each optimize() worker keeps its own
 };
 
 }  // namespace actlab::search

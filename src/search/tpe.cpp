@@ -1,6 +1,7 @@
 #include "search/tpe.hpp"
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -10,6 +11,57 @@ namespace {
 
 bool observed(const FrozenTrial& t) {
   return (t.state == TrialState::kComplete || t.state == TrialState::kPruned) && !t.params.empty();
+}
+
+// The first candidate with the highest score log l − log g, among candidates[j] for j in `which` (index
+// order): the general path's pick when `which` holds every candidate that can be the best.
+template <class Score>
+std::size_t first_best(const std::vector<std::size_t>& which, Score score) {
+  std::size_t best = which.empty() ? 0 : which.front();
+  double best_score = -std::numeric_limits<double>::infinity();
+  for (std::size_t j : which) {
+    const double s = score(j);
+    if (s > best_score) {
+      best_score = s;
+      best = j;
+    }
+  }
+  return best;
+}
+
+// Independent TPE on one categorical parameter: the same candidates and the same pick as the general path
+// (log_pdf of two ParzenEstimators per candidate, O(n) each), in O(n + C). l(c) and g(c) come for every
+// choice at once from categorical_log_pmf, which agrees with log_pdf up to rounding but not bit for bit. So
+// the tables only shortlist: a candidate whose table score is more than 2e below the best cannot be the
+// general path's pick (e bounds |table − log_pdf| with a wide margin: both sum n + C terms, each to within a
+// few ulp). When the shortlist holds one choice, that is the pick; otherwise (near ties, e.g. choices never
+// observed) its candidates are re-scored with the estimators' own log_pdf, exactly as the general path does.
+double propose_categorical(const Space& space, std::size_t param, const std::vector<double>& below_obs,
+                           const std::vector<double>& above_obs, const TpeOptions& o, Rng& r) {
+  const std::size_t C = space[param].dist.n_choices();
+  const ParzenEstimator l(space, {param}, {below_obs}, o.parzen);
+  const auto candidates = l.sample(r, o.n_ei_candidates);
+  const std::vector<double> log_l = categorical_log_pmf(C, below_obs, o.parzen);
+  const std::vector<double> log_g = categorical_log_pmf(C, above_obs, o.parzen);
+  auto choice = [&](std::size_t j) { return static_cast<std::size_t>(candidates[j][0]); };
+  std::vector<double> score(candidates.size());
+  double top = -std::numeric_limits<double>::infinity();
+  for (std::size_t j = 0; j < candidates.size(); ++j) {
+    score[j] = log_l[choice(j)] - log_g[choice(j)];
+    top = std::max(top, score[j]);
+  }
+  const double e = 4096.0 * static_cast<double>(below_obs.size() + above_obs.size() + C + 2) * DBL_EPSILON;
+  std::vector<std::size_t> shortlist;
+  bool one_choice = true;
+  for (std::size_t j = 0; j < candidates.size(); ++j) {
+    if (score[j] < top - 2 * e) continue;
+    one_choice = one_choice && (shortlist.empty() || choice(j) == choice(shortlist.front()));
+    shortlist.push_back(j);
+  }
+  if (one_choice) return candidates[shortlist.front()][0];
+  const ParzenEstimator g(space, {param}, {above_obs}, o.parzen);
+  return candidates[first_best(
+      shortlist, [&](std::size_t j) { return l.log_pdf(candidates[j]) - g.log_pdf(candidates[j]); })][0];
 }
 
 }  // namespace
@@ -75,16 +127,10 @@ Params TpeSampler::sample(const Space& space, Direction direction, const std::ve
     const ParzenEstimator l(space, dims, gather(below), options_.parzen);
     const ParzenEstimator g(space, dims, gather(above), options_.parzen);
     const auto candidates = l.sample(r, options_.n_ei_candidates);
-    std::size_t best = 0;
-    double best_score = -std::numeric_limits<double>::infinity();
-    for (std::size_t c = 0; c < candidates.size(); ++c) {
-      const double s = l.log_pdf(candidates[c]) - g.log_pdf(candidates[c]);
-      if (s > best_score) {
-        best_score = s;
-        best = c;
-      }
-    }
-    return candidates[best];
+    std::vector<std::size_t> all(candidates.size());
+    std::iota(all.begin(), all.end(), 0);
+    return candidates[first_best(
+        all, [&](std::size_t j) { return l.log_pdf(candidates[j]) - g.log_pdf(candidates[j]); })];
   };
 
   if (options_.multivariate) {
@@ -94,9 +140,20 @@ Params TpeSampler::sample(const Space& space, Direction direction, const std::ve
     for (std::size_t i = 0; i < space.size(); ++i) out[i] = x[i];
     return out;
   }
+  // Categorical parameters take the O(n + C) path above; it needs a positive prior weight (with p = 0 the
+  // estimators' log densities can be −inf and the scores NaN, which only the general path reproduces).
+  const double p = options_.parzen.prior_weight;
+  const bool categorical_tables = p > 0 && std::isfinite(p) && options_.n_ei_candidates > 0;
+  std::vector<double> below_obs(below.size()), above_obs(above.size());
   for (std::size_t i = 0; i < space.size(); ++i) {
     Rng r = rng.split(i);
-    out[i] = propose({i}, r)[0];
+    if (categorical_tables && space[i].dist.kind == ParamKind::kCategorical) {
+      for (std::size_t k = 0; k < below.size(); ++k) below_obs[k] = trials[below[k]].params[i];
+      for (std::size_t k = 0; k < above.size(); ++k) above_obs[k] = trials[above[k]].params[i];
+      out[i] = propose_categorical(space, i, below_obs, above_obs, options_, r);
+    } else {
+      out[i] = propose({i}, r)[0];
+    }
   }
   return out;
 }

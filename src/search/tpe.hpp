@@ -6,11 +6,15 @@
 //
 // For each parameter (or all at once when multivariate):
 //   T = COMPLETE and PRUNED trials; n = |T|; n < n_startup → uniform draw
-//   rank T: COMPLETE by value (ascending for minimize), ahead of PRUNED, which rank by (−last step, last
-//   value) below = best gamma(n) = min(⌈0.1 n⌉, 25) trials, above = the rest (each in trial-number order) l =
-//   ParzenEstimator(below), g = ParzenEstimator(above); C = 24 draws from l x = argmax_{c ∈ C} log l(c) − log
-//   g(c)      (EI ∝ (γ + (1 − γ) g/l)⁻¹)
+//   rank T: COMPLETE by value (ascending for minimize), ahead of PRUNED,
+//           which rank by (−last step, last value)
+//   below = best gamma(n) = min(⌈0.1 n⌉, 25) trials, above = the rest (each in trial-number order)
+//   l = ParzenEstimator(below), g = ParzenEstimator(above); X = 24 draws from l
+//   x = argmax_{x' ∈ X} log l(x') − log g(x')   (EI ∝ (γ + (1 − γ) g/l)⁻¹; the first of equal bests)
 // Random draws come from Rng::derive(seed, "tpe", number), split per parameter in independent mode.
+// Cost per sample(): one split of the history, then O(n) per candidate and parameter for numerical parameters
+// and in multivariate mode; O(n + C) for an independent categorical parameter with C choices, whose l and g
+// are C-entry tables (categorical_log_pmf) with the same pick (near ties are re-scored with log_pdf).
 #pragma once
 
 #include "search/parzen.hpp"

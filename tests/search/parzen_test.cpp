@@ -77,6 +77,33 @@ TEST(Parzen, CategoricalKernelByHand) {
   EXPECT_NEAR(std::exp(est.log_pdf({0.0})), 8.0 / 21 + 1.0 / 12, 1e-14);
 }
 
+TEST(Parzen, CategoricalLogPmfIsTheMixture) {
+  // The closed form against log_pdf of the estimator (kernel by kernel), for no, few and ramped observations
+  // and several prior weights; they agree to rounding.
+  Rng rng(3);
+  for (std::size_t C : {1u, 2u, 7u, 48u}) {
+    Space s;
+    std::vector<std::string> choices;
+    for (std::size_t c = 0; c < C; ++c) choices.push_back(std::string(1, 'c').append(std::to_string(c)));
+    ASSERT_TRUE(s.add_categorical("x", choices));
+    for (int n : {0, 1, 5, 24, 25, 26, 300}) {
+      for (double prior : {1.0, 0.3, 4.0}) {
+        std::vector<double> obs(static_cast<std::size_t>(n));
+        for (double& x : obs) x = static_cast<double>(rng.below(std::min<std::size_t>(C, 3 + n % 5)));
+        ParzenOptions o;
+        o.prior_weight = prior;
+        const ParzenEstimator est(s, {0}, {obs}, o);
+        const std::vector<double> table = categorical_log_pmf(C, obs, o);
+        ASSERT_EQ(table.size(), C);
+        for (std::size_t c = 0; c < C; ++c) {
+          EXPECT_NEAR(table[c], est.log_pdf({static_cast<double>(c)}), 1e-13)
+              << "C " << C << " n " << n << " prior " << prior << " choice " << c;
+        }
+      }
+    }
+  }
+}
+
 TEST(Parzen, NormalTails) {
   EXPECT_NEAR(log_ndtr(0.0), std::log(0.5), 1e-15);
   EXPECT_NEAR(log_ndtr(-30.0), -454.32124395634315, 1e-9);  // −a²/2 − log(−a√(2π)) + log(1 − 1/a² + 3/a⁴ …)

@@ -1,8 +1,9 @@
 // The storage suite, run unchanged against both backends: SQLite (a temp file) and PostgreSQL (a throwaway
 // cluster started by scripts/pg-test-cluster.sh; without the server package the PostgreSQL cases FAIL and say
 // to run scripts/install-deps.sh). Covers studies, the trial state machine, FIFO claims, the trial budget,
-// stale-trial retry, intermediate values (NaN kept), the schema version guard, and 4 processes racing on one
-// study: no trial claimed twice, numbers 0..199 dense, integrity check clean.
+// stale-trial retry, intermediate values (NaN kept), reading from a trial number on, the schema version
+// guard, and 4 processes racing on one study: no trial claimed twice, numbers 0..199 dense, integrity check
+// clean.
 #include "search/sql_storage.hpp"
 
 #include <gtest/gtest.h>
@@ -121,6 +122,24 @@ TEST_P(StorageSuite, TrialLifecycleAndIntermediateValues) {
   EXPECT_EQ(*(*all)[1].value, -INFINITY);
   EXPECT_TRUE(std::isnan((*all)[1].intermediate[0].second));
   EXPECT_TRUE(a.finished && a.started && *a.finished >= *a.started);
+}
+
+TEST_P(StorageSuite, TrialsFromReadsTheTrialsNumberedFromOn) {
+  const StudyRecord s = make_study("from");
+  for (int k = 0; k < 3; ++k) {
+    auto t = storage_->create_running(s.id, "w:1:0", -1);
+    ASSERT_TRUE(t && *t);
+    ASSERT_TRUE(storage_->report((*t)->id, k, 10.0 + k));
+  }
+  auto tail = storage_->trials_from(s.id, 1, true);
+  ASSERT_TRUE(tail);
+  ASSERT_EQ(tail->size(), 2u);
+  EXPECT_EQ((*tail)[0].number, 1);
+  EXPECT_EQ((*tail)[1].number, 2);
+  EXPECT_EQ((*tail)[1].intermediate, (std::vector<std::pair<std::int64_t, double>>{{2, 12.0}}));
+  auto none = storage_->trials_from(s.id, 3, true);
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->empty());
 }
 
 TEST_P(StorageSuite, WaitingTrialsAreClaimedOldestFirstAndOnce) {

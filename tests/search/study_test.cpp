@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "search/synthetic.hpp"
+#include "search/tpe.hpp"
 
 namespace actlab::search {
 namespace {
@@ -82,6 +83,43 @@ TEST_F(StudyTest, SameSeedSameTrialsSequentially) {
     differ += ta[i].params != tc[i].params;
   }
   EXPECT_GT(differ, 20);
+}
+
+TEST_F(StudyTest, AskSamplesFromTheWholeHistoryWhileReadingOnlyNewTrials) {
+  // Two readers of one study (two connections, as two processes) take turns; some trials stay RUNNING
+  // across asks and finish later, some are PRUNED or FAIL, one is enqueued. Every TPE sample must equal the
+  // sampler run on a full read of the study at that moment.
+  Study a = make("h", "tpe");
+  auto opened = Study::open(url_, "h");
+  ASSERT_TRUE(opened);
+  Study& b = *opened;
+  const TpeSampler tpe;
+  std::vector<std::pair<Study*, ActiveTrial>> open_trials;
+  for (int k = 0; k < 60; ++k) {
+    Study& s = k % 3 == 2 ? b : a;
+    if (k == 30) {
+      ASSERT_TRUE(s.enqueue(s.space().to_external(problem_.optimum())));
+    }
+    auto t = s.ask("me:1:0");
+    ASSERT_TRUE(t && *t) << k;
+    const ActiveTrial& at = **t;
+    auto full = a.frozen_trials();
+    ASSERT_TRUE(full);
+    if (k != 30) {
+      (*full)[static_cast<std::size_t>(at.record.number)].params.clear();  // as the sampler saw it
+      EXPECT_EQ(at.params, tpe.sample(s.space(), Direction::kMinimize, *full, at.record.number, 3)) << k;
+    }
+    open_trials.emplace_back(&s, at);
+    if (k % 4 == 1) continue;  // finished on a later turn
+    for (auto& [owner, o] : open_trials) {
+      const double v = problem_.evaluate(o.params);
+      const TrialOutcome out = o.record.number % 7 == 3    ? TrialOutcome::pruned()
+                               : o.record.number % 11 == 5 ? TrialOutcome::fail("test")
+                                                           : TrialOutcome::complete(v);
+      ASSERT_TRUE(owner->tell(o, out));
+    }
+    open_trials.clear();
+  }
 }
 
 TEST_F(StudyTest, FourWorkersShareTheBudgetAndResumeDoesNotAddTrials) {

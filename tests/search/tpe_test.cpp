@@ -82,6 +82,67 @@ TEST(Tpe, DeterministicPerSeedAndNumber) {
   EXPECT_EQ(b, mv.sample(s, Direction::kMinimize, history, 30, 9));
 }
 
+// Independent TPE as the general path computes it (two ParzenEstimators per parameter, log_pdf per
+// candidate, the first best): the reference for the categorical shortcut in tpe.cpp.
+Params reference_tpe(const Space& space, const std::vector<FrozenTrial>& trials, std::int64_t number,
+                     std::uint64_t seed) {
+  const TpeOptions o;
+  Rng rng = Rng::derive(seed, "tpe", static_cast<std::uint64_t>(number));
+  const auto n = static_cast<int>(std::count_if(trials.begin(), trials.end(), [](const FrozenTrial& t) {
+    return t.state == TrialState::kComplete || t.state == TrialState::kPruned;
+  }));
+  Params out(space.size());
+  std::vector<std::size_t> below, above;
+  TpeSampler::split(trials, Direction::kMinimize, default_gamma(n), below, above);
+  for (std::size_t i = 0; i < space.size(); ++i) {
+    Rng r = rng.split(i);
+    if (n < o.n_startup_trials) {
+      out[i] = sample_uniform(space[i].dist, r);
+      continue;
+    }
+    std::vector<double> b, a;
+    for (std::size_t k : below) b.push_back(trials[k].params[i]);
+    for (std::size_t k : above) a.push_back(trials[k].params[i]);
+    const ParzenEstimator l(space, {i}, {b}, o.parzen), g(space, {i}, {a}, o.parzen);
+    double best = -1e300;
+    for (const auto& x : l.sample(r, o.n_ei_candidates)) {
+      const double score = l.log_pdf(x) - g.log_pdf(x);
+      if (score > best) {
+        best = score;
+        out[i] = x[0];
+      }
+    }
+  }
+  return out;
+}
+
+TEST(Tpe, CategoricalShortcutPicksWhatTheFullMixturePicks) {
+  // Bit-for-bit the same parameters over whole studies, with many near ties (2 choices; unobserved choices
+  // early on) and the 48-choice menu, mixed with a float parameter (which takes the general path).
+  for (const SyntheticProblem p : {SyntheticProblem{.categorical = 6, .choices = 2, .floats = 0},
+                                   SyntheticProblem{.categorical = 4, .choices = 48, .floats = 1}}) {
+    const Space s = p.space();
+    const TpeSampler tpe;
+    for (std::uint64_t seed = 1; seed <= 2; ++seed) {
+      std::vector<FrozenTrial> history;
+      for (int k = 0; k < 150; ++k) {
+        FrozenTrial t;
+        t.number = k;
+        t.params = tpe.sample(s, Direction::kMinimize, history, k, seed);
+        const Params ref = reference_tpe(s, history, k, seed);
+        for (std::size_t i = 0; i < s.size(); ++i) {
+          if (s[i].dist.kind == ParamKind::kCategorical) {
+            ASSERT_EQ(t.params[i], ref[i]) << "choices " << p.choices << " seed " << seed << " trial " << k;
+          }
+        }
+        t.value = p.evaluate(t.params);
+        t.state = k % 9 == 4 ? TrialState::kPruned : TrialState::kComplete;
+        history.push_back(std::move(t));
+      }
+    }
+  }
+}
+
 TEST(Tpe, BeatsRandomOnTheCategoricalObjective) {
   const SyntheticProblem p{.categorical = 10, .choices = 48, .floats = 0};
   TpeSampler tpe;
