@@ -48,9 +48,7 @@ Result<Activation> Activation::make(std::string_view spec, const std::map<std::s
       a.params_.emplace_back(p.name, it != params.end() ? it->second : p.default_value);
     }
     if (e->row_wise()) return a;
-    std::vector<std::string> names;
-    for (const ParamSpec& p : e->params) names.push_back(p.name);
-    auto body = parse_formula(e->formula, {.parameters = names});
+    auto body = parse_entry_formula(*e);
     if (!body) return Status::internal("catalog formula of " + e->name + ": " + body.status().message());
     a.symbolic_ = *body;
   } else {

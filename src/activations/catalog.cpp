@@ -201,54 +201,22 @@ std::string normalise(std::string_view name) {
   return s;
 }
 
-class CatalogFunctions final : public FunctionResolver {
- public:
-  std::optional<Result<Expr>> call(std::string_view name, const std::vector<Expr>& positional,
-                                   const NamedArgs& named) const override {
-    const CatalogEntry* e = find_entry(name);
-    if (!e) return std::nullopt;
-    if (e->row_wise()) {
-      return Result<Expr>(Status::invalid(e->name +
-                                          " acts on a whole row, not element-wise; it cannot be used "
-                                          "inside a formula"));
-    }
-    if (positional.empty())
-      return Result<Expr>(Status::invalid(e->name + "() needs its input, e.g. " + e->name + "(x)"));
-    if (positional.size() > 1 + e->params.size()) {
-      return Result<Expr>(Status::invalid(e->name + "() takes the input and at most " +
-                                          std::to_string(e->params.size()) + " parameter(s)"));
-    }
-    auto body = parse_formula(e->formula, {.parameters = param_names(*e)});
-    if (!body)
-      return Result<Expr>(Status::internal("catalog formula of " + e->name + ": " + body.status().message()));
-    Expr out = *body;
-    std::map<std::string, Expr> values;
-    for (std::size_t i = 1; i < positional.size(); ++i) values[e->params[i - 1].name] = positional[i];
-    for (const auto& [key, v] : named) {
-      if (!e->find_param(key)) {
-        std::string known;
-        for (const ParamSpec& p : e->params) known += (known.empty() ? "" : ", ") + p.name;
-        return Result<Expr>(Status::invalid(e->name + " has no parameter '" + key + "'" +
-                                            (known.empty() ? " (it has none)" : " (it has " + known + ")")));
-      }
-      if (values.count(key)) return Result<Expr>(Status::invalid("parameter '" + key + "' given twice"));
-      values[key] = v;
-    }
-    for (const ParamSpec& p : e->params) {
-      auto it = values.find(p.name);
-      out = substitute(out, p.name, it != values.end() ? it->second : Expr::constant(p.default_value));
-    }
-    return Result<Expr>(substitute(out, "x", positional[0]));
-  }
+std::vector<std::string> param_names(const CatalogEntry& e) {
+  std::vector<std::string> n;
+  for (const ParamSpec& p : e.params) n.push_back(p.name);
+  return n;
+}
 
-  std::vector<std::string> names() const override { return catalog_names(); }
-
-  static std::vector<std::string> param_names(const CatalogEntry& e) {
-    std::vector<std::string> n;
-    for (const ParamSpec& p : e.params) n.push_back(p.name);
-    return n;
-  }
+// The built-in entries, then the user entries; built once, grown only by append_catalog_entries().
+struct Registry {
+  std::vector<CatalogEntry> entries = build();
+  std::size_t builtin_count = entries.size();
 };
+
+Registry& registry() {
+  static Registry r;
+  return r;
+}
 
 }  // namespace
 
@@ -263,31 +231,84 @@ const ParamSpec* CatalogEntry::find_param(std::string_view n) const {
   return nullptr;
 }
 
-const std::vector<CatalogEntry>& catalog() {
-  static const std::vector<CatalogEntry> kCatalog = build();
-  return kCatalog;
-}
+const std::vector<CatalogEntry>& catalog() { return registry().entries; }
 
-const CatalogEntry* find_entry(std::string_view name) {
+const CatalogEntry* find_entry(std::string_view name) { return find_entry_in(catalog(), name); }
+
+const CatalogEntry* find_entry_in(std::span<const CatalogEntry> entries, std::string_view name) {
   const std::string key = normalise(name);
-  for (const CatalogEntry& e : catalog()) {
+  for (const CatalogEntry& e : entries) {
     if (e.name == key || std::find(e.aliases.begin(), e.aliases.end(), key) != e.aliases.end()) return &e;
   }
   return nullptr;
 }
 
-std::vector<std::string> catalog_names() {
+std::vector<std::string> catalog_names() { return catalog_functions().names(); }
+
+const FunctionResolver& catalog_functions() {
+  static const EntryFunctions kFunctions([] { return std::span<const CatalogEntry>(catalog()); });
+  return kFunctions;
+}
+
+std::optional<Result<Expr>> EntryFunctions::call(std::string_view name, const std::vector<Expr>& positional,
+                                                 const NamedArgs& named) const {
+  const CatalogEntry* e = find_entry_in(entries_(), name);
+  if (!e) return std::nullopt;
+  if (e->row_wise()) {
+    return Result<Expr>(Status::invalid(e->name + " acts on a whole row, not element-wise; it cannot be used "
+                                                  "inside a formula"));
+  }
+  if (positional.empty())
+    return Result<Expr>(Status::invalid(e->name + "() needs its input, e.g. " + e->name + "(x)"));
+  if (positional.size() > 1 + e->params.size()) {
+    return Result<Expr>(Status::invalid(e->name + "() takes the input and at most " +
+                                        std::to_string(e->params.size()) + " parameter(s)"));
+  }
+  auto body = parse_entry_formula(*e, *this);
+  if (!body)
+    return Result<Expr>(Status::internal("catalog formula of " + e->name + ": " + body.status().message()));
+  Expr out = *body;
+  std::map<std::string, Expr> values;
+  for (std::size_t i = 1; i < positional.size(); ++i) values[e->params[i - 1].name] = positional[i];
+  for (const auto& [key, v] : named) {
+    if (!e->find_param(key)) {
+      std::string known;
+      for (const ParamSpec& p : e->params) known += (known.empty() ? "" : ", ") + p.name;
+      return Result<Expr>(Status::invalid(e->name + " has no parameter '" + key + "'" +
+                                          (known.empty() ? " (it has none)" : " (it has " + known + ")")));
+    }
+    if (values.count(key)) return Result<Expr>(Status::invalid("parameter '" + key + "' given twice"));
+    values[key] = v;
+  }
+  for (const ParamSpec& p : e->params) {
+    auto it = values.find(p.name);
+    out = substitute(out, p.name, it != values.end() ? it->second : Expr::constant(p.default_value));
+  }
+  return Result<Expr>(substitute(out, "x", positional[0]));
+}
+
+std::vector<std::string> EntryFunctions::names() const {
   std::vector<std::string> n;
-  for (const CatalogEntry& e : catalog()) {
+  for (const CatalogEntry& e : entries_()) {
     n.push_back(e.name);
     n.insert(n.end(), e.aliases.begin(), e.aliases.end());
   }
   return n;
 }
 
-const FunctionResolver& catalog_functions() {
-  static const CatalogFunctions kFunctions;
-  return kFunctions;
+Result<Expr> parse_entry_formula(const CatalogEntry& e, const FunctionResolver& functions) {
+  return parse_formula(e.formula,
+                       {.functions = e.is_user() ? &functions : nullptr, .parameters = param_names(e)});
+}
+
+void append_catalog_entries(std::vector<CatalogEntry> entries) {
+  std::vector<CatalogEntry>& all = registry().entries;
+  all.insert(all.end(), std::make_move_iterator(entries.begin()), std::make_move_iterator(entries.end()));
+}
+
+void remove_user_entries() {
+  Registry& r = registry();
+  r.entries.erase(r.entries.begin() + static_cast<std::ptrdiff_t>(r.builtin_count), r.entries.end());
 }
 
 }  // namespace actlab::activations

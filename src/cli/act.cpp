@@ -1,4 +1,5 @@
 // actlab act list | show | plot — the activation catalog and the formula language (docs/catalog.md).
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -45,6 +46,7 @@ std::string params_text(const Activation::Params& params) {
 std::string flags_text(const CatalogEntry& e) {
   std::string s;
   auto add = [&](const char* f) { s += (s.empty() ? "" : ",") + std::string(f); };
+  if (e.is_user()) add("user");
   if (e.in_menu) add("menu");
   if (e.row_wise()) add("row-wise");
   if (e.stochastic != activations::Stochastic::kNone) add("stochastic");
@@ -82,6 +84,11 @@ Json entry_json(const CatalogEntry& e) {
   const char* st = stochastic_name(e.stochastic);
   j["stochastic"] = st ? Json(st) : Json(nullptr);
   j["reference"] = e.reference;
+  // User entries: the file they came from (null for built-in entries), and whether range, kinks and monotone
+  // were declared (else "range", "kinks" and "monotone" above are placeholders; act show estimates them).
+  j["user_catalog"] = e.is_user() ? Json(e.source) : Json(nullptr);
+  j["properties_declared"] = e.properties_declared;
+  if (e.is_user()) j["description"] = e.description;
   return j;
 }
 
@@ -106,12 +113,29 @@ int run_list(const std::string& menu, bool json) {
   for (const CatalogEntry* e : rows) {
     std::string formula = e->formula;
     if (formula.size() > 44) formula = formula.substr(0, 41) + "...";
-    const std::string range = "[" + e->range_lo + ", " + e->range_hi + "]";
+    const std::string range = e->properties_declared ? "[" + e->range_lo + ", " + e->range_hi + "]" : "?";
     std::printf("%-19s %-44s %-24s %s\n", e->name.c_str(), formula.c_str(), range.c_str(),
                 flags_text(*e).c_str());
   }
   std::printf("%zu activations%s. Details: actlab act show NAME\n", rows.size(),
               menu.empty() ? "" : (" in the " + menu + " menu").c_str());
+  // Where the user entries came from (--catalog, $ACTLAB_CATALOG or the default file).
+  std::vector<std::pair<std::string, int>> files;
+  bool estimated = false;
+  for (const CatalogEntry* e : rows) {
+    if (!e->is_user()) continue;
+    estimated = estimated || !e->properties_declared;
+    auto it = std::find_if(files.begin(), files.end(), [&](const auto& f) { return f.first == e->source; });
+    if (it == files.end()) {
+      files.emplace_back(e->source, 1);
+    } else {
+      ++it->second;
+    }
+  }
+  for (const auto& [file, count] : files) {
+    std::printf("%d user entr%s (flag \"user\") from %s\n", count, count == 1 ? "y" : "ies", file.c_str());
+  }
+  if (estimated) std::printf("Range \"?\": not declared; act show estimates it\n");
   return kExitOk;
 }
 
@@ -128,7 +152,7 @@ Result<ShowReport> properties_of(const Activation& a) {
   ShowReport r;
   const CatalogEntry* e = a.entry();
   bool defaults = true;
-  if (e) {
+  if (e && e->properties_declared) {
     for (const auto& [k, v] : a.params()) defaults = defaults && e->find_param(k)->default_value == v;
     auto range = activations::declared_range(*e, a.params());
     if (!range) return range.status();
@@ -151,7 +175,8 @@ Result<ShowReport> properties_of(const Activation& a) {
     return r;
   }
   r.smooth = activations::smoothness_name(activations::smoothness(a.f_expr(), r.kinks));
-  r.monotone = (e && defaults) ? e->monotone : activations::estimate_monotone(a.f_expr());
+  r.monotone =
+      (e && e->properties_declared && defaults) ? e->monotone : activations::estimate_monotone(a.f_expr());
   return r;
 }
 
@@ -197,7 +222,7 @@ int run_show(const std::string& spec, const std::vector<std::string>& param_item
   if (json) {
     Json j;
     j["name"] = a.name();
-    j["source"] = a.entry() ? "catalog" : "formula";
+    j["source"] = !a.entry() ? "formula" : a.entry()->is_user() ? "user" : "catalog";
     j["formula"] = formula;
     j["expanded"] = a.row_wise() ? Json(nullptr) : Json(activations::print(a.f_expr()));
     j["derivative"] = derivative;
@@ -223,6 +248,10 @@ int run_show(const std::string& spec, const std::vector<std::string>& param_item
       }
       j["learnable"] = learnable;
       j["reference"] = e->reference;
+      if (e->is_user()) {
+        j["user_catalog"] = e->source;
+        j["description"] = e->description;
+      }
     }
     j["values"] = Json::array();
     for (std::size_t i = 0; i < n; ++i) {
@@ -239,7 +268,11 @@ int run_show(const std::string& spec, const std::vector<std::string>& param_item
   if (kinks.empty()) {
     for (double k : props->kinks) kinks += (kinks.empty() ? "" : ", ") + fmt_num(k);
   }
-  std::printf("%s  (%s)\n", a.name().c_str(), a.entry() ? "catalog" : "formula");
+  if (a.entry() && a.entry()->is_user()) {
+    std::printf("%s  (user catalog %s)\n", a.name().c_str(), a.entry()->source.c_str());
+  } else {
+    std::printf("%s  (%s)\n", a.name().c_str(), a.entry() ? "catalog" : "formula");
+  }
   std::printf("  formula     %s\n", formula.c_str());
   if (!a.row_wise() && activations::print(a.f_expr()) != formula) {
     std::printf("  expanded    %s\n", activations::print(a.f_expr()).c_str());
@@ -254,7 +287,8 @@ int run_show(const std::string& spec, const std::vector<std::string>& param_item
   std::printf("  params      %s\n", params_text(a.params()).c_str());
   if (const CatalogEntry* e = a.entry()) {
     std::printf("  flags       %s\n", flags_text(*e).c_str());
-    std::printf("  reference   %s\n", e->reference.c_str());
+    if (!e->description.empty()) std::printf("  about       %s\n", e->description.c_str());
+    if (!e->reference.empty()) std::printf("  reference   %s\n", e->reference.c_str());
     if (e->row_wise()) std::printf("  note        row-wise: the --at points are one row\n");
   }
   std::printf("\n  %12s %14s %14s %14s\n", "x", a.row_wise() ? "y" : "f(x)",

@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "cli/command.hpp"
+#include "cli/user_catalog.hpp"
 
 int main(int argc, char** argv) {
   using namespace actlab::cli;
@@ -10,6 +11,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("actlab ") + ACTLAB_VERSION);
   app.require_subcommand(1);
   int exit_code = kExitOk;
+  add_catalog_option(app);  // loaded before any command runs, so every command takes user entries by name
   add_act_command(app, exit_code);
   add_theory_command(app, exit_code);
   add_data_command(app, exit_code);
@@ -28,6 +30,8 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
+  } catch (const CLI::RuntimeError& e) {  // a bad user catalog: the message is printed already
+    return e.get_exit_code();
   } catch (const CLI::ParseError& e) {
     std::fprintf(stderr, "actlab: error: %s (see --help)\n", e.what());
     return kExitBadInput;
