@@ -9,6 +9,7 @@
 // already in the study is read back instead of trained.
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -21,6 +22,7 @@
 #include <vector>
 
 #include "activations/activation.hpp"
+#include "activations/user_catalog.hpp"
 #include "cli/command.hpp"
 #include "cli/evolve_fitness.hpp"
 #include "cli/train_setup.hpp"
@@ -44,6 +46,7 @@ using evolve::Triple;
 struct Flags {
   EvolveConfig cfg;
   std::string method = "coevo", gp = "tree", primitives, baseline = "relu", storage, name, plot, out;
+  std::string save_catalog, catalog_prefix;
   int generations = 10, population = 10, final_epochs = 10, replicates = 3, workers = 0;
   int height_limit = 8, tournament = 3, elitism = 1, init_min = 1, init_max = 3;
   double crossover = 0.5, mutation = 0.2, grace = 30.0, idle = 60.0;
@@ -392,6 +395,34 @@ Status plot_functions(const std::string& path, const Triple& best, const std::st
   return report::render(fig, path);
 }
 
+// The best triple as three user-catalog entries <prefix>_input, _hidden, _output
+// (activations/user_catalog.hpp).
+Result<std::vector<std::string>> save_to_catalog(const Flags& f, const Triple& best, double fitness) {
+  std::string prefix = f.catalog_prefix;
+  if (prefix.empty()) {
+    prefix = "evo_";
+    for (char c : f.cfg.data.substr(f.cfg.data.find_last_of('/') + 1))
+      prefix += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : '_';
+    prefix += "_" + std::to_string(f.cfg.seed);
+  }
+  const char* slot_names[] = {"input", "hidden", "output"};
+  std::vector<std::string> names;
+  for (int s = 0; s < evolve::kSlots; ++s) {
+    activations::UserEntry e;
+    e.name = prefix + "_" + slot_names[s];
+    e.formula = best[static_cast<std::size_t>(s)];
+    e.description = std::string("evolved ") + slot_names[s] + "-slot activation of " + f.cfg.net + " on " +
+                    f.cfg.data + " (validation accuracy " + fmt(fitness) + ")";
+    e.reference = "actlab evolve --data " + f.cfg.data + " --net " + f.cfg.net + " --method " + f.method +
+                  " --gp " + f.gp + " --generations " + std::to_string(f.generations) + " --population " +
+                  std::to_string(f.population) + " --seed " + std::to_string(f.cfg.seed);
+    if (Status st = activations::save_user_entry(f.save_catalog, e); !st)
+      return st.with_context("--save-catalog");
+    names.push_back(e.name);
+  }
+  return names;
+}
+
 struct ArmResult {
   std::vector<double> test, peak;
   std::vector<std::string> failures;
@@ -499,6 +530,12 @@ int run_evolve(Flags& f) {
     if (Status s = plot_functions(f.plot, res->best, opts->baseline); !s)
       return finish(s.with_context("--plot"));
   }
+  std::vector<std::string> saved;
+  if (!f.save_catalog.empty()) {
+    auto names = save_to_catalog(f, res->best, res->fitness);
+    if (!names) return finish(names.status());
+    saved = *names;
+  }
 
   Json j;
   j["data"] = d->describe();
@@ -549,6 +586,7 @@ int run_evolve(Flags& f) {
                        "test accuracy after the last epoch; peak_test_acc is the best epoch (optimistic, the "
                        "paper's measure)"}};
   }
+  if (!saved.empty()) j["saved"] = Json{{"catalog", f.save_catalog}, {"names", saved}};
   if (!f.out.empty()) {
     std::FILE* o = std::fopen(f.out.c_str(), "w");
     if (!o) return finish(Status::io_error("--out " + f.out + ": cannot write"));
@@ -571,6 +609,10 @@ int run_evolve(Flags& f) {
       "%d evaluations (%d cached, %d failed, %d read from the storage) in %.1f s: %.1f trained per minute\n",
       res->evaluations, res->cache_hits, res->failures, stored ? stored->from_store : 0, search_s,
       j["evaluations_per_minute"].get<double>());
+  if (!saved.empty()) {
+    std::printf("saved to %s as %s, %s, %s (use with --catalog %s)\n", f.save_catalog.c_str(),
+                saved[0].c_str(), saved[1].c_str(), saved[2].c_str(), f.save_catalog.c_str());
+  }
   if (f.final_epochs > 0) {
     auto line = [&](const char* label, const ArmResult& a) {
       if (a.test.empty()) {
@@ -780,6 +822,10 @@ void add_evolve_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   c->add_option("--plot", f->plot, "Draw the best triple and the baseline (SVG or PNG)");
   c->add_option("--out", f->out, "Also write the JSON result to this file");
+  c->add_option("--save-catalog", f->save_catalog,
+                "Add the best triple to this user catalog file (entries <prefix>_input, _hidden, _output)");
+  c->add_option("--catalog-prefix", f->catalog_prefix,
+                "Name prefix of the saved entries (default evo_<data>_<seed>)");
   c->add_flag("--json", f->json, "Machine-readable output");
 
   auto w = std::make_shared<WorkFlags>();

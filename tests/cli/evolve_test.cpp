@@ -90,6 +90,19 @@ TEST(EvolveCli, WorkerJoinsAStoredRunAndStopsWhenIdle) {
   EXPECT_EQ(j["stopped"], "idle");
 }
 
+// The best triple goes into a user catalog, and other commands take it by name with --catalog.
+TEST(EvolveCli, SavedFunctionsAreCatalogEntriesForEveryCommand) {
+  TempDir dir;
+  const std::string cat = dir / "evolved.json";
+  const Json j = run_json(small({"--final-epochs", "0", "--save-catalog", cat, "--catalog-prefix", "evo_t"}));
+  ASSERT_EQ(j["saved"]["names"], Json::array({"evo_t_input", "evo_t_hidden", "evo_t_output"}));
+  const Json shown = run_json({"--catalog", cat, "act", "show", "evo_t_hidden", "--json"});
+  const Json direct = run_json({"act", "show", j["best"]["formulas"][1].get<std::string>(), "--json"});
+  EXPECT_EQ(shown["values"], direct["values"]);
+  run_json({"--catalog", cat, "theory", "classify", "evo_t_input", "--json"});
+  expect_bad_input({"act", "show", "evo_t_hidden"}, "evo_t_hidden");  // not without the catalog
+}
+
 TEST(EvolveCli, BadInputIsNamed) {
   expect_bad_input({"evolve", "--data", "iris", "--population", "1"}, "--population");
   expect_bad_input({"evolve", "--data", "iris", "--height-limit", "0"}, "--height-limit");

@@ -23,6 +23,14 @@ std::string slurp(int fd) {
   return s;
 }
 
+// Every actlab the tests start reads no user catalog of the developer's (~/.config/actlab/catalog.json or
+// ACTLAB_CATALOG): the tests that want one set these variables themselves, around their own runs.
+const bool kHermeticEnvironment = [] {
+  ::setenv("XDG_CONFIG_HOME", "/nonexistent/actlab-tests-config", 1);
+  ::unsetenv("ACTLAB_CATALOG");
+  return true;
+}();
+
 }  // namespace
 
 ProcessResult run_actlab(const std::vector<std::string>& args) {
