@@ -13,6 +13,9 @@
 // Dfs/<arch>/threads:K times the DFS on K workers (wall-clock time).
 //   OPENBLAS_NUM_THREADS=1 build/bench/bench_shallow --benchmark_filter=Dfs
 #include <benchmark/benchmark.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include <set>
 #include <string>
@@ -119,6 +122,12 @@ const char* kArchs[] = {"2-12-1",    "2-6-6-1",      "2-4-4-4-1", "4-6-6-1",   "
                         "2-32-32-1", "2-16-16-16-1", "3-20-20-1", "4-16-16-1"};
 
 [[maybe_unused]] const bool kRegistered = [] {
+#if defined(__GLIBC__)
+  // The malloc thresholds `actlab shallow convert` sets (src/cli/shallow.cpp, keep_freed_heap), so the times
+  // are the command's.
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 512 << 20);
+#endif
   for (const char* a : kArchs) {
     benchmark::RegisterBenchmark(("Dfs/" + std::string(a)).c_str(), BM_Dfs, std::string(a))
         ->ArgName("threads")
