@@ -7,11 +7,15 @@
 #endif
 // Region enumeration (DFS, one warm-started Clp LP per branch) on the spec's prototype networks
 // (../shared/specs/shallow-relu.md §2.3: random He-initialised nets, biases N(0, 0.25²), seed 1).
-// Before timing, each case is verified: DFS == brute force (patterns) where 2^N is small enough, and the
-// shallow network built from the regions equals the deep network on 200 random points. A failed check
-// stops the benchmark with an error.
+// Before timing, each case is verified: DFS == brute force (patterns) where 2^N is small enough, the
+// shallow network built from the regions equals the deep network on 200 random points, and with K threads
+// the result is identical to the single-threaded one. A failed check stops the benchmark with an error.
+// Dfs/<arch>/threads:K times the DFS on K workers (wall-clock time).
 //   OPENBLAS_NUM_THREADS=1 build/bench/bench_shallow --benchmark_filter=Dfs
 #include <benchmark/benchmark.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include <set>
 #include <string>
@@ -55,20 +59,42 @@ std::string check(const DeepReluNet& net, const RegionSet& rs) {
   return {};
 }
 
+bool identical(const RegionSet& a, const RegionSet& b) {
+  if (a.regions.size() != b.regions.size() || a.lps != b.lps || a.row_neuron != b.row_neuron || a.h != b.h ||
+      a.c != b.c)
+    return false;
+  for (std::size_t r = 0; r < a.regions.size(); ++r) {
+    const Region &x = a.regions[r], &y = b.regions[r];
+    if (x.pattern != y.pattern || x.rows != y.rows || x.full_dim != y.full_dim || x.witness != y.witness)
+      return false;
+  }
+  return true;
+}
+
 void BM_Dfs(benchmark::State& state, const std::string& arch) {
   const DeepReluNet net = random_relu_net(parse_arch(arch), 1);
-  auto first = enumerate_regions(net);
+  RegionOptions opt;
+  opt.threads = static_cast<int>(state.range(0));
+  auto first = enumerate_regions(net, opt);
   if (!first) {
     state.SkipWithError(first.status().message().c_str());
     return;
   }
-  if (std::string err = check(net, *first); !err.empty()) {
+  std::string err = check(net, *first);
+  if (err.empty() && opt.threads > 1) {
+    RegionOptions one = opt;
+    one.threads = 1;
+    auto single = enumerate_regions(net, one);
+    if (!single || !identical(*single, *first))
+      err = "the threaded result differs from the single-threaded one";
+  }
+  if (!err.empty()) {
     state.SkipWithError(err.c_str());
     return;
   }
   long regions = 0, lps = 0;
   for (auto _ : state) {
-    auto rs = enumerate_regions(net);
+    auto rs = enumerate_regions(net, opt);
     regions = static_cast<long>(rs->regions.size());
     lps = rs->lps;
     benchmark::DoNotOptimize(rs);
@@ -96,8 +122,18 @@ const char* kArchs[] = {"2-12-1",    "2-6-6-1",      "2-4-4-4-1", "4-6-6-1",   "
                         "2-32-32-1", "2-16-16-16-1", "3-20-20-1", "4-16-16-1"};
 
 [[maybe_unused]] const bool kRegistered = [] {
+#if defined(__GLIBC__)
+  // The malloc thresholds `actlab shallow convert` sets (src/cli/shallow.cpp, keep_freed_heap), so the times
+  // are the command's.
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 512 << 20);
+#endif
   for (const char* a : kArchs) {
     benchmark::RegisterBenchmark(("Dfs/" + std::string(a)).c_str(), BM_Dfs, std::string(a))
+        ->ArgName("threads")
+        ->Arg(1)
+        ->Arg(2)
+        ->UseRealTime()
         ->Unit(benchmark::kMillisecond);
   }
   for (const char* a : {"2-12-1", "2-6-6-1", "12-12-1", "2-8-8-1"}) {

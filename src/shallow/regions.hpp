@@ -3,6 +3,7 @@
 //   auto net = DeepReluNet::from_model(model).value();
 //   RegionOptions opt;                       // DFS; opt.method = RegionMethod::kBrute for the 2^N reference
 //   opt.box = {{-1.0, 1.0}};                 // optional: only what lies in the closed box [-1, 1]^n
+//   opt.threads = 2;                         // DFS subtrees on 2 workers; the same result as 1
 //   RegionSet rs = enumerate_regions(net, opt).value();
 //   rs.regions.size();  rs.lps;  rs.h, rs.c;  // K de-duplicated rows H x + c, keyed by (neuron, prefix)
 //
@@ -20,6 +21,11 @@
 // stack pushes one row per decided neuron, Clp re-optimises with dual simplex from the parent basis).
 // Zero rows (A_i = 0: dead or constant neurons) decide the child without an LP; coincident hyperplanes and
 // lower-dimensional regions come out of the LPs above (t*_full = 0, strict LP decides).
+// Threads: the tree over the first hidden layer's neurons is expanded level by level until it has at least
+// 256 nodes (or that layer ends); each node's subtree is a task, enumerated from a fresh LP (its prefix rows,
+// no basis) by one worker with its own solvers (Clp objects are not shared). The split does not depend on
+// `threads`, and the subtrees' regions and rows are concatenated in DFS order, so the result (regions, their
+// order, witnesses, rows and their numbering, LP count) is identical for every thread count and schedule.
 #pragma once
 
 #include <optional>
@@ -39,6 +45,7 @@ struct RegionOptions {
   std::optional<std::pair<double, double>> box;  // closed box [lo, hi]^n
   long max_regions = 1'000'000;                  // memory budget: stop with an error past this count
   int max_brute_neurons = 24;                    // brute force refuses larger N
+  int threads = 1;                               // DFS workers (≥ 1); brute force runs on one
 };
 
 struct Region {

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <string>
 
 #include "core/json.hpp"
 #include "support/process.hpp"
@@ -133,6 +135,33 @@ TEST(ShallowCli, BadInputExitsTwoNamingTheProblem) {
   r = run_actlab({"shallow", "convert", "--model", m, "--out", dir / "s.json", "--method", "magic"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--method"), std::string::npos);
+  expect_bad_input({"shallow", "convert", "--model", m, "--out", dir / "s.json", "--threads", "0"},
+                   "--threads");
+  expect_bad_input({"shallow", "regions", "--model", m, "--threads", "0"}, "--threads");
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+TEST(ShallowCli, ThreadsGiveTheSameShallowNetworkAndRegions) {
+  TempDir dir;
+  for (const std::string arch : {"3-8-6-1", "2-6-6-6-1"}) {
+    const std::string m = random_model(dir, arch, 4);
+    Json list1;
+    for (const char* threads : {"1", "2", "3"}) {
+      const std::string out = dir / (std::string("s") + threads + ".json");
+      const Json c =
+          run_json({"shallow", "convert", "--model", m, "--out", out, "--threads", threads, "--json"});
+      EXPECT_GT(c["regions"].get<int>(), 0);
+      EXPECT_EQ(read_file(out), read_file(dir / "s1.json")) << arch << ", --threads " << threads;
+      const Json list = run_json({"shallow", "regions", "--model", m, "--threads", threads, "--json"});
+      if (list1.is_null()) list1 = list;
+      EXPECT_EQ(list["regions"], list1["regions"]) << arch << ", --threads " << threads;
+      EXPECT_EQ(list["lps"], list1["lps"]);
+    }
+  }
 }
 
 }  // namespace

@@ -44,8 +44,11 @@ void expect_consistent(const DeepReluNet& net, const RegionSet& rs) {
     if (r.full_dim) {
       ASSERT_EQ(net.pattern(r.witness), r.pattern);
     }
+    // Witnesses of unbounded regions can lie far out (|x| ~ 1e12 on 8-6-6-1): α x then rounds at ~ε‖α‖‖x‖.
     const Eigen::VectorXd y = net.forward(r.witness);
-    EXPECT_NEAR((r.alpha * r.witness + r.beta - y).norm(), 0.0, 1e-9 * (1 + y.norm()));
+    EXPECT_NEAR((r.alpha * r.witness + r.beta - y).norm(), 0.0,
+                1e-9 * (1 + y.norm()) + 1e-12 * r.alpha.norm() * r.witness.norm())
+        << net.arch() << ", |witness| " << r.witness.norm();
     for (std::size_t i = 0; i < r.rows.size(); ++i) EXPECT_EQ(rs.row_neuron[r.rows[i]], static_cast<int>(i));
   }
 }
@@ -140,6 +143,75 @@ TEST(Regions, StopsAtTheMemoryBudgetWithTheCount) {
   opt.method = RegionMethod::kBrute;
   opt.max_brute_neurons = 8;
   EXPECT_FALSE(enumerate_regions(random_relu_net({2, 12, 1}, 7), opt));
+}
+
+// Identical, not just equivalent: same regions in the same order, same witnesses and local models bit for
+// bit, same rows with the same numbering, same LP count.
+void expect_identical(const RegionSet& a, const RegionSet& b, const std::string& what) {
+  ASSERT_EQ(a.regions.size(), b.regions.size()) << what;
+  EXPECT_EQ(a.lps, b.lps) << what;
+  EXPECT_EQ(a.full_dim_regions, b.full_dim_regions) << what;
+  EXPECT_EQ(a.row_neuron, b.row_neuron) << what;
+  EXPECT_TRUE(a.h == b.h) << what;
+  EXPECT_TRUE(a.c == b.c) << what;
+  for (std::size_t r = 0; r < a.regions.size(); ++r) {
+    const Region &x = a.regions[r], &y = b.regions[r];
+    ASSERT_EQ(x.pattern, y.pattern) << what << " region " << r;
+    EXPECT_EQ(x.full_dim, y.full_dim) << what << " region " << r;
+    EXPECT_EQ(x.rows, y.rows) << what << " region " << r;
+    EXPECT_TRUE(x.witness == y.witness) << what << " region " << r;
+    EXPECT_TRUE(x.alpha == y.alpha && x.beta == y.beta) << what << " region " << r;
+  }
+}
+
+TEST(Regions, ThreadedDfsIsIdenticalToSingleThreaded) {
+  struct Case {
+    std::vector<int> arch;
+    std::uint64_t seed;
+    int lo = 0, hi = 0;  // integer weights in [lo, hi] when lo < hi
+    bool box = false;
+  };
+  const std::vector<Case> cases{{{2, 12, 1}, 7},
+                                {{2, 8, 8, 1}, 1},
+                                {{4, 6, 6, 1}, 2},
+                                {{3, 5, 4, 3, 1}, 3},
+                                {{8, 6, 6, 1}, 4},
+                                {{2, 4, 4, 1}, 5, -3, 3},
+                                {{2, 3, 3, 3, 1}, 6, -2, 2},
+                                {{2, 8, 8, 1}, 5, 0, 0, true}};
+  for (const Case& c : cases) {
+    const DeepReluNet net =
+        c.lo < c.hi ? random_relu_net(c.arch, c.seed, c.lo, c.hi) : random_relu_net(c.arch, c.seed);
+    RegionOptions opt;
+    if (c.box) opt.box = {{-0.5, 0.5}};
+    const RegionSet one = enumerate_regions(net, opt).value();
+    for (int threads : {2, 3, 5}) {
+      opt.threads = threads;
+      const RegionSet many = enumerate_regions(net, opt).value();
+      expect_identical(one, many, net.arch() + " with " + std::to_string(threads) + " threads");
+    }
+    opt.threads = 1;
+    if (net.hidden() <= 12) expect_same(net, opt);  // and still the brute-force patterns
+    expect_consistent(net, one);
+  }
+}
+
+TEST(Regions, RejectsZeroThreads) {
+  RegionOptions opt;
+  opt.threads = 0;
+  auto r = enumerate_regions(random_relu_net({2, 4, 1}, 1), opt);
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(r.status().is_bad_input());
+  EXPECT_NE(r.status().message().find("threads"), std::string::npos) << r.status().message();
+}
+
+TEST(Regions, MemoryBudgetStopsEveryWorker) {
+  RegionOptions opt;
+  opt.max_regions = 50;
+  opt.threads = 2;
+  auto r = enumerate_regions(random_relu_net({4, 8, 8, 1}, 1), opt);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.status().message().find("stopped after 50 regions"), std::string::npos) << r.status().message();
 }
 
 TEST(Regions, IndexFindsTheRegionOfAPoint) {
