@@ -49,7 +49,7 @@ struct Flags {
   std::string save_catalog, catalog_prefix;
   int generations = 10, population = 10, final_epochs = 10, replicates = 3, workers = 0;
   int height_limit = 8, tournament = 3, elitism = 1, init_min = 1, init_max = 3;
-  double crossover = 0.5, mutation = 0.2, grace = 30.0, idle = 60.0;
+  double crossover = 0.5, mutation = 0.2, grace = 30.0;
   std::string cgp_grid = "5x5";
   int levels_back = 5;
   bool constants = false, json = false, clones = false;
