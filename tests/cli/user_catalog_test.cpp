@@ -11,6 +11,7 @@
 
 #include "core/json.hpp"
 #include "support/process.hpp"
+#include "support/scoped_env.hpp"
 #include "support/temp_dir.hpp"
 
 namespace actlab::cli {
@@ -22,31 +23,7 @@ using testing::run_json;
 using testing::TempDir;
 using testing::write_text;
 
-// Sets an environment variable for one scope (nullptr: unset) and restores the previous value after.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const char* value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    if (value != nullptr) {
-      ::setenv(name, value, 1);
-    } else {
-      ::unsetenv(name);
-    }
-  }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-  ~ScopedEnv() {
-    if (old_) {
-      ::setenv(name_, old_->c_str(), 1);
-    } else {
-      ::unsetenv(name_);
-    }
-  }
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
+using testing::ScopedEnv;
 
 constexpr char kCatalog[] = R"j({"format": "actlab-catalog", "version": 1, "entries": [
   {"name": "evo_1", "formula": "max(relu(x), tanh(x))", "description": "evolved on iris",
