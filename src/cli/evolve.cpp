@@ -55,7 +55,6 @@ struct Flags {
   bool constants = false, json = false, clones = false;
 };
 
-std::string slots_text(const Triple& t) { return t[0] + " | " + t[1] + " | " + t[2]; }
 Json triple_json(const Triple& t) { return Json::array({t[0], t[1], t[2]}); }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -375,10 +374,9 @@ Json classify_json(const std::string& formula) {
 
 Status plot_functions(const std::string& path, const Triple& best, const std::string& baseline) {
   report::Figure fig{.title = "evolved activations", .xlabel = "x", .ylabel = "f(x)"};
-  const char* slot_names[] = {"input", "hidden", "output"};
   std::vector<std::pair<std::string, std::string>> curves;
   for (int s = 0; s < evolve::kSlots; ++s)
-    curves.emplace_back(std::string(slot_names[s]) + ": " + best[static_cast<std::size_t>(s)],
+    curves.emplace_back(std::string(evolve::slot_name(s)) + ": " + best[static_cast<std::size_t>(s)],
                         best[static_cast<std::size_t>(s)]);
   curves.emplace_back("baseline: " + baseline, baseline);
   for (const auto& [label, formula] : curves) {
@@ -405,14 +403,13 @@ Result<std::vector<std::string>> save_to_catalog(const Flags& f, const Triple& b
       prefix += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : '_';
     prefix += "_" + std::to_string(f.cfg.seed);
   }
-  const char* slot_names[] = {"input", "hidden", "output"};
   std::vector<std::string> names;
   for (int s = 0; s < evolve::kSlots; ++s) {
     activations::UserEntry e;
-    e.name = prefix + "_" + slot_names[s];
+    e.name = prefix + "_" + evolve::slot_name(s);
     e.formula = best[static_cast<std::size_t>(s)];
-    e.description = std::string("evolved ") + slot_names[s] + "-slot activation of " + f.cfg.net + " on " +
-                    f.cfg.data + " (validation accuracy " + fmt(fitness) + ")";
+    e.description = std::string("evolved ") + evolve::slot_name(s) + "-slot activation of " + f.cfg.net +
+                    " on " + f.cfg.data + " (validation accuracy " + fmt(fitness) + ")";
     e.reference = "actlab evolve --data " + f.cfg.data + " --net " + f.cfg.net + " --method " + f.method +
                   " --gp " + f.gp + " --generations " + std::to_string(f.generations) + " --population " +
                   std::to_string(f.population) + " --seed " + std::to_string(f.cfg.seed);
@@ -485,8 +482,8 @@ int run_evolve(Flags& f) {
     bar.set_note("best " + fmt(g.fitness));
     if (!f.json) {
       std::printf("gen %2d  best %s  [%s]  evals %d  cached %d  failed %d  %.1fs\n", g.generation,
-                  fmt(g.fitness).c_str(), slots_text(g.best).c_str(), g.evaluations, g.cache_hits, g.failures,
-                  g.seconds);
+                  fmt(g.fitness).c_str(), evolve::to_string(g.best).c_str(), g.evaluations, g.cache_hits,
+                  g.failures, g.seconds);
       std::fflush(stdout);
     }
   };
@@ -599,10 +596,9 @@ int run_evolve(Flags& f) {
   }
   std::printf("\nbest triple (validation %s, baseline %s %s):\n", fmt(res->fitness).c_str(),
               opts->baseline.c_str(), res->baseline.value ? fmt(*res->baseline.value).c_str() : "failed");
-  const char* slot_names[] = {"input ", "hidden", "output"};
   for (int s = 0; s < evolve::kSlots; ++s) {
     const Json& c = theory[static_cast<std::size_t>(s)]["classification"];
-    std::printf("  %s  %-40s  %s\n", slot_names[s], res->best[static_cast<std::size_t>(s)].c_str(),
+    std::printf("  %-6s  %-40s  %s\n", evolve::slot_name(s), res->best[static_cast<std::size_t>(s)].c_str(),
                 c.contains("class") ? c["class"].get<std::string>().c_str() : "(no classification)");
   }
   std::printf(

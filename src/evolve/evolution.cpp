@@ -40,6 +40,13 @@ Result<GpKind> parse_gp(std::string_view name) {
 std::string to_string(Method m) { return kMethodNames[static_cast<int>(m)]; }
 std::string to_string(GpKind g) { return g == GpKind::kTree ? "tree" : "cgp"; }
 
+const char* slot_name(int slot) {
+  static const char* const names[] = {"input", "hidden", "output"};
+  return names[slot];
+}
+
+std::string to_string(const Triple& t) { return t[0] + " | " + t[1] + " | " + t[2]; }
+
 std::string canonical(const std::string& formula) {
   auto e = activations::parse_formula(formula, {.functions = &activations::catalog_functions()});
   return e ? activations::print(activations::simplify(*e)) : formula;
@@ -158,8 +165,7 @@ class Engine {
 
   void note_failure(const Triple& t, const std::string& reason) {
     ++gen_.failures;
-    if (res_.failure_reasons.size() < kMaxReasons)
-      res_.failure_reasons.emplace(t[0] + " | " + t[1] + " | " + t[2], reason);
+    if (res_.failure_reasons.size() < kMaxReasons) res_.failure_reasons.emplace(to_string(t), reason);
   }
 
   // ---- populations ----

@@ -48,6 +48,10 @@ namespace actlab::evolve {
 
 constexpr int kSlots = 3;
 using Triple = std::array<std::string, kSlots>;  // formulas of the input, hidden and output slots
+// "input", "hidden", "output".
+const char* slot_name(int slot);
+// "f0 | f1 | f2", how a triple is shown.
+std::string to_string(const Triple& t);
 
 enum class Method { kStandard, kRandom, kEvoSingle, kEvoTriple, kCoevo };
 enum class GpKind { kTree, kCgp };
