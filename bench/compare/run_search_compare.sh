@@ -6,7 +6,8 @@
 #             `actlab study optimize` per trial on that space (synthetic objective, SQLite)
 #   alacarte  wall time of an à-la-carte study (iris, 5 layers) vs Optuna + PyTorch running Sipper's original
 #             objective (bench/compare/alacarte_optuna.py); TRIALS trials on both sides (default 200: the
-#             PyTorch side needs ~0.7 s per trial here)
+#             PyTorch side needs ~0.7 s per trial here); actlab twice, with FAIL trials ignored by TPE and
+#             counted as the worst (tpe:fail-worst)
 # Each side checks its result before timing (see the scripts).
 #
 #   bench/compare/run_search_compare.sh
@@ -64,28 +65,36 @@ PYEOF
       # Check: the standard network learns iris in actlab too.
       $ACTLAB train --data iris --model mlp:64x5 --act relu,relu,relu,relu,softmax --init torch --batch full \
         --epochs 300 --early-stop train-acc --seed 1 --json >"$dir/std.json"
-      $ACTLAB study create --storage "sqlite://$dir/s.db" --name bench --space alacarte --data iris --layers 5 \
-        --seed 1 >/dev/null
-      /usr/bin/time -f "%e %U %S" -o "$dir/time.txt" \
-        $ACTLAB study optimize --storage "sqlite://$dir/s.db" --name bench --trials "$TRIALS" --json >"$dir/opt.json"
+      # Two actlab studies: TPE as Optuna (FAIL trials ignored by the sampler) and tpe:fail-worst (FAIL
+      # trials count as the worst values, `actlab alacarte`'s default). The PyTorch side never FAILs: a NaN
+      # network is scored through argmax, and its low score teaches TPE, as fail-worst does.
+      for s in tpe tpe:fail-worst; do
+        $ACTLAB study create --storage "sqlite://$dir/s.db" --name "$s" --space alacarte --data iris --layers 5 \
+          --sampler "$s" --seed 1 >/dev/null
+        /usr/bin/time -f "%e %U %S" -o "$dir/time_$s.txt" \
+          $ACTLAB study optimize --storage "sqlite://$dir/s.db" --name "$s" --trials "$TRIALS" --json >"$dir/opt_$s.json"
+      done
       opt=$($PY bench/compare/alacarte_optuna.py --data iris --layers 5 --trials "$TRIALS")
-      $PY - "$dir/std.json" "$dir/opt.json" "$dir/time.txt" "$opt" <<'PYEOF'
+      $PY - "$dir/std.json" "$opt" "$dir/opt_tpe.json" "$dir/time_tpe.txt" "$dir/opt_tpe:fail-worst.json" \
+        "$dir/time_tpe:fail-worst.txt" <<'PYEOF'
 import json, sys
 std = json.load(open(sys.argv[1]))
 if std["status"] == "diverged" or std["epochs"][-1]["train_acc"] <= 0.5:
     sys.exit("actlab check failed: the standard network did not learn iris")
-j = json.load(open(sys.argv[2]))
-if j["states"]["COMPLETE"] == 0 or j["best"] is None:
-    sys.exit("actlab check failed: no complete trial")
-wall, user, sys_ = map(float, open(sys.argv[3]).read().split()[-3:])
-cpu = user + sys_
-o = json.loads(sys.argv[4])
-n = j["n_trials"]
-print(f"alacarte actlab {n} trials: wall {wall:.2f} s, CPU {cpu:.2f} s ({1e3 * cpu / n:.1f} ms/trial CPU, "
-      f"{j['states']['COMPLETE']} complete, {j['states']['FAIL']} fail, best val acc {j['best']['value']:.4f}; "
-      f"the whole process: data, SQLite, training) | Optuna+PyTorch {o['trials']} trials: wall {o['seconds']:.2f} s, "
-      f"CPU {o['cpu_seconds']:.2f} s ({1e3 * o['cpu_seconds'] / o['trials']:.1f} ms/trial CPU, {o['fail']} fail, "
-      f"best train acc {o['best']:.4f}) | ratio {o['seconds'] / wall:.1f}x wall, {o['cpu_seconds'] / cpu:.1f}x CPU")
+o = json.loads(sys.argv[2])
+print(f"alacarte Optuna+PyTorch {o['trials']} trials: wall {o['seconds']:.2f} s, CPU {o['cpu_seconds']:.2f} s "
+      f"({1e3 * o['cpu_seconds'] / o['trials']:.1f} ms/trial CPU, {o['fail']} fail, best train acc {o['best']:.4f})")
+for name, opt, tm in (("tpe", sys.argv[3], sys.argv[4]), ("tpe:fail-worst", sys.argv[5], sys.argv[6])):
+    j = json.load(open(opt))
+    if j["states"]["COMPLETE"] == 0 or j["best"] is None:
+        sys.exit(f"actlab check failed ({name}): no complete trial")
+    wall, user, sys_ = map(float, open(tm).read().split()[-3:])
+    cpu = user + sys_
+    n = j["n_trials"]
+    print(f"alacarte actlab --sampler {name}, {n} trials: wall {wall:.2f} s, CPU {cpu:.2f} s "
+          f"({1e3 * cpu / n:.1f} ms/trial CPU, {j['states']['COMPLETE']} complete, {j['states']['FAIL']} fail, "
+          f"best val acc {j['best']['value']:.4f}; the whole process: data, SQLite, training) | "
+          f"ratio {o['seconds'] / wall:.1f}x wall, {o['cpu_seconds'] / cpu:.1f}x CPU")
 PYEOF
       ;;
     *) echo "unknown workload $w" >&2; exit 2 ;;

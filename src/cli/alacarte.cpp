@@ -6,7 +6,10 @@
 // (seed, r), shared by every arm and both L), a validation part carved out of the 70, and
 //   standard  relu × (L−1) + softmax, trained once;
 //   random    N architectures drawn uniformly from the 48-menu, the best by validation accuracy;
-//   tpe       N trials of TPE (Optuna 3.1 defaults) on the same objective, the best by validation accuracy.
+//   tpe       N trials of TPE (Optuna 3.1 defaults) on the same objective, the best by validation accuracy;
+//             FAIL trials (NaN networks) count as the worst values (`--failed worst`,
+//             TpeOptions::fail_as_worst) unless `--failed ignore` (Optuna's way: the sampler never learns
+//             which functions fail).
 // The chosen network is retrained (same weight seed, so the same network) and scored on the test part.
 // Reported: the median test accuracy over replicates per arm, a permutation test on medians (10,000 rounds)
 // of each arm against standard, and the winner with its p-value against the runner-up.
@@ -38,7 +41,8 @@ namespace actlab::cli {
 namespace {
 
 struct Flags {
-  std::string data, layers = "5,10", arms = "standard,random,tpe", storage, init = "torch", csv, markdown;
+  std::string data, layers = "5,10", arms = "standard,random,tpe", storage, init = "torch", csv, markdown,
+                    failed = "worst";
   int replicates = 5, workers = 1, rounds = 10000;
   std::int64_t trials = 1000;
   std::uint64_t seed = 0;
@@ -90,8 +94,8 @@ Result<search::Study> open_or_create(const std::string& url, const search::Study
   }
   if (st->record().objective != r.objective || st->record().sampler != r.sampler) {
     return Status::invalid("--storage: study '" + r.name + "' in " + search::mask_password(url) +
-                           " was made with other settings (" + st->record().objective.dump() +
-                           "); use another --storage or --seed");
+                           " was made with other settings (sampler " + st->record().sampler + ", " +
+                           st->record().objective.dump() + "); use another --storage or --seed");
   }
   return st;
 }
@@ -235,6 +239,9 @@ int run_alacarte(const Flags& f) {
   if (layer_counts.empty()) return finish(Status::invalid("--layers: give at least one count, e.g. 5,10"));
   const std::vector<std::string> arms = split_list(f.arms);
   if (arms.empty()) return finish(Status::invalid("--arms: give at least one of standard, random, tpe"));
+  if (f.failed != "worst" && f.failed != "ignore") {
+    return finish(Status::invalid("--failed: expected worst or ignore, got '" + f.failed + "'"));
+  }
   for (const auto& a : arms) {
     if (a != "standard" && a != "random" && a != "tpe")
       return finish(Status::invalid("--arms: expected standard, random or tpe, got '" + a + "'"));
@@ -311,7 +318,7 @@ int run_alacarte(const Flags& f) {
             search::StudyRecord r;
             r.name = study_name(base.data, L, rep, f.seed, arm);
             r.direction = search::Direction::kMaximize;
-            r.sampler = arm;
+            r.sampler = arm == "tpe" && f.failed == "worst" ? "tpe:fail-worst" : arm;
             r.seed = Rng::derive(f.seed, "alacarte-" + arm, static_cast<std::uint64_t>(rep)).next();
             r.space = s.space().to_json();
             r.objective = s.to_json();
@@ -362,6 +369,7 @@ int run_alacarte(const Flags& f) {
                {{"replicates", f.replicates},
                 {"trials", f.trials},
                 {"arms", arms},
+                {"tpe_failed", f.failed},
                 {"seed", f.seed},
                 {"init", f.init},
                 {"rounds", f.rounds},
@@ -394,6 +402,10 @@ void add_alacarte_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   c->add_option("--trials", f->trials, "Trials per search arm and replicate")->capture_default_str();
   c->add_option("--arms", f->arms, "standard, random, tpe (comma-separated)")->capture_default_str();
+  c->add_option("--failed", f->failed,
+                "TPE arm: FAIL trials (NaN networks) count as the worst values (worst) or are ignored as "
+                "Optuna does (ignore)")
+      ->capture_default_str();
   c->add_option("--storage", f->storage,
                 "Keep the studies here (resumable); default: a temporary SQLite file");
   c->add_option("--seed", f->seed, "Seed of splits, weights, sampling and the permutation test")

@@ -340,7 +340,9 @@ void add_study_command(CLI::App& app, int& exit_code) {
                      "alacarte: CSV target column, by name or index (default: the last)");
   create->add_option("--layers", o->layers, "alacarte: dense layers = searched activations (default 5)");
   create->add_option("--init", o->init, "alacarte: weight init, as for train (default torch)");
-  create->add_option("--sampler", o->sampler, "tpe (default), tpe-multivariate, random or grid");
+  create->add_option(
+      "--sampler", o->sampler,
+      "tpe (default), tpe:multivariate, tpe:fail-worst, tpe:multivariate,fail-worst, random or grid");
   create->add_option("--seed", o->seed,
                      "Seed of sampling, of the weights and (alacarte) of the data split (default 0)");
   create->add_option("--direction", o->direction, "minimize (synthetic default) or maximize (alacarte)");

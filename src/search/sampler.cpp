@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <string_view>
 
 #include "search/tpe.hpp"
 
@@ -125,13 +126,31 @@ Params GridSampler::sample(const Space& space, Direction, const std::vector<Froz
 Result<std::unique_ptr<Sampler>> make_sampler(const std::string& name) {
   if (name == "random") return std::unique_ptr<Sampler>(new RandomSampler());
   if (name == "grid") return std::unique_ptr<Sampler>(new GridSampler());
-  if (name == "tpe") return std::unique_ptr<Sampler>(new TpeSampler());
+  const auto bad = [&](const std::string& why) {
+    return Status::invalid("--sampler: " + why +
+                           " (expected tpe[:multivariate][,fail-worst], tpe-multivariate, random or grid)");
+  };
+  TpeOptions o;
   if (name == "tpe-multivariate") {
-    TpeOptions o;
     o.multivariate = true;
-    return std::unique_ptr<Sampler>(new TpeSampler(o));
+  } else if (name.rfind("tpe:", 0) == 0) {
+    std::string_view rest = std::string_view(name).substr(4);
+    while (!rest.empty()) {
+      const std::size_t comma = std::min(rest.find(','), rest.size());
+      const std::string opt(rest.substr(0, comma));
+      rest.remove_prefix(std::min(comma + 1, rest.size()));
+      if (opt == "multivariate") {
+        o.multivariate = true;
+      } else if (opt == "fail-worst") {
+        o.fail_as_worst = true;
+      } else {
+        return bad("unknown TPE option '" + opt + "' in '" + name + "'");
+      }
+    }
+  } else if (name != "tpe") {
+    return bad("got '" + name + "'");
   }
-  return Status::invalid("--sampler: expected tpe, tpe-multivariate, random or grid, got '" + name + "'");
+  return std::unique_ptr<Sampler>(new TpeSampler(o));
 }
 
 }  // namespace actlab::search

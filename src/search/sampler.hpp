@@ -36,6 +36,7 @@ struct FrozenTrial {
   Params params;                                              // empty while not yet sampled
   double value = 0;                                           // meaningful for COMPLETE
   std::vector<std::pair<std::int64_t, double>> intermediate;  // (step, value), ascending steps
+  bool worker_lost = false;  // FAIL because its worker died or went silent (the reaper), not the objective
 };
 
 class Sampler {
@@ -79,7 +80,8 @@ class GridSampler final : public Sampler {
   int points_;
 };
 
-// "tpe" (independent), "tpe-multivariate", "random" or "grid".
+// "tpe" (independent), "tpe:multivariate" (alias "tpe-multivariate"), "tpe:fail-worst" (TpeOptions::
+// fail_as_worst), "tpe:multivariate,fail-worst", "random" or "grid".
 Result<std::unique_ptr<Sampler>> make_sampler(const std::string& name);
 
 }  // namespace actlab::search

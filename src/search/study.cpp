@@ -12,6 +12,7 @@
 #include <exception>
 #include <mutex>
 #include <set>
+#include <string_view>
 #include <thread>
 
 namespace actlab::search {
@@ -32,6 +33,15 @@ bool local_worker_is_dead(const std::string& worker) {
   const long pid = std::strtol(worker.c_str() + a + 1, nullptr, 10);
   if (pid <= 0) return false;
   return kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+}
+
+// The reasons the reaper writes when a worker is lost; a FAIL with one of them is not the objective's
+// failure (FrozenTrial::worker_lost), and its parameters are retried.
+constexpr std::string_view kLostWorker = "worker ", kLostWorkerEnd = " exited while running it",
+                           kSilentWorker = "no heartbeat from worker ";
+
+bool is_lost_worker_reason(std::string_view r) {
+  return r.starts_with(kSilentWorker) || (r.starts_with(kLostWorker) && r.ends_with(kLostWorkerEnd));
 }
 
 double elapsed_s(std::chrono::steady_clock::time_point t0) {
@@ -94,6 +104,7 @@ FrozenTrial Study::freeze(const TrialRecord& r) const {
   FrozenTrial f;
   f.number = r.number;
   f.state = r.state;
+  f.worker_lost = r.state == TrialState::kFail && is_lost_worker_reason(r.reason);
   if (!r.params.is_null()) {
     if (auto p = space_.from_external(r.params)) f.params = std::move(*p);
   }
@@ -126,9 +137,9 @@ Result<std::pair<int, int>> Study::reap_on(Storage& st, const std::vector<TrialR
     if (t.state != TrialState::kRunning || !t.heartbeat) continue;
     std::string reason;
     if (local_worker_is_dead(t.worker)) {
-      reason = "worker " + t.worker + " exited while running it";
+      reason = std::string(kLostWorker) + t.worker + std::string(kLostWorkerEnd);
     } else if (t.heartbeat_age && *t.heartbeat_age > grace_s) {
-      reason = "no heartbeat from worker " + t.worker + " for " +
+      reason = std::string(kSilentWorker) + t.worker + " for " +
                std::to_string(static_cast<int>(*t.heartbeat_age)) + " s";
     } else {
       continue;

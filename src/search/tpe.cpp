@@ -9,8 +9,10 @@
 namespace actlab::search {
 namespace {
 
-bool observed(const FrozenTrial& t) {
-  return (t.state == TrialState::kComplete || t.state == TrialState::kPruned) && !t.params.empty();
+bool observed(const FrozenTrial& t, bool fail_as_worst) {
+  if (t.params.empty()) return false;
+  return t.state == TrialState::kComplete || t.state == TrialState::kPruned ||
+         (fail_as_worst && t.state == TrialState::kFail && !t.worker_lost);
 }
 
 // The first candidate with the highest score log l − log g, among candidates[j] for j in `which` (index
@@ -66,8 +68,14 @@ double propose_categorical(const Space& space, std::size_t param, const std::vec
 
 }  // namespace
 
+std::string TpeSampler::name() const {
+  if (options_.multivariate)
+    return options_.fail_as_worst ? "tpe:multivariate,fail-worst" : "tpe:multivariate";
+  return options_.fail_as_worst ? "tpe:fail-worst" : "tpe";
+}
+
 void TpeSampler::split(const std::vector<FrozenTrial>& trials, Direction direction, int n_below,
-                       std::vector<std::size_t>& below, std::vector<std::size_t>& above) {
+                       std::vector<std::size_t>& below, std::vector<std::size_t>& above, bool fail_as_worst) {
   const double sign = direction == Direction::kMinimize ? 1.0 : -1.0;
   constexpr double kInf = std::numeric_limits<double>::infinity();
   struct Key {
@@ -77,9 +85,11 @@ void TpeSampler::split(const std::vector<FrozenTrial>& trials, Direction directi
   std::vector<Key> keys;
   for (std::size_t i = 0; i < trials.size(); ++i) {
     const FrozenTrial& t = trials[i];
-    if (!observed(t)) continue;
+    if (!observed(t, fail_as_worst)) continue;
     if (t.state == TrialState::kComplete) {
       keys.push_back({-kInf, sign * t.value, i});
+    } else if (t.state == TrialState::kFail) {
+      keys.push_back({2.0, 0.0, i});  // after every PRUNED key (steps ≤ 1), in trial order
     } else if (!t.intermediate.empty()) {
       const auto& [step, v] = t.intermediate.back();
       keys.push_back({-static_cast<double>(step), std::isnan(v) ? kInf : sign * v, i});
@@ -103,7 +113,9 @@ Params TpeSampler::sample(const Space& space, Direction direction, const std::ve
                           std::int64_t number, std::uint64_t seed) const {
   Rng rng = Rng::derive(seed, "tpe", static_cast<std::uint64_t>(number));
   Params out(space.size());
-  const int n = static_cast<int>(std::count_if(trials.begin(), trials.end(), observed));
+  const bool fail_as_worst = options_.fail_as_worst;
+  const int n = static_cast<int>(std::count_if(
+      trials.begin(), trials.end(), [&](const FrozenTrial& t) { return observed(t, fail_as_worst); }));
   if (n < options_.n_startup_trials) {
     for (std::size_t i = 0; i < space.size(); ++i) {
       Rng r = rng.split(i);
@@ -112,7 +124,7 @@ Params TpeSampler::sample(const Space& space, Direction direction, const std::ve
     return out;
   }
   std::vector<std::size_t> below, above;
-  split(trials, direction, default_gamma(n), below, above);
+  split(trials, direction, default_gamma(n), below, above, fail_as_worst);
 
   // One estimator pair over `dims`; returns the best candidate (one value per dim).
   auto propose = [&](const std::vector<std::size_t>& dims, Rng& r) {

@@ -119,6 +119,7 @@ TEST(AlacarteCli, ProtocolTableHasThePapersColumns) {
                                      "--trials", "4", "--rounds", "200", "--seed", "2", "--csv",
                                      dir / "t.csv", "--markdown", dir / "t.md", "--json"}));
   ASSERT_EQ(j["table"].size(), 1u);
+  EXPECT_EQ(j["settings"]["tpe_failed"], "worst");  // the TPE arm learns from NaN networks by default
   const Json& row = j["table"][0];
   EXPECT_EQ(row["dataset"], "iris");
   EXPECT_EQ(row["n"], 150);
@@ -152,6 +153,10 @@ TEST(AlacarteCli, BadInputExits2NamingTheFlag) {
   expect_bad_input({"alacarte", "--data", "irsi", "--trials", "2"}, "--data");
   expect_bad_input({"alacarte", "--data", "iris", "--layers", "0", "--trials", "2"}, "--layers");
   expect_bad_input({"alacarte", "--data", "iris", "--arms", "cmaes"}, "--arms");
+  expect_bad_input({"alacarte", "--data", "iris", "--failed", "best"}, "--failed");
+  expect_bad_input({"study", "create", "--storage", url, "--name", "x", "--objective", "synthetic",
+                    "--sampler", "tpe:fail-best"},
+                   "--sampler");
   expect_bad_input(
       {"study", "create", "--storage", url, "--name", "x", "--space", "alacarte", "--data", "irsi"},
       "--data");

@@ -59,6 +59,7 @@ TEST_F(StudyTest, AskTellAndValidation) {
   auto all = *s.storage().trials(s.record().id, false);
   EXPECT_EQ(all[0].state, TrialState::kFail);
   EXPECT_EQ(all[0].reason, "objective value is nan");
+  EXPECT_FALSE((*s.frozen_trials())[0].worker_lost);  // the objective's failure: fail-worst TPE learns it
   StudyRecord bad = s.record();
   bad.name = "b";
   bad.sampler = "cmaes";
@@ -199,6 +200,7 @@ TEST_F(StudyTest, DeadWorkersTrialIsRetriedWithTheSameParameters) {
   ASSERT_EQ(all.size(), 11u);  // 10 originals + 1 retry
   EXPECT_EQ(all[0].state, TrialState::kFail);
   EXPECT_NE(all[0].reason.find("exited"), std::string::npos) << all[0].reason;
+  EXPECT_TRUE((*s.frozen_trials())[0].worker_lost);  // not the objective's: no sampler learns from it
   int retries = 0;
   for (const auto& r : all) {
     if (r.retry_of == 0) {
