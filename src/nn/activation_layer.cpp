@@ -47,6 +47,9 @@ Result<std::unique_ptr<ActivationLayer<T>>> ActivationLayer<T>::make(const Activ
   auto k = activations::Kernel<T>::compile(outputs, layer->learnable_);
   if (!k) return Status::invalid("activation '" + act.name() + "': " + k.status().message());
   layer->kernel_ = std::move(*k);
+  auto v = activations::Kernel<T>::compile({outputs.front()}, layer->learnable_);
+  if (!v) return Status::invalid("activation '" + act.name() + "': " + v.status().message());
+  layer->value_kernel_ = std::move(*v);
   return layer;
 }
 
@@ -67,6 +70,11 @@ void ActivationLayer<T>::forward(const RowMatrix<T>& x, RowMatrix<T>& y, Mode mo
     for (Eigen::Index r = 0; r < x.rows(); ++r) {
       activations::row_forward<T>(act_.row_op(), {x.data() + r * w, w}, {y.data() + r * w, w}, tau, &rng);
     }
+    return;
+  }
+  if (mode == Mode::kInfer) {  // rrelu included: its f is the eval-mode mean slope
+    T* out = y.data();
+    value_kernel_.eval({x.data(), n}, std::span<T* const>(&out, 1), param_values());
     return;
   }
   slope_.resize(x.rows(), x.cols());

@@ -6,7 +6,9 @@
 //   rrelu, train  y = x for x > 0, r·x with r ~ U(lower, upper) per element:  dx = dy ⊙ (1 or r)
 //                 (torch.nn.RReLU; eval mode uses the mean slope (lower + upper)/2, the catalog formula)
 //   row-wise      y = softmax/softmin/log_softmax/gumbel_softmax(row):  dx = Jᵀ·dy (activations/row_ops.hpp)
-// f and f' (and the parameter derivatives) come out of one compiled kernel pass.
+// f and f' (and the parameter derivatives) come out of one compiled kernel pass; Mode::kInfer runs a second
+// kernel with f alone (no backward follows), which halves the work for costly derivatives (digamma's f' is
+// polygamma(1, x)).
 #pragma once
 
 #include <vector>
@@ -42,11 +44,12 @@ class ActivationLayer final : public Layer<T> {
   std::vector<double> param_values() const;  // kernel parameter values: learnable ones at their current value
 
   activations::Activation act_;
-  activations::Kernel<T> kernel_;       // outputs f, f', then ∂f/∂a for each learnable a
-  std::vector<std::string> learnable_;  // names, in kernel parameter order
-  std::vector<Param<T>> learned_;       // 1×1 values
-  RowMatrix<T> slope_;                  // f'(x) (or rrelu's noise) from the last forward
-  std::vector<RowMatrix<T>> dparam_;    // ∂f/∂a(x) from the last forward
+  activations::Kernel<T> kernel_;        // outputs f, f', then ∂f/∂a for each learnable a
+  activations::Kernel<T> value_kernel_;  // f alone, for Mode::kInfer
+  std::vector<std::string> learnable_;   // names, in kernel parameter order
+  std::vector<Param<T>> learned_;        // 1×1 values
+  RowMatrix<T> slope_;                   // f'(x) (or rrelu's noise) from the last forward
+  std::vector<RowMatrix<T>> dparam_;     // ∂f/∂a(x) from the last forward
 };
 
 }  // namespace actlab::nn

@@ -24,7 +24,10 @@
 
 namespace actlab::nn {
 
-enum class Mode { kTrain, kEval };  // dropout, rrelu: random in training, deterministic in evaluation
+// kTrain: dropout and rrelu are random; kEval: deterministic, and backward may follow (input gradients of a
+// trained net, as PyTorch allows in eval mode); kInfer: as kEval, but no backward follows, so a layer may
+// skip what only backward needs (an activation's f'(x)): evaluation and prediction use it.
+enum class Mode { kTrain, kEval, kInfer };
 
 // Per-sample shape: {n} for vectors, {C, H, W} for images.
 struct Shape {

@@ -77,7 +77,7 @@ RowMatrix<T> Model<T>::predict(const RowMatrix<T>& x, Eigen::Index chunk) {
   for (Eigen::Index r = 0; r < x.rows(); r += chunk) {
     const Eigen::Index n = std::min(chunk, x.rows() - r);
     part = x.middleRows(r, n);
-    out.middleRows(r, n) = forward(part, Mode::kEval);
+    out.middleRows(r, n) = forward(part, Mode::kInfer);
   }
   return out;
 }

@@ -229,5 +229,24 @@ TEST(ActivationLayer, ToJsonNamesTheActivation) {
   EXPECT_FALSE(layer("relu", 2)->to_json().contains("params"));
 }
 
+TEST(ActivationLayer, InferModeGivesTheEvalOutputWithoutTheDerivativePass) {
+  // kInfer runs the f-only kernel: the same values as kEval, bit for bit (learnable, stochastic, special
+  // function, formula and row-wise entries).
+  for (const char* name : {"prelu", "rrelu", "digamma", "x*sigmoid(1.5*x)", "elu", "softmax"}) {
+    auto l = layer(name, 4);
+    MatrixF x(3, 4), y_eval, y_infer;
+    x << -2, 3, -0.5f, 1, 4, -1, -3, 0.25f, 0.1f, -7, 2.5f, 0;
+    Rng rng(1);
+    l->forward(x, y_eval, Mode::kEval, rng);
+    l->forward(x, y_infer, Mode::kInfer, rng);
+    ASSERT_EQ(y_eval.size(), y_infer.size()) << name;
+    for (Eigen::Index i = 0; i < y_eval.size(); ++i) {
+      const float a = y_eval.data()[i], b = y_infer.data()[i];
+      EXPECT_TRUE(a == b || (std::isnan(a) && std::isnan(b)))
+          << name << " element " << i << ": " << a << " " << b;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace actlab::nn
