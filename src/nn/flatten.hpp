@@ -1,5 +1,5 @@
 // Flatten: {C, H, W} → {C·H·W} (PyTorch's nn.Flatten). Rows are already flat (channel-major, as NCHW), so the
-// layer only renames the shape:  y = x,  dx = dy.
+// layer only renames the shape:  y = x,  dx = dy  (inside a Model no copy is made: passes_through()).
 #pragma once
 
 #include "nn/layer.hpp"
@@ -14,6 +14,7 @@ class Flatten final : public Layer<T> {
     this->out_ = {{in.size()}};
   }
   std::string type() const override { return "flatten"; }
+  bool passes_through() const override { return true; }
   void forward(const RowMatrix<T>& x, RowMatrix<T>& y, Mode, Rng&) override { y = x; }
   void backward(const RowMatrix<T>&, const RowMatrix<T>&, const RowMatrix<T>& dy, RowMatrix<T>* dx) override {
     if (dx) *dx = dy;

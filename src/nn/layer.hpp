@@ -62,6 +62,9 @@ class Layer {
   virtual void backward(const RowMatrix<T>& x, const RowMatrix<T>& y, const RowMatrix<T>& dy,
                         RowMatrix<T>* dx) = 0;
   virtual std::vector<Param<T>*> params() { return {}; }
+  // True when forward is y = x and backward dx = dy (only the shape changes, as Flatten): Model then passes
+  // the matrices through instead of copying them.
+  virtual bool passes_through() const { return false; }
   // The model file's entry for this layer (docs/training.md: the actlab-model format).
   virtual Json to_json() const = 0;
   // A copy in another precision (the gradient check runs a float model's exact twin in double).

@@ -28,10 +28,14 @@ Status Model<T>::add(std::unique_ptr<Layer<T>> layer) {
 template <class T>
 const RowMatrix<T>& Model<T>::forward(const RowMatrix<T>& x, Mode mode) {
   input_data_ = &x;
+  out_.resize(layers_.size());
   const RowMatrix<T>* in = &x;
   for (std::size_t i = 0; i < layers_.size(); ++i) {
-    layers_[i]->forward(*in, outputs_[i], mode, rng_);
-    in = &outputs_[i];
+    if (!layers_[i]->passes_through()) {
+      layers_[i]->forward(*in, outputs_[i], mode, rng_);
+      in = &outputs_[i];
+    }
+    out_[i] = in;
   }
   return *in;
 }
@@ -42,10 +46,15 @@ void Model<T>::backward(const RowMatrix<T>& dout) {
   // size, and reallocating multi-megabyte buffers every step costs page faults).
   input_grads_.resize(layers_.size());
   const RowMatrix<T>* dy = &dout;
-  for (std::size_t i = layers_.size(); i-- > 0;) {
-    const RowMatrix<T>& x = i == 0 ? *input_data_ : outputs_[i - 1];
-    RowMatrix<T>* dx = i == 0 ? nullptr : &input_grads_[i];
-    layers_[i]->backward(x, outputs_[i], *dy, dx);
+  // No layer needs ∂L/∂input below the first one that computes something (a Flatten in front of the first
+  // Dense used to cost that Dense a full dX GEMM per step, a third of an MLP step's FLOPs).
+  std::size_t first = 0;
+  while (first < layers_.size() && layers_[first]->passes_through()) ++first;
+  for (std::size_t i = layers_.size(); i-- > first;) {
+    if (layers_[i]->passes_through()) continue;  // dx = dy
+    const RowMatrix<T>& x = i == 0 ? *input_data_ : *out_[i - 1];
+    RowMatrix<T>* dx = i == first ? nullptr : &input_grads_[i];
+    layers_[i]->backward(x, *out_[i], *dy, dx);
     dy = dx;
   }
 }

@@ -78,6 +78,8 @@ class Model {
   Shape input_;
   std::vector<std::unique_ptr<Layer<T>>> layers_;
   std::vector<RowMatrix<T>> outputs_;  // outputs_[i] = output of layer i in the last forward
+  // out_[i] = where layer i's output is: &outputs_[i], or its input's for a layer that passes_through()
+  std::vector<const RowMatrix<T>*> out_;
   const RowMatrix<T>* input_data_ = nullptr;
   std::vector<RowMatrix<T>> input_grads_;  // ∂L/∂(input of layer i), kept between steps
   Rng rng_;
