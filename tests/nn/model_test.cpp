@@ -124,6 +124,39 @@ TEST(Model, ForwardBackwardByHand) {
   for (Param<float>* p : m.params()) EXPECT_TRUE(p->grad.isZero());
 }
 
+TEST(Model, FlattenInFrontChangesNothingButTheCopies) {
+  // Flatten → dense → relu → dense against the same net on flat input: Flatten is skipped (no copy, and the
+  // first dense computes no input gradient), yet outputs and every gradient are the same bit for bit. (A
+  // Flatten inside a CNN is covered by the CNN gradient checks and the PyTorch golden losses.)
+  auto build = [](bool flatten) {
+    Model<float> m(flatten ? Shape{{2, 3, 3}} : Shape{{18}});
+    if (flatten) {
+      EXPECT_TRUE(m.add(std::make_unique<Flatten<float>>(Shape{{2, 3, 3}})).is_ok());
+    }
+    EXPECT_TRUE(m.add(std::make_unique<Dense<float>>(18, 5)).is_ok());
+    EXPECT_TRUE(m.add(act("relu", {{5}})).is_ok());
+    EXPECT_TRUE(m.add(std::make_unique<Dense<float>>(5, 3)).is_ok());
+    const InitSpec he{InitKind::kHe};
+    EXPECT_TRUE(initialize(m, {&he, 1}, 5).is_ok());
+    return m;
+  };
+  Model<float> a = build(true), b = build(false);
+  const MatrixF x = random(4, 18, 3), dy = random(4, 3, 4);
+  const MatrixF ya = a.forward(x, Mode::kTrain), yb = b.forward(x, Mode::kTrain);
+  EXPECT_EQ(ya, yb);
+  a.zero_grad();
+  b.zero_grad();
+  a.backward(dy);
+  b.backward(dy);
+  const auto pa = a.params(), pb = b.params();
+  ASSERT_EQ(pa.size(), 4u);
+  ASSERT_EQ(pb.size(), 4u);
+  for (std::size_t i = 0; i < pa.size(); ++i) {
+    EXPECT_EQ(pa[i]->value, pb[i]->value) << "param " << i;
+    EXPECT_EQ(pa[i]->grad, pb[i]->grad) << "param " << i;
+  }
+}
+
 TEST(Model, ParamsInLayerOrderWeightBeforeBias) {
   Model<float> m({{3}});
   ASSERT_TRUE(m.add(std::make_unique<Dense<float>>(3, 4)).is_ok());
