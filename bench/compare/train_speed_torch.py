@@ -9,30 +9,19 @@ Usage: /usr/bin/python3 bench/compare/train_speed_torch.py WORKLOAD THREADS
 Prints one JSON line: {"workload", "seconds" (training loop only), "final_loss", "threads"}.
 Before timing it checks that the loss went down (a broken run is not a timing).
 """
-import gzip
 import json
 import sys
 import time
 
-import numpy as np
 import torch
 from torch import nn
 
-FM = "/usr/share/datasets/fashion-mnist"
-
-
-def idx(path):
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    ndim = data[3]
-    dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+from fashion_mnist import images
 
 
 def fashion():
-    x = idx(f"{FM}/train-images-idx3-ubyte.gz").astype(np.float32) / 255.0
-    y = idx(f"{FM}/train-labels-idx1-ubyte.gz").astype(np.int64)
-    return torch.from_numpy(x), torch.from_numpy(y)
+    x, y = images("train")
+    return torch.from_numpy(x.astype("float32")), torch.from_numpy(y)
 
 
 def run(workload):
