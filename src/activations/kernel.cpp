@@ -13,10 +13,12 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <type_traits>
 #include <unordered_map>
 #include <unsupported/Eigen/SpecialFunctions>
 
 #include "activations/special_functions.hpp"
+#include "activations/vector_math.hpp"
 
 namespace actlab::activations {
 namespace {
@@ -309,6 +311,23 @@ void run_instr(const Instr& in, T* const* reg, const Scalars<T>& sc, std::ptrdif
     case Op::kMul: return binary_loop(reg[in.dst], reg[in.a], reg[in.b], in.a, in.b, sc, n, std::multiplies<T>());
     case Op::kDiv: return binary_loop(reg[in.dst], reg[in.a], reg[in.b], in.a, in.b, sc, n, std::divides<T>());
     default: break;
+  }
+  // Float ops that Eigen 3.4 evaluates one element at a time through libm (or, for polygamma, through the
+  // scalar double code): the vectorised versions of vector_math.hpp.
+  if constexpr (std::is_same_v<T, float>) {
+    float* dst = reg[in.dst];
+    const float* src = reg[in.a];
+    switch (in.op) {
+      case Op::kTan: return array_tan(dst, src, n);
+      case Op::kAsin: return array_asin(dst, src, n);
+      case Op::kAcos: return array_acos(dst, src, n);
+      case Op::kAtan: return array_atan(dst, src, n);
+      case Op::kSinh: return array_sinh(dst, src, n);
+      case Op::kCosh: return array_cosh(dst, src, n);
+      case Op::kErfc: return array_erfc(dst, src, n);
+      case Op::kPolygamma: return array_polygamma(in.order, dst, src, n);
+      default: break;
+    }
   }
   CMap b(reg[in.b], n);
   switch (in.op) {
