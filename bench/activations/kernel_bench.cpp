@@ -43,6 +43,7 @@
 #include "activations/activation.hpp"
 #include "activations/kernel.hpp"
 #include "activations/printer.hpp"
+#include "activations/special_functions.hpp"
 
 namespace {
 
@@ -201,6 +202,35 @@ void swish15_fdf(const float* x, float* y, float* dy, std::size_t n) {
   }
 }
 
+// Elementary and special functions that Eigen 3.4 has no float packet code for
+// (src/activations/vector_math.hpp): libm per element. digamma has no std:: function: its "hand-written" loop
+// is actlab's scalar double polygamma() (the kernel's previous code path). asin and acos are left out: the
+// kernel's f' = 1/sqrt(1 - x^2) rounds x^2 before subtracting and is off by up to 2e-5 relative next to
+// |x| = 1, beyond this file's tolerance against the double reference (vector_math_test.cpp tests their f).
+#define ACTLAB_BENCH_UNARY(name, fx, dfx)                               \
+  void name(const float* x, float* y, std::size_t n) {                  \
+    for (std::size_t i = 0; i < n; ++i) {                               \
+      const float v = x[i];                                             \
+      y[i] = fx;                                                        \
+    }                                                                   \
+  }                                                                     \
+  void name##_fdf(const float* x, float* y, float* dy, std::size_t n) { \
+    for (std::size_t i = 0; i < n; ++i) {                               \
+      const float v = x[i];                                             \
+      const float f = fx;                                               \
+      y[i] = f;                                                         \
+      dy[i] = dfx;                                                      \
+    }                                                                   \
+  }
+ACTLAB_BENCH_UNARY(tan_f, std::tan(v), 1.f + f * f)
+ACTLAB_BENCH_UNARY(atan_f, std::atan(v), 1.f / (1.f + v * v))
+ACTLAB_BENCH_UNARY(sinh_f, std::sinh(v), std::cosh(v))
+ACTLAB_BENCH_UNARY(cosh_f, std::cosh(v), std::sinh(v))
+ACTLAB_BENCH_UNARY(erfc_f, std::erfc(v), -1.1283791670955126f * std::exp(-(v * v)))
+ACTLAB_BENCH_UNARY(digamma_f, static_cast<float>(actlab::activations::digamma(v)),
+                   static_cast<float>(actlab::activations::polygamma(1, v)))
+#undef ACTLAB_BENCH_UNARY
+
 // ---- Eigen one-liners for f: a fused, vectorised single pass (Eigen's packet exp/log1p/tanh/logistic) ----
 // Not one of the table's ratios; the reference that separates "vectorised math" from "interpreter overhead".
 // Piecewise functions use max/min rather than select(): Eigen 3.4's select() has no packet path, so
@@ -252,6 +282,26 @@ void eigen_swish15(const float* x, float* y, std::size_t n) {
   eigen_apply(x, y, n, [](const CMapF& v) { return v * (1.5f * v).logistic(); });
 }
 
+void eigen_tan(const float* x, float* y, std::size_t n) {
+  eigen_apply(x, y, n, [](const CMapF& v) { return v.tan(); });
+}
+void eigen_atan(const float* x, float* y, std::size_t n) {
+  eigen_apply(x, y, n, [](const CMapF& v) { return v.atan(); });
+}
+void eigen_sinh(const float* x, float* y, std::size_t n) {
+  eigen_apply(x, y, n, [](const CMapF& v) { return v.sinh(); });
+}
+void eigen_cosh(const float* x, float* y, std::size_t n) {
+  eigen_apply(x, y, n, [](const CMapF& v) { return v.cosh(); });
+}
+void eigen_erfc(const float* x, float* y, std::size_t n) {
+  eigen_apply(x, y, n, [](const CMapF& v) { return v.erfc(); });
+}
+// Eigen's float digamma is not accurate to 1e-5 next to its root and poles; evaluated in double instead.
+void eigen_digamma(const float* x, float* y, std::size_t n) {
+  eigen_apply(x, y, n, [](const CMapF& v) { return v.cast<double>().digamma().cast<float>(); });
+}
+
 struct Case {
   const char* label;  // benchmark name suffix and table row
   const char* spec;   // catalog name or formula, for Activation::make
@@ -275,6 +325,12 @@ const std::vector<Case>& cases() {
       {"repu_p3", "repu", {{"p", 3.0}}, repu3, repu3_fdf, eigen_repu3},
       {"hardswish", "hardswish", {}, hardswish, hardswish_fdf, eigen_hardswish},
       {"x*sigmoid(1.5*x)", "x*sigmoid(1.5*x)", {}, swish15, swish15_fdf, eigen_swish15},
+      {"tan", "tan", {}, tan_f, tan_f_fdf, eigen_tan},
+      {"atan", "atan", {}, atan_f, atan_f_fdf, eigen_atan},
+      {"sinh", "sinh", {}, sinh_f, sinh_f_fdf, eigen_sinh},
+      {"cosh", "cosh", {}, cosh_f, cosh_f_fdf, eigen_cosh},
+      {"erfc", "erfc", {}, erfc_f, erfc_f_fdf, eigen_erfc},
+      {"digamma", "digamma", {}, digamma_f, digamma_f_fdf, eigen_digamma},
   };
   return c;
 }

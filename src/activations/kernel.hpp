@@ -8,10 +8,11 @@
 //
 // The program is a list of instructions over registers. Evaluation runs block by block (kBlock elements):
 // each instruction is one tight loop over the block, written with Eigen's array functions so the compiler
-// vectorises it (Eigen's packet exp/log/tanh/logistic), and the block's registers stay in L1 cache. Shared
-// subexpressions are computed once (f and f' share sigmoid(x) above); where(a > b, c, d) fuses the comparison
-// into the select. Parameters (variables other than x) are scalar inputs bound at each eval call, so a
-// learnable parameter needs no recompilation.
+// vectorises it (Eigen's packet exp/log/tanh/logistic; for float also tan, atan, asin, acos, sinh, cosh, erfc
+// and polygamma from vector_math.hpp, which Eigen 3.4 leaves scalar), and the block's registers stay in L1
+// cache. Shared subexpressions are computed once (f and f' share sigmoid(x) above); where(a > b, c, d) fuses
+// the comparison into the select. Parameters (variables other than x) are scalar inputs bound at each eval
+// call, so a learnable parameter needs no recompilation.
 #pragma once
 
 #include <cstdint>

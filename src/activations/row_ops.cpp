@@ -1,24 +1,47 @@
 #include "activations/row_ops.hpp"
 
+// GCC 12 false positive inside its AVX-512 intrinsic headers when Eigen's packet math is inlined (GCC bug
+// 105593, fixed in GCC 13); silenced for this file only, as in kernel.cpp.
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
+#include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 namespace actlab::activations {
 namespace {
 
-// y = softmax(s·x + noise) with the max subtracted first.
+using ArrD = Eigen::Array<double, Eigen::Dynamic, 1>;
+
+// A per-thread double scratch row of n elements, reused across calls.
+Eigen::Map<ArrD> scratch(std::size_t n) {
+  thread_local std::vector<double> buf;
+  if (buf.size() < n) buf.resize(n);
+  return Eigen::Map<ArrD>(buf.data(), static_cast<Eigen::Index>(n));
+}
+
+// y = softmax(s·x + noise) with the max subtracted first. The exponentials are one pass of Eigen's packet exp
+// in double (not one libm call per element); e^{−inf} and e^{v} for v < −708, where Eigen's double exp
+// returns ~5.6e-309 instead of 0, both round to 0 in float, and add nothing visible to the double sum.
 template <class T>
 void softmax_into(std::span<const T> x, std::span<T> y, double scale, const double* noise) {
   double m = -std::numeric_limits<double>::infinity();
   const std::size_t n = x.size();
+  Eigen::Map<ArrD> z = scratch(n);
   for (std::size_t i = 0; i < n; ++i) {
     y[i] = static_cast<T>(scale * (static_cast<double>(x[i]) + (noise ? noise[i] : 0.0)));
-    m = std::max(m, static_cast<double>(y[i]));
+    z[i] = static_cast<double>(y[i]);
+    m = std::max(m, z[i]);
   }
+  z = (z - m).exp();
   double sum = 0.0;
   for (std::size_t i = 0; i < n; ++i) {
-    y[i] = static_cast<T>(std::exp(static_cast<double>(y[i]) - m));
+    y[i] = static_cast<T>(z[i]);
     sum += static_cast<double>(y[i]);
   }
   for (std::size_t i = 0; i < n; ++i) y[i] = static_cast<T>(static_cast<double>(y[i]) / sum);
@@ -34,9 +57,9 @@ void row_forward(RowOp op, std::span<const T> x, std::span<T> y, double tau, Rng
     case RowOp::kLogSoftmax: {
       double m = -std::numeric_limits<double>::infinity();
       for (T v : x) m = std::max(m, static_cast<double>(v));
-      double sum = 0.0;
-      for (T v : x) sum += std::exp(static_cast<double>(v) - m);
-      const double lse = m + std::log(sum);
+      Eigen::Map<ArrD> z = scratch(x.size());
+      for (std::size_t i = 0; i < x.size(); ++i) z[i] = static_cast<double>(x[i]) - m;
+      const double lse = m + std::log(z.exp().sum());
       for (std::size_t i = 0; i < x.size(); ++i) y[i] = static_cast<T>(static_cast<double>(x[i]) - lse);
       return;
     }
@@ -44,11 +67,12 @@ void row_forward(RowOp op, std::span<const T> x, std::span<T> y, double tau, Rng
       std::vector<double> g(x.size(), 0.0);
       if (rng) {
         for (double& v : g) {
-          double u;
-          do u = rng->uniform();
-          while (u <= 0.0);
-          v = -std::log(-std::log(u));
+          do v = rng->uniform();
+          while (v <= 0.0);
         }
+        // g = −log(−log u), both logs as packets.
+        Eigen::Map<ArrD> gm(g.data(), static_cast<Eigen::Index>(g.size()));
+        gm = -(-gm.log()).log();
       }
       softmax_into(x, y, 1.0 / tau, g.data());
       return;
