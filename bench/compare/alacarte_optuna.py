@@ -13,6 +13,7 @@ Check before timing: the standard network (ReLU x (L-1) + Softmax) learns: train
 Prints one JSON line: trials, wall and CPU seconds of study.optimize, best value.
 
     OMP_NUM_THREADS=1 /usr/bin/python3 bench/compare/alacarte_optuna.py --data iris --layers 5 --trials 200
+    (--sampler random: Optuna's RandomSampler, the like-for-like partner of actlab's random sampler)
 """
 import argparse
 import json
@@ -92,6 +93,7 @@ def main():
     ap.add_argument("--layers", type=int, default=5)
     ap.add_argument("--trials", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--sampler", choices=("tpe", "random"), default="tpe")
     a = ap.parse_args()
     torch.set_num_threads(1)
     torch.manual_seed(a.seed)
@@ -112,12 +114,13 @@ def main():
         acts = [int(trial.suggest_categorical(f"activation{i}", NAMES)) for i in range(a.layers)]
         return network_train(Model(nf, nc, acts), Xtr, ytr)
 
-    study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=a.seed), direction="maximize")
+    sampler = (optuna.samplers.TPESampler if a.sampler == "tpe" else optuna.samplers.RandomSampler)(seed=a.seed)
+    study = optuna.create_study(sampler=sampler, direction="maximize")
     t0, c0 = time.perf_counter(), time.process_time()
     study.optimize(objective, n_trials=a.trials, catch=(Exception,))
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     states = [t.state.name for t in study.trials]
-    print(json.dumps({"data": a.data, "layers": a.layers, "trials": len(study.trials), "seconds": wall, "cpu_seconds": cpu,
+    print(json.dumps({"data": a.data, "layers": a.layers, "sampler": a.sampler, "trials": len(study.trials), "seconds": wall, "cpu_seconds": cpu,
                       "ms_per_trial": 1e3 * wall / len(study.trials), "best": study.best_value,
                       "standard_train_acc": std, "complete": states.count("COMPLETE"),
                       "fail": states.count("FAIL"), "torch": torch.__version__, "optuna": optuna.__version__}))

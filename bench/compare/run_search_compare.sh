@@ -6,8 +6,8 @@
 #             `actlab study optimize` per trial on that space (synthetic objective, SQLite)
 #   alacarte  wall time of an à-la-carte study (iris, 5 layers) vs Optuna + PyTorch running Sipper's original
 #             objective (bench/compare/alacarte_optuna.py); TRIALS trials on both sides (default 200: the
-#             PyTorch side needs ~0.7 s per trial here); actlab twice, with FAIL trials ignored by TPE and
-#             counted as the worst (tpe:fail-worst)
+#             PyTorch side needs ~0.1-0.7 s per trial here); actlab with TPE (FAIL trials ignored, as
+#             Optuna), tpe:fail-worst and random; Optuna with TPE and random
 # Each side checks its result before timing (see the scripts).
 #
 #   bench/compare/run_search_compare.sh
@@ -65,36 +65,42 @@ PYEOF
       # Check: the standard network learns iris in actlab too.
       $ACTLAB train --data iris --model mlp:64x5 --act relu,relu,relu,relu,softmax --init torch --batch full \
         --epochs 300 --early-stop train-acc --seed 1 --json >"$dir/std.json"
-      # Two actlab studies: TPE as Optuna (FAIL trials ignored by the sampler) and tpe:fail-worst (FAIL
-      # trials count as the worst values, `actlab alacarte`'s default). The PyTorch side never FAILs: a NaN
-      # network is scored through argmax, and its low score teaches TPE, as fail-worst does.
-      for s in tpe tpe:fail-worst; do
+      # Three actlab studies: TPE as Optuna (FAIL trials ignored by the sampler), tpe:fail-worst (FAIL trials
+      # count as the worst values, `actlab alacarte`'s default) and random; two Optuna+PyTorch studies: TPE and
+      # random. The PyTorch side never FAILs: a NaN network trains on until the early stop (its training
+      # accuracy no longer moves) and is scored through argmax, and that low score teaches its TPE as
+      # fail-worst teaches actlab's. Random vs random is the like-for-like pair: the same distribution of
+      # networks on both sides, whatever the samplers learn.
+      for s in tpe tpe:fail-worst random; do
         $ACTLAB study create --storage "sqlite://$dir/s.db" --name "$s" --space alacarte --data iris --layers 5 \
           --sampler "$s" --seed 1 >/dev/null
         /usr/bin/time -f "%e %U %S" -o "$dir/time_$s.txt" \
           $ACTLAB study optimize --storage "sqlite://$dir/s.db" --name "$s" --trials "$TRIALS" --json >"$dir/opt_$s.json"
       done
-      opt=$($PY bench/compare/alacarte_optuna.py --data iris --layers 5 --trials "$TRIALS")
-      $PY - "$dir/std.json" "$opt" "$dir/opt_tpe.json" "$dir/time_tpe.txt" "$dir/opt_tpe:fail-worst.json" \
-        "$dir/time_tpe:fail-worst.txt" <<'PYEOF'
+      opt_tpe=$($PY bench/compare/alacarte_optuna.py --data iris --layers 5 --trials "$TRIALS")
+      opt_random=$($PY bench/compare/alacarte_optuna.py --data iris --layers 5 --trials "$TRIALS" --sampler random)
+      $PY - "$dir" "$opt_tpe" "$opt_random" <<'PYEOF'
 import json, sys
-std = json.load(open(sys.argv[1]))
+d = sys.argv[1]
+std = json.load(open(f"{d}/std.json"))
 if std["status"] == "diverged" or std["epochs"][-1]["train_acc"] <= 0.5:
     sys.exit("actlab check failed: the standard network did not learn iris")
-o = json.loads(sys.argv[2])
-print(f"alacarte Optuna+PyTorch {o['trials']} trials: wall {o['seconds']:.2f} s, CPU {o['cpu_seconds']:.2f} s "
-      f"({1e3 * o['cpu_seconds'] / o['trials']:.1f} ms/trial CPU, {o['fail']} fail, best train acc {o['best']:.4f})")
-for name, opt, tm in (("tpe", sys.argv[3], sys.argv[4]), ("tpe:fail-worst", sys.argv[5], sys.argv[6])):
-    j = json.load(open(opt))
+optuna = {"tpe": json.loads(sys.argv[2]), "random": json.loads(sys.argv[3])}
+for name, o in optuna.items():
+    print(f"alacarte Optuna+PyTorch {name}, {o['trials']} trials: wall {o['seconds']:.2f} s, CPU "
+          f"{o['cpu_seconds']:.2f} s ({1e3 * o['cpu_seconds'] / o['trials']:.1f} ms/trial CPU, {o['fail']} fail, "
+          f"best train acc {o['best']:.4f})")
+for name, partner in (("tpe", "tpe"), ("tpe:fail-worst", "tpe"), ("random", "random")):
+    j = json.load(open(f"{d}/opt_{name}.json"))
     if j["states"]["COMPLETE"] == 0 or j["best"] is None:
         sys.exit(f"actlab check failed ({name}): no complete trial")
-    wall, user, sys_ = map(float, open(tm).read().split()[-3:])
-    cpu = user + sys_
+    wall, user, sys_ = map(float, open(f"{d}/time_{name}.txt").read().split()[-3:])
+    cpu, o = user + sys_, optuna[partner]
     n = j["n_trials"]
     print(f"alacarte actlab --sampler {name}, {n} trials: wall {wall:.2f} s, CPU {cpu:.2f} s "
           f"({1e3 * cpu / n:.1f} ms/trial CPU, {j['states']['COMPLETE']} complete, {j['states']['FAIL']} fail, "
-          f"best val acc {j['best']['value']:.4f}; the whole process: data, SQLite, training) | "
-          f"ratio {o['seconds'] / wall:.1f}x wall, {o['cpu_seconds'] / cpu:.1f}x CPU")
+          f"best val acc {j['best']['value']:.4f}; the whole process: data, SQLite, training) | vs Optuna "
+          f"{partner}: {o['seconds'] / wall:.1f}x wall, {o['cpu_seconds'] / cpu:.1f}x CPU")
 PYEOF
       ;;
     *) echo "unknown workload $w" >&2; exit 2 ;;
