@@ -15,6 +15,8 @@
 #include <memory>
 #include <type_traits>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 #include <unsupported/Eigen/SpecialFunctions>
 
 #include "activations/special_functions.hpp"
@@ -79,8 +81,8 @@ class Compiler {
     if (e.op() == Op::kWhere && is_comparison(args[0].op())) {
       in.kind = Instr::Kind::kWhereCmp;
       in.op = args[0].op();
-      // A branch k·y with constant k is folded in as a scale: where(x > 0, x, 0.01*x) is one pass. (y·1 is y bit
-      // for bit, so unscaled branches are unaffected.)
+      // A branch k·y with constant k is folded in as a scale: where(x > 0, x, 0.01*x) is one pass. (y·1 is y
+      // bit for bit, so unscaled branches are unaffected.)
       auto branch = [&](const Expr& br, double& scale) {
         if (br.op() == Op::kMul && br.arg(0).is_const() && !br.arg(1).is_const()) {
           scale = br.arg(0).value();
@@ -231,20 +233,25 @@ void packet_map(T* d, const T* a, std::ptrdiff_t n, F f) {
   }
 }
 
-// Eigen's vectorised log flushes subnormal inputs to the smallest normal; redo those elements exactly.
-template <class T, class F>
-void fix_subnormal_log(T* d, const T* a, std::ptrdiff_t n, F f) {
+// log and log10 in packets, with subnormal inputs redone by the scalar function: Eigen's vectorised log
+// flushes them to the smallest normal. The subnormal inputs are collected before the packet pass, because d
+// may be a's own register (the allocator reuses an operand's register when this instruction is its last use).
+template <class T, class P, class F>
+void log_packets(T* d, const T* a, std::ptrdiff_t n, P packet_op, F scalar) {
   constexpr T kMinNormal = std::numeric_limits<T>::min();
+  std::vector<std::pair<std::ptrdiff_t, T>> subnormal;  // empty, and never allocated, on ordinary inputs
   for (std::ptrdiff_t i = 0; i < n; ++i) {
-    if (a[i] > T(0) && a[i] < kMinNormal) d[i] = f(a[i]);
+    if (a[i] > T(0) && a[i] < kMinNormal) subnormal.emplace_back(i, a[i]);
   }
+  packet_map(d, a, n, packet_op);
+  for (const auto& [i, v] : subnormal) d[i] = scalar(v);
 }
 
-// Registers that hold one value for the whole evaluation (constants, parameters): hot instructions read them as
-// scalars instead of as broadcast arrays.
+// Registers that hold one value for the whole evaluation (constants, parameters): hot instructions read them
+// as scalars instead of as broadcast arrays.
 template <class T>
 struct Scalars {
-  const T* value;        // value[r], meaningful where is[r]
+  const T* value;  // value[r], meaningful where is[r]
   const bool* is;
 };
 
@@ -336,8 +343,10 @@ void run_instr(const Instr& in, T* const* reg, const Scalars<T>& sc, std::ptrdif
   switch (in.op) {
     case Op::kAdd: return binary_loop(reg[in.dst], reg[in.a], reg[in.b], in.a, in.b, sc, n, std::plus<T>());
     case Op::kSub: return binary_loop(reg[in.dst], reg[in.a], reg[in.b], in.a, in.b, sc, n, std::minus<T>());
-    case Op::kMul: return binary_loop(reg[in.dst], reg[in.a], reg[in.b], in.a, in.b, sc, n, std::multiplies<T>());
-    case Op::kDiv: return binary_loop(reg[in.dst], reg[in.a], reg[in.b], in.a, in.b, sc, n, std::divides<T>());
+    case Op::kMul:
+      return binary_loop(reg[in.dst], reg[in.a], reg[in.b], in.a, in.b, sc, n, std::multiplies<T>());
+    case Op::kDiv:
+      return binary_loop(reg[in.dst], reg[in.a], reg[in.b], in.a, in.b, sc, n, std::divides<T>());
     default: break;
   }
   // Float ops that Eigen 3.4 evaluates one element at a time through libm (or, for polygamma, through the
@@ -365,13 +374,14 @@ void run_instr(const Instr& in, T* const* reg, const Scalars<T>& sc, std::ptrdif
     case Op::kExp: packet_map(reg[in.dst], reg[in.a], n, [](const auto& v) { return v.exp(); }); break;
     case Op::kExpm1: packet_map(reg[in.dst], reg[in.a], n, [](const auto& v) { return v.expm1(); }); break;
     case Op::kLog:
-      packet_map(reg[in.dst], reg[in.a], n, [](const auto& v) { return v.log(); });
-      fix_subnormal_log(reg[in.dst], reg[in.a], n, [](T v) { return std::log(v); });
+      log_packets(
+          reg[in.dst], reg[in.a], n, [](const auto& v) { return v.log(); }, [](T v) { return std::log(v); });
       break;
     case Op::kLog1p: packet_map(reg[in.dst], reg[in.a], n, [](const auto& v) { return v.log1p(); }); break;
     case Op::kLog10:
-      packet_map(reg[in.dst], reg[in.a], n, [](const auto& v) { return v.log10(); });
-      fix_subnormal_log(reg[in.dst], reg[in.a], n, [](T v) { return std::log10(v); });
+      log_packets(
+          reg[in.dst], reg[in.a], n, [](const auto& v) { return v.log10(); },
+          [](T v) { return std::log10(v); });
       break;
     // Not Eigen's sqrt: with AVX-512 and EIGEN_FAST_MATH it is rsqrt + Newton (not correctly rounded, NaN at
     // inf, 0 for subnormals). std::sqrt vectorises to vsqrtps/vsqrtpd under -fno-math-errno.
@@ -444,7 +454,8 @@ void Kernel<T>::eval(std::span<const T> x, std::span<T* const> out,
                      std::span<const double> param_values) const {
   const std::size_t n = x.size();
   const std::size_t nreg = static_cast<std::size_t>(p_.register_count);
-  // Block size: the program's registers for one block fit in ~16 KiB of L1, within [256, 2048], a multiple of 64.
+  // Block size: the program's registers for one block fit in ~16 KiB of L1, within [256, 2048], a multiple
+  // of 64.
   const std::size_t block =
       std::clamp<std::size_t>((16384 / (nreg * sizeof(T))) / 64 * 64, kBlock, 8 * kBlock);
   // Per-thread scratch, reused across calls (no allocation in the steady state), aligned to 64 bytes so that
@@ -474,8 +485,8 @@ void Kernel<T>::eval(std::span<const T> x, std::span<T* const> out,
     s.is_scalar[f.reg] = true;
   }
   const Scalars<T> scalars{s.value.data(), s.is_scalar.get()};
-  // An output computed by an instruction is written straight into the caller's array, unless it would overwrite
-  // the input (in-place evaluation) or another output already uses that register.
+  // An output computed by an instruction is written straight into the caller's array, unless it would
+  // overwrite the input (in-place evaluation) or another output already uses that register.
   const std::size_t nout = p_.outputs.size();
   std::vector<char>& direct = s.direct;
   direct.assign(nout, 0);
