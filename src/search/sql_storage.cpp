@@ -271,6 +271,14 @@ Status SqlStorage::heartbeat(const std::vector<std::int64_t>& trials) {
 
 Status SqlStorage::report(std::int64_t trial, std::int64_t step, double value) {
   return in_transaction([&]() -> Status {
+    // Only a RUNNING trial takes intermediate values: a finished one never changes, and a reaped one is being
+    // retried elsewhere.
+    auto state = conn_->query("SELECT state FROM trials WHERE trial_id = $1", {trial});
+    if (!state) return state.status();
+    const std::string now = state->empty() ? "missing" : (*state)[0][0].value_or("?");
+    if (now != "RUNNING") {
+      return Status::invalid("report: trial " + std::to_string(trial) + " is " + now + ", not RUNNING");
+    }
     auto r = conn_->query("DELETE FROM intermediate_values WHERE trial_id = $1 AND step = $2", {trial, step});
     if (!r) return r.status();
     return conn_

@@ -108,7 +108,10 @@ TEST_P(StorageSuite, TrialLifecycleAndIntermediateValues) {
   EXPECT_TRUE(*done);
   auto twice = storage_->finish((*t0)->id, TrialState::kFail, std::nullopt, "late");
   ASSERT_TRUE(twice);
-  EXPECT_FALSE(*twice);  // finished trials never change
+  EXPECT_FALSE(*twice);                                     // finished trials never change
+  const Status late = storage_->report((*t0)->id, 4, 9.0);  // nor take intermediate values
+  EXPECT_FALSE(late.is_ok());
+  EXPECT_NE(late.message().find("is COMPLETE, not RUNNING"), std::string::npos) << late.message();
   ASSERT_TRUE(*storage_->finish((*t1)->id, TrialState::kComplete, -INFINITY, ""));
   auto all = storage_->trials(s.id, true);
   ASSERT_TRUE(all);
