@@ -15,6 +15,7 @@
 #include "cli/train_setup.hpp"
 #include "core/json.hpp"
 #include "core/progress.hpp"
+#include "core/thread_pool.hpp"
 #include "data/builtin.hpp"
 #include "data/dataset.hpp"
 #include "nn/activation_layer.hpp"
@@ -67,7 +68,7 @@ struct TrainFlags {
   std::string early_stop = "none", standardize = "auto", loss;
   double lr = 1e-3, momentum = 0, weight_decay = 0, val = 0, test = 0.3, clip = 0;
   bool nesterov = false, json = false;
-  int epochs = 10, patience = 10;
+  int epochs = 10, patience = 10, threads = 1;
   std::uint64_t seed = 0;
 };
 
@@ -147,6 +148,8 @@ int run_train(const TrainFlags& f) {
   o.optimizer.weight_decay = f.weight_decay;
   o.clip_norm = f.clip;
   o.seed = f.seed;
+  if (f.threads < 0) return finish(Status::invalid("--threads: must be >= 1, or 0 for every core"));
+  o.threads = f.threads > 0 ? f.threads : default_thread_count();
   if (f.early_stop == "train-acc") {
     o.early_stop.rule = nn::EarlyStop::Rule::kTrainAccPlateau;
   } else if (f.early_stop == "val-loss") {
@@ -169,7 +172,8 @@ int run_train(const TrainFlags& f) {
   if (!rep) return finish(rep.status());
 
   nn::Evaluation te{std::nan(""), std::nan("")};
-  if (test.rows() > 0 && rep->stop_reason != "diverged") te = nn::evaluate(model, examples(test), o.loss);
+  if (test.rows() > 0 && rep->stop_reason != "diverged")
+    te = nn::evaluate(model, examples(test), o.loss, o.threads);
 
   if (!f.out.empty()) {
     if (z) model.set_input_scaling(nn::InputScaling{z->mean, z->scale});
@@ -198,6 +202,7 @@ int run_train(const TrainFlags& f) {
               {"parameters", model.parameter_count()},
               {"init", init_explain},
               {"optimizer", optim::optimizer_kind_name(o.optimizer.kind)},
+              {"threads", o.threads},
               {"status", rep->stop_reason},
               {"epochs", std::move(epochs)}};
     if (rep->stop_reason == "diverged") {
@@ -387,6 +392,12 @@ void add_train_command(CLI::App& app, int& exit_code) {
                    "auto (tables: on, images: global) | on (per feature) | global (one mean and scale) | off")
       ->capture_default_str();
   train->add_option("--seed", t->seed, "Seed of the split, the weights and the shuffling")
+      ->capture_default_str();
+  train
+      ->add_option(
+          "--threads", t->threads,
+          "Data-parallel threads (0: ACTLAB_THREADS or every core); same seed and thread count, same "
+          "numbers")
       ->capture_default_str();
   train->add_option("--out", t->out, "Write the trained model file here");
   train->add_flag("--json", t->json, "Machine-readable output");

@@ -33,6 +33,7 @@ class ActivationLayer final : public Layer<T> {
                 RowMatrix<T>* dx) override;
   std::vector<Param<T>*> params() override;
   Json to_json() const override;
+  std::unique_ptr<Layer<T>> clone() const override { return std::make_unique<ActivationLayer>(*this); }
   std::unique_ptr<Layer<double>> to_double() const override;
 
   const activations::Activation& activation() const { return act_; }

@@ -12,9 +12,11 @@ Dense<T>::Dense(int in, int out) {
 
 template <class T>
 void Dense<T>::forward(const RowMatrix<T>& x, RowMatrix<T>& y, Mode, Rng&) {
+  // The GEMM accumulates onto the broadcast bias (BLAS's C = A·B + C, as torch's addmm): Eigen's y = A·B
+  // would zero y first and then need a second pass for the bias.
   y.resize(x.rows(), out());
-  y.noalias() = x * weight_.value.transpose();
-  y.rowwise() += bias_.value.row(0);
+  for (Eigen::Index r = 0; r < y.rows(); ++r) y.row(r) = bias_.value.row(0);  // (replicate() is scalar code)
+  y.noalias() += x * weight_.value.transpose();
 }
 
 template <class T>

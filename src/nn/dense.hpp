@@ -17,6 +17,7 @@ class Dense final : public Layer<T> {
                 RowMatrix<T>* dx) override;
   std::vector<Param<T>*> params() override { return {&weight_, &bias_}; }
   Json to_json() const override;
+  std::unique_ptr<Layer<T>> clone() const override { return std::make_unique<Dense>(*this); }
   std::unique_ptr<Layer<double>> to_double() const override;
 
   Param<T>& weight() { return weight_; }  // out × in

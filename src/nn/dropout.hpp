@@ -15,6 +15,7 @@ class Dropout final : public Layer<T> {
   void backward(const RowMatrix<T>& x, const RowMatrix<T>& y, const RowMatrix<T>& dy,
                 RowMatrix<T>* dx) override;
   Json to_json() const override { return {{"type", "dropout"}, {"p", p_}}; }
+  std::unique_ptr<Layer<T>> clone() const override { return std::make_unique<Dropout>(*this); }
   std::unique_ptr<Layer<double>> to_double() const override;
   double p() const { return p_; }
 

@@ -20,6 +20,7 @@ class Flatten final : public Layer<T> {
     if (dx) *dx = dy;
   }
   Json to_json() const override { return {{"type", "flatten"}}; }
+  std::unique_ptr<Layer<T>> clone() const override { return std::make_unique<Flatten>(*this); }
   std::unique_ptr<Layer<double>> to_double() const override {
     return std::make_unique<Flatten<double>>(this->in_);
   }

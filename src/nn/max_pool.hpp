@@ -19,6 +19,7 @@ class MaxPool2d final : public Layer<T> {
   void backward(const RowMatrix<T>& x, const RowMatrix<T>& y, const RowMatrix<T>& dy,
                 RowMatrix<T>* dx) override;
   Json to_json() const override { return {{"type", "maxpool2d"}, {"size", size_}}; }
+  std::unique_ptr<Layer<T>> clone() const override { return std::make_unique<MaxPool2d>(*this); }
   std::unique_ptr<Layer<double>> to_double() const override;
 
  private:

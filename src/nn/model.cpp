@@ -111,6 +111,18 @@ Json Model<T>::to_json() const {
 }
 
 template <class T>
+Model<T> Model<T>::clone() const {
+  Model<T> c(input_);
+  c.rng_ = rng_;
+  c.scaling_ = scaling_;
+  for (const auto& l : layers_) {
+    Status s = c.add(l->clone());
+    (void)s;  // same shapes as this model's, which already chained
+  }
+  return c;
+}
+
+template <class T>
 Model<double> Model<T>::to_double() const {
   Model<double> d(input_);
   d.set_input_scaling(scaling_);

@@ -71,6 +71,8 @@ class Model {
   void set_seed(std::uint64_t seed) { rng_ = Rng(seed); }
 
   Json to_json() const;
+  // An independent copy (same layers, parameters, scaling and noise stream; no forward state).
+  Model clone() const;
   // The same network in double precision (same weights, same activations).
   Model<double> to_double() const;
 

@@ -1,16 +1,21 @@
 #include "nn/trainer.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <optional>
 
+#include "core/thread_pool.hpp"
 #include "optim/clip.hpp"
 
 namespace actlab::nn {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+// A shard smaller than this is not worth a thread (a step of a width-64 net on 64 rows takes ~20 µs).
+constexpr Eigen::Index kMinShardRows = 64;
 
 Status check_examples(const Examples& e, const Model<float>& m, LossKind loss, const char* what) {
   if (!e.x || e.x->rows() == 0) return Status::invalid(std::string(what) + " set is empty");
@@ -43,32 +48,79 @@ double batch_loss(LossKind kind, const MatrixF& out, std::span<const int> labels
 
 }  // namespace
 
-Evaluation evaluate(Model<float>& model, const Examples& data, LossKind loss) {
+namespace {
+
+// One chunk of an evaluation: its summed loss and its correct count.
+struct ChunkResult {
+  double loss = 0;
+  std::size_t correct = 0;
+};
+
+ChunkResult evaluate_chunk(Model<float>& model, const Examples& data, LossKind loss, Eigen::Index r,
+                           Eigen::Index n, MatrixF& xb, MatrixF& tb) {
+  xb = data.x->middleRows(r, n);
+  const MatrixF& out = model.forward(xb, Mode::kInfer);
+  std::span<const int> labels;
+  ChunkResult c;
+  if (loss == LossKind::kCrossEntropy) {
+    labels = data.labels.subspan(static_cast<std::size_t>(r), static_cast<std::size_t>(n));
+    c.correct = correct_count(out, labels);
+  } else {
+    tb = data.targets->middleRows(r, n);
+  }
+  c.loss = batch_loss(loss, out, labels, &tb, nullptr) * static_cast<double>(n);
+  return c;
+}
+
+// Copies every parameter value of `from` into `to` (a replica with the same layers).
+void copy_values(Model<float>& from, Model<float>& to) {
+  const auto src = from.params();
+  const auto dst = to.params();
+  for (std::size_t i = 0; i < src.size(); ++i) dst[i]->value = src[i]->value;
+}
+
+}  // namespace
+
+Evaluation evaluate(Model<float>& model, const Examples& data, LossKind loss, int threads) {
   constexpr Eigen::Index kChunk = 1024;
+  const Eigen::Index rows = data.rows();
+  const std::size_t chunks = static_cast<std::size_t>((rows + kChunk - 1) / kChunk);
+  const int workers = static_cast<int>(std::min<std::size_t>(
+      chunks, static_cast<std::size_t>(threads > 0 ? threads : default_thread_count())));
+  // Chunk results are summed in chunk order, so the numbers do not depend on the thread count.
+  std::vector<ChunkResult> results(chunks);
+  std::vector<MatrixF> xb(static_cast<std::size_t>(std::max(workers, 1))), tb(xb.size());
+  if (workers <= 1) {
+    for (std::size_t c = 0; c < chunks; ++c) {
+      const Eigen::Index r = static_cast<Eigen::Index>(c) * kChunk;
+      results[c] = evaluate_chunk(model, data, loss, r, std::min(kChunk, rows - r), xb[0], tb[0]);
+    }
+  } else {
+    std::vector<Model<float>> replicas;
+    for (int w = 1; w < workers; ++w) replicas.push_back(model.clone());
+    ThreadPool pool(workers);
+    pool.parallel_for(chunks, [&](std::size_t c, int w) {
+      Model<float>& m = w == 0 ? model : replicas[static_cast<std::size_t>(w - 1)];
+      const Eigen::Index r = static_cast<Eigen::Index>(c) * kChunk;
+      const auto wi = static_cast<std::size_t>(w);
+      results[c] = evaluate_chunk(m, data, loss, r, std::min(kChunk, rows - r), xb[wi], tb[wi]);
+    });
+  }
   double total = 0;
   std::size_t correct = 0;
-  MatrixF xb, tb;
-  for (Eigen::Index r = 0; r < data.rows(); r += kChunk) {
-    const Eigen::Index n = std::min(kChunk, data.rows() - r);
-    xb = data.x->middleRows(r, n);
-    const MatrixF& out = model.forward(xb, Mode::kInfer);
-    std::span<const int> labels;
-    if (loss == LossKind::kCrossEntropy) {
-      labels = data.labels.subspan(static_cast<std::size_t>(r), static_cast<std::size_t>(n));
-      correct += correct_count(out, labels);
-    } else {
-      tb = data.targets->middleRows(r, n);
-    }
-    total += batch_loss(loss, out, labels, &tb, nullptr) * static_cast<double>(n);
+  for (const ChunkResult& c : results) {
+    total += c.loss;
+    correct += c.correct;
   }
-  const double rows = static_cast<double>(data.rows());
-  return {total / rows, loss == LossKind::kCrossEntropy ? static_cast<double>(correct) / rows : kNaN};
+  const double n = static_cast<double>(rows);
+  return {total / n, loss == LossKind::kCrossEntropy ? static_cast<double>(correct) / n : kNaN};
 }
 
 Result<TrainReport> train(Model<float>& model, const Examples& tr, const Examples* val, const TrainOptions& o,
                           const EpochCallback& on_epoch) {
   if (o.epochs < 1) return Status::invalid("epochs must be >= 1");
   if (o.batch < 0) return Status::invalid("batch size must be >= 1 (or 0 for full batch)");
+  if (o.threads < 0) return Status::invalid("threads must be >= 1 (or 0 for every core)");
   if (Status s = check_examples(tr, model, o.loss, "training"); !s.is_ok()) return s;
   if (val) {
     if (Status s = check_examples(*val, model, o.loss, "validation"); !s.is_ok()) return s;
@@ -89,10 +141,75 @@ Result<TrainReport> train(Model<float>& model, const Examples& tr, const Example
   const Eigen::Index n = tr.rows();
   const Eigen::Index batch = o.batch == 0 || o.batch >= n ? n : o.batch;
   const bool full = batch == n;
+  const int threads = o.threads > 0 ? o.threads : default_thread_count();
+
+  // Data parallelism: a batch of m rows is cut into `shards` contiguous runs of rows, shard s going to
+  // worker s with its own replica of the model (shard 0 to the model itself). Each shard's loss gradient
+  // is scaled by m_s/m, so the summed parameter gradients are those of the batch mean (summed in shard
+  // order: same thread count, same numbers). A replica copies the model's values at the start of each of
+  // its shards and has its own noise stream (dropout, rrelu).
+  const auto shards_for = [&](Eigen::Index m) {
+    return static_cast<int>(std::clamp<Eigen::Index>(m / kMinShardRows, 1, threads));
+  };
+  const int max_shards = shards_for(batch);
+  std::vector<Model<float>> replicas;
+  for (int s = 1; s < max_shards; ++s) {
+    replicas.push_back(model.clone());
+    replicas.back().set_seed(Rng::derive(o.seed, "model-noise", static_cast<std::uint64_t>(s)).next());
+  }
+  std::optional<ThreadPool> pool;
+  if (max_shards > 1) pool.emplace(max_shards);
+  struct Shard {
+    MatrixF x, targets, dout;
+    std::vector<int> labels;
+    double loss = 0;
+    std::size_t correct = 0;
+  };
+  std::vector<Shard> shard(static_cast<std::size_t>(max_shards));
   std::vector<Eigen::Index> order(static_cast<std::size_t>(n));
   std::iota(order.begin(), order.end(), Eigen::Index{0});
-  MatrixF xb, tb, dout;
-  std::vector<int> lb;
+
+  // Gathers rows order[first .. first+m) into sh (one copy, prefetching a few rows ahead).
+  const auto gather = [&](Shard& sh, Eigen::Index first, Eigen::Index m) {
+    sh.x.resize(m, tr.x->cols());
+    if (classify)
+      sh.labels.resize(static_cast<std::size_t>(m));
+    else
+      sh.targets.resize(m, tr.targets->cols());
+    for (Eigen::Index i = 0; i < m; ++i) {
+      const Eigen::Index r = order[static_cast<std::size_t>(first + i)];
+      if (i + 8 < m) {  // shuffled rows are cache misses: ask for a row a few copies ahead
+        const float* ahead = tr.x->data() + order[static_cast<std::size_t>(first + i + 8)] * tr.x->cols();
+        for (Eigen::Index c = 0; c < tr.x->cols(); c += 16) __builtin_prefetch(ahead + c);
+      }
+      sh.x.row(i) = tr.x->row(r);
+      if (classify)
+        sh.labels[static_cast<std::size_t>(i)] = tr.labels[static_cast<std::size_t>(r)];
+      else
+        sh.targets.row(i) = tr.targets->row(r);
+    }
+  };
+  // Forward, loss and backward of rows order[first .. first+m) on `net`; the loss gradient is scaled by
+  // `weight` (the shard's share of the batch). With `in_place`, the rows are tr's own (full batch, 1 shard).
+  const auto run_shard = [&](Model<float>& net, Shard& sh, Eigen::Index first, Eigen::Index m, double weight,
+                             bool in_place) {
+    const MatrixF* x = tr.x;
+    std::span<const int> labels = tr.labels;
+    const MatrixF* targets = tr.targets;
+    if (!in_place) {
+      gather(sh, first, m);
+      x = &sh.x;
+      labels = sh.labels;
+      targets = &sh.targets;
+    }
+    const MatrixF& out = net.forward(*x, Mode::kTrain);
+    sh.loss = batch_loss(o.loss, out, labels, targets, &sh.dout);
+    sh.correct = classify && !eval_train ? correct_count(out, labels) : 0;
+    net.zero_grad();
+    if (!std::isfinite(sh.loss)) return;
+    if (weight != 1.0) sh.dout *= static_cast<float>(weight);
+    net.backward(sh.dout);
+  };
 
   TrainReport report;
   const auto t0 = std::chrono::steady_clock::now();
@@ -110,38 +227,33 @@ Result<TrainReport> train(Model<float>& model, const Examples& tr, const Example
     std::size_t correct = 0;
     for (Eigen::Index start = 0; start < n; start += batch) {
       const Eigen::Index m = std::min(batch, n - start);
-      const MatrixF* x = tr.x;
-      std::span<const int> labels = tr.labels;
-      const MatrixF* targets = tr.targets;
-      if (!full) {
-        xb.resize(m, tr.x->cols());
-        if (classify)
-          lb.resize(static_cast<std::size_t>(m));
-        else
-          tb.resize(m, tr.targets->cols());
-        for (Eigen::Index i = 0; i < m; ++i) {
-          const Eigen::Index r = order[static_cast<std::size_t>(start + i)];
-          if (i + 8 < m) {  // shuffled rows are cache misses: ask for a row a few copies ahead
-            const float* ahead = tr.x->data() + order[static_cast<std::size_t>(start + i + 8)] * tr.x->cols();
-            for (Eigen::Index c = 0; c < tr.x->cols(); c += 16) __builtin_prefetch(ahead + c);
-          }
-          xb.row(i) = tr.x->row(r);
-          if (classify)
-            lb[static_cast<std::size_t>(i)] = tr.labels[static_cast<std::size_t>(r)];
-          else
-            tb.row(i) = tr.targets->row(r);
+      const int shards = shards_for(m);
+      double loss = 0;
+      if (shards == 1) {
+        run_shard(model, shard[0], start, m, 1.0, full);
+        loss = shard[0].loss;
+        correct += shard[0].correct;
+      } else {
+        pool->parallel_for(static_cast<std::size_t>(shards), [&](std::size_t s, int) {
+          const Eigen::Index first = m * static_cast<Eigen::Index>(s) / shards;
+          const Eigen::Index last = m * static_cast<Eigen::Index>(s + 1) / shards;
+          if (s > 0) copy_values(model, replicas[s - 1]);  // the model's values after the last step
+          run_shard(s == 0 ? model : replicas[s - 1], shard[s], start + first, last - first,
+                    static_cast<double>(last - first) / static_cast<double>(m), false);
+        });
+        const auto master = model.params();
+        for (int s = 0; s < shards; ++s) {
+          const Shard& sh = shard[static_cast<std::size_t>(s)];
+          const Eigen::Index first = m * s / shards, last = m * (s + 1) / shards;
+          loss += sh.loss * static_cast<double>(last - first) / static_cast<double>(m);
+          correct += sh.correct;
+          if (s == 0) continue;
+          const auto ps = replicas[static_cast<std::size_t>(s - 1)].params();
+          for (std::size_t i = 0; i < master.size(); ++i) master[i]->grad += ps[i]->grad;
         }
-        x = &xb;
-        labels = lb;
-        targets = &tb;
       }
-      const MatrixF& out = model.forward(*x, Mode::kTrain);
-      const double loss = batch_loss(o.loss, out, labels, targets, &dout);
-      if (classify && !eval_train) correct += correct_count(out, labels);
-      model.zero_grad();
       bool finite = std::isfinite(loss);
       if (finite) {
-        model.backward(dout);
         if (o.clip_norm > 0) {
           finite = std::isfinite(optim::clip_grad_norm(grads, o.clip_norm));
         } else {
@@ -168,7 +280,7 @@ Result<TrainReport> train(Model<float>& model, const Examples& tr, const Example
     EpochStats e;
     e.epoch = epoch;
     if (eval_train) {
-      const Evaluation ev = evaluate(model, tr, o.loss);
+      const Evaluation ev = evaluate(model, tr, o.loss, threads);
       e.train_loss = ev.loss;
       e.train_acc = ev.accuracy;
     } else {
@@ -177,7 +289,7 @@ Result<TrainReport> train(Model<float>& model, const Examples& tr, const Example
     }
     e.val_loss = e.val_acc = kNaN;
     if (val) {
-      const Evaluation ev = evaluate(model, *val, o.loss);
+      const Evaluation ev = evaluate(model, *val, o.loss, threads);
       e.val_loss = ev.loss;
       e.val_acc = ev.accuracy;
     }

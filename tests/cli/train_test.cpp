@@ -38,6 +38,29 @@ TEST(TrainCli, TrainsIrisAndReportsEveryEpoch) {
                                "0.02", "--seed", "3", "--val", "0.2", "--test", "0.3", "--json"});
   EXPECT_EQ(again["epochs"].back()["train_loss"], j["epochs"].back()["train_loss"]);
   EXPECT_EQ(again["test_acc"], j["test_acc"]);
+  EXPECT_EQ(j["threads"], 1);
+}
+
+TEST(TrainCli, ThreadsSplitTheBatchAndRepeatThemselves) {
+  // 1000 rows, full batch: 2 shards of 500 rows. Same seed and thread count, same numbers; and the numbers
+  // follow the single-threaded run to float rounding.
+  const std::vector<std::string> args = {"train",   "--data",   "blobs:k=3,d=16", "--rows", "1000",
+                                         "--model", "mlp:32x4", "--epochs",       "15",     "--seed",
+                                         "2",       "--json"};
+  auto with = [&](const char* threads) {
+    std::vector<std::string> a = args;
+    a.insert(a.end(), {"--threads", threads});
+    return run_json(a);
+  };
+  const Json one = with("1"), two = with("2"), again = with("2");
+  EXPECT_EQ(two["threads"], 2);
+  EXPECT_EQ(two["epochs"].back()["train_loss"], again["epochs"].back()["train_loss"]);
+  EXPECT_EQ(two["test_acc"], again["test_acc"]);
+  for (std::size_t e = 0; e < 15; ++e) {
+    const double a = one["epochs"][e]["train_loss"].get<double>(),
+                 b = two["epochs"][e]["train_loss"].get<double>();
+    EXPECT_NEAR(b, a, 1e-5 * a) << "epoch " << e + 1;
+  }
 }
 
 TEST(TrainCli, CriticalInitialisationComesFromTheory) {
@@ -119,6 +142,7 @@ TEST(TrainCli, BadInputExitsTwoWithThePlace) {
       {{"train", "--data", "iris", "--act", "relu,nosuch"}, "nosuch"},
       {{"train", "--data", "iris", "--batch", "0"}, "--batch"},
       {{"train", "--data", "iris", "--epochs", "0"}, "--epochs"},
+      {{"train", "--data", "iris", "--threads", "-2"}, "--threads"},
       {{"train", "--data", "iris", "--model", "mlp:4-8-2"}, "outputs"},
       {{"train", "--data", "iris", "--model", bad}, "layers[1] (dense)"},
       {{"train", "--data", "iris", "--model", broken}, "broken.json:3:"},

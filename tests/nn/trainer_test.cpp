@@ -10,6 +10,7 @@
 
 #include "nn/architecture.hpp"
 #include "nn/dense.hpp"
+#include "nn/dropout.hpp"
 #include "nn/init.hpp"
 
 namespace actlab::nn {
@@ -348,10 +349,77 @@ TEST(Trainer, RejectsBadInputs) {
   const Data bad_val{MatrixF::Zero(4, 5), {0, 1, 0, 1}};
   const Examples bv = bad_val.view();
   expect_error(d.view(), o, "validation", &bv);
+  TrainOptions bad_threads = o;
+  bad_threads.threads = -1;
+  expect_error(d.view(), bad_threads, "threads");
   TrainOptions bad_lr = o;
   bad_lr.optimizer.lr = -1;
   auto r = train(m, d.view(), nullptr, bad_lr);
   EXPECT_FALSE(r);
+}
+
+// Data parallelism: the shards' gradients add up to the batch's, so 2 or 3 threads follow the serial run to
+// float rounding (not bit for bit: the sums run in another order), and repeat themselves exactly.
+TEST(Trainer, DataParallelFollowsTheSerialRun) {
+  const Data d = xor_blobs(500, 21);
+  for (const Eigen::Index batch : {Eigen::Index{0}, Eigen::Index{150}}) {  // 150: a 50-row tail batch,
+    // which runs on one shard, so the replicas must pick up the values of a step they did not take part in
+    TrainOptions o;
+    o.epochs = 8;
+    o.batch = batch;
+    o.optimizer = {.kind = OptimizerKind::kAdam, .lr = 0.01};
+    o.seed = 4;
+    Model<float> serial = mlp("mlp:2-32-32-2", "tanh", 2, 2);
+    auto r1 = train(serial, d.view(), nullptr, o);
+    ASSERT_TRUE(r1) << r1.status().message();
+    for (int threads : {2, 3}) {
+      o.threads = threads;
+      Model<float> a = mlp("mlp:2-32-32-2", "tanh", 2, 2), b = mlp("mlp:2-32-32-2", "tanh", 2, 2);
+      auto ra = train(a, d.view(), nullptr, o);
+      auto rb = train(b, d.view(), nullptr, o);
+      ASSERT_TRUE(ra && rb);
+      for (std::size_t e = 0; e < r1->epochs.size(); ++e) {
+        EXPECT_NEAR(ra->epochs[e].train_loss, r1->epochs[e].train_loss, 1e-5 * r1->epochs[e].train_loss)
+            << "batch " << batch << ", threads " << threads << ", epoch " << e + 1;
+        EXPECT_EQ(ra->epochs[e].train_loss, rb->epochs[e].train_loss);
+      }
+      const auto ps = serial.params(), pa = a.params(), pb = b.params();
+      for (std::size_t i = 0; i < ps.size(); ++i) {
+        EXPECT_LT((pa[i]->value - ps[i]->value).norm(), 1e-3) << "param " << i;
+        EXPECT_EQ(pa[i]->value, pb[i]->value) << "param " << i;
+      }
+    }
+  }
+}
+
+// With dropout every shard has its own noise stream: not the serial numbers, but the same for the same
+// seed and thread count, and the network still learns.
+TEST(Trainer, DataParallelWithDropoutRepeatsItself) {
+  const Data d = xor_blobs(400, 22);
+  TrainOptions o;
+  o.epochs = 30;
+  o.batch = 200;
+  o.optimizer = {.kind = OptimizerKind::kAdam, .lr = 0.01};
+  o.seed = 6;
+  o.threads = 2;
+  auto run = [&] {
+    Model<float> m = mlp("mlp:2-32-32-2", "tanh", 2, 2);
+    Model<float> with_dropout({{2}});
+    for (std::size_t i = 0; i < m.size(); ++i) {
+      EXPECT_TRUE(with_dropout.add(m.layer(i).clone()).is_ok());
+      if (i == 1) {
+        EXPECT_TRUE(with_dropout.add(Dropout<float>::make({{32}}, 0.2)).is_ok());
+      }
+    }
+    auto r = train(with_dropout, d.view(), nullptr, o);
+    EXPECT_TRUE(r);
+    return std::make_pair(r->epochs.back().train_loss, evaluate(with_dropout, d.view(), o.loss).accuracy);
+  };
+  const auto [loss_a, acc_a] = run();
+  const auto [loss_b, acc_b] = run();
+  EXPECT_EQ(loss_a, loss_b);
+  EXPECT_EQ(acc_a, acc_b);
+  EXPECT_GE(acc_a, 0.95);
 }
 
 TEST(Evaluate, CrossEntropyAndAccuracyInChunks) {
@@ -374,6 +442,12 @@ TEST(Evaluate, CrossEntropyAndAccuracyInChunks) {
   const Evaluation ev = evaluate(m, {&x, labels, nullptr}, LossKind::kCrossEntropy);
   EXPECT_NEAR(ev.loss, loss / n, 1e-6);
   EXPECT_DOUBLE_EQ(ev.accuracy, correct / n);
+  // Chunks spread over threads are summed in chunk order: the same numbers bit for bit.
+  for (int threads : {2, 3}) {
+    const Evaluation et = evaluate(m, {&x, labels, nullptr}, LossKind::kCrossEntropy, threads);
+    EXPECT_EQ(et.loss, ev.loss) << threads;
+    EXPECT_EQ(et.accuracy, ev.accuracy) << threads;
+  }
   // mse against zero targets: mean of t²/2.
   const MatrixF zeros = MatrixF::Zero(n, 2);
   const Evaluation se = evaluate(m, {&x, {}, &zeros}, LossKind::kMse);
