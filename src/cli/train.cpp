@@ -65,7 +65,7 @@ data::Standardizer global_standardizer(const Dataset& ds, std::span<const std::s
 struct TrainFlags {
   DataFlags data;
   std::string model = "mlp:64x10", act = "relu", init = "he", opt = "adam", batch = "full", out;
-  std::string early_stop = "none", standardize = "auto", loss;
+  std::string early_stop = "none", standardize = "auto", loss, lr_schedule = "constant";
   double lr = 1e-3, momentum = 0, weight_decay = 0, val = 0, test = 0.3, clip = 0;
   bool nesterov = false, json = false;
   int epochs = 10, patience = 10, threads = 1;
@@ -146,6 +146,9 @@ int run_train(const TrainFlags& f) {
   o.optimizer.momentum = f.momentum;
   o.optimizer.nesterov = f.nesterov;
   o.optimizer.weight_decay = f.weight_decay;
+  auto schedule = optim::parse_lr_schedule(f.lr_schedule);
+  if (!schedule) return finish(Status::invalid("--lr-schedule: " + schedule.status().message()));
+  o.schedule = *schedule;
   o.clip_norm = f.clip;
   o.seed = f.seed;
   if (f.threads < 0) return finish(Status::invalid("--threads: must be >= 1, or 0 for every core"));
@@ -186,7 +189,7 @@ int run_train(const TrainFlags& f) {
 
   Json epochs = Json::array();
   for (const auto& e : rep->epochs) {
-    Json row = {{"epoch", e.epoch}, {"train_loss", json_number(e.train_loss)}};
+    Json row = {{"epoch", e.epoch}, {"lr", e.lr}, {"train_loss", json_number(e.train_loss)}};
     if (classify) row["train_acc"] = json_number(e.train_acc);
     if (val.rows() > 0) {
       row["val_loss"] = json_number(e.val_loss);
@@ -202,6 +205,7 @@ int run_train(const TrainFlags& f) {
               {"parameters", model.parameter_count()},
               {"init", init_explain},
               {"optimizer", optim::optimizer_kind_name(o.optimizer.kind)},
+              {"lr_schedule", o.schedule.str()},
               {"threads", o.threads},
               {"status", rep->stop_reason},
               {"epochs", std::move(epochs)}};
@@ -374,6 +378,10 @@ void add_train_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   train->add_option("--opt", t->opt, "sgd | adam | adamw | rmsprop")->capture_default_str();
   train->add_option("--lr", t->lr, "Learning rate")->capture_default_str();
+  train
+      ->add_option("--lr-schedule", t->lr_schedule,
+                   "constant | cosine[:min=M] (per step) | step:every=E[,gamma=G] | exp:gamma=G (per epoch)")
+      ->capture_default_str();
   train->add_option("--momentum", t->momentum, "SGD/RMSprop momentum");
   train->add_flag("--nesterov", t->nesterov, "SGD: Nesterov momentum");
   train->add_option("--weight-decay", t->weight_decay, "L2 (Adam, SGD, RMSprop) or decoupled (AdamW) decay");

@@ -211,6 +211,10 @@ Result<TrainReport> train(Model<float>& model, const Examples& tr, const Example
     net.backward(sh.dout);
   };
 
+  const long batches_per_epoch = static_cast<long>((n + batch - 1) / batch);
+  optim::ScheduleClock clock{.epoch = 1, .step = 0, .total_steps = batches_per_epoch * o.epochs};
+  double lr = o.optimizer.lr;
+
   TrainReport report;
   const auto t0 = std::chrono::steady_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
@@ -274,11 +278,16 @@ Result<TrainReport> train(Model<float>& model, const Examples& tr, const Example
         report.seconds = elapsed();
         return report;
       }
+      clock.epoch = epoch;
+      lr = o.schedule.lr(o.optimizer.lr, clock);
+      (*opt)->set_lr(lr);
       (*opt)->step(blocks);
+      ++clock.step;
       loss_sum += loss * static_cast<double>(m);
     }
     EpochStats e;
     e.epoch = epoch;
+    e.lr = lr;
     if (eval_train) {
       const Evaluation ev = evaluate(model, tr, o.loss, threads);
       e.train_loss = ev.loss;

@@ -21,6 +21,7 @@
 #include "nn/loss.hpp"
 #include "nn/model.hpp"
 #include "optim/optimizer.hpp"
+#include "optim/schedule.hpp"
 
 namespace actlab::nn {
 
@@ -49,7 +50,8 @@ struct TrainOptions {
   Eigen::Index batch = 0;  // 0: full batch
   LossKind loss = LossKind::kCrossEntropy;
   optim::OptimizerOptions optimizer;
-  double clip_norm = 0.0;  // > 0: clip the global gradient norm (torch clip_grad_norm_)
+  optim::LrSchedule schedule;  // learning rate per step from optimizer.lr (constant by default)
+  double clip_norm = 0.0;      // > 0: clip the global gradient norm (torch clip_grad_norm_)
   EarlyStop early_stop;
   bool eval_train = false;  // train metrics from an evaluation-mode pass after each epoch (forced by the
                             // train-accuracy rule) instead of the running mean over the epoch's batches
@@ -65,6 +67,7 @@ struct EpochStats {
   int epoch = 0;                         // 1-based
   double train_loss = 0, train_acc = 0;  // accuracy NaN for regression
   double val_loss = 0, val_acc = 0;      // NaN when there is no validation set
+  double lr = 0;                         // the learning rate of the epoch's last step
   double seconds = 0;                    // wall time since training started
 };
 

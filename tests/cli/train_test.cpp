@@ -23,7 +23,7 @@ TEST(TrainCli, TrainsIrisAndReportsEveryEpoch) {
                 "3", "--val", "0.2", "--test", "0.3", "--out", dir / "m.json", "--json"});
   EXPECT_EQ(j["status"], "completed");
   ASSERT_EQ(j["epochs"].size(), 40u);
-  for (const char* key : {"epoch", "train_loss", "train_acc", "val_loss", "val_acc"}) {
+  for (const char* key : {"epoch", "lr", "train_loss", "train_acc", "val_loss", "val_acc"}) {
     EXPECT_TRUE(j["epochs"][0].contains(key)) << key;
   }
   EXPECT_EQ(j["rows"]["train"].get<int>() + j["rows"]["val"].get<int>() + j["rows"]["test"].get<int>(), 150);
@@ -39,6 +39,14 @@ TEST(TrainCli, TrainsIrisAndReportsEveryEpoch) {
   EXPECT_EQ(again["epochs"].back()["train_loss"], j["epochs"].back()["train_loss"]);
   EXPECT_EQ(again["test_acc"], j["test_acc"]);
   EXPECT_EQ(j["threads"], 1);
+  EXPECT_EQ(j["lr_schedule"], "constant");
+  // A per-epoch schedule: StepLR halving every 10 epochs.
+  const Json step = run_json({"train", "--data", "iris", "--model", "mlp:16x3", "--epochs", "25", "--lr",
+                              "0.02", "--lr-schedule", "step:every=10,gamma=0.5", "--seed", "3", "--json"});
+  EXPECT_EQ(step["lr_schedule"], "step:every=10,gamma=0.5");
+  EXPECT_DOUBLE_EQ(step["epochs"][9]["lr"].get<double>(), 0.02);
+  EXPECT_DOUBLE_EQ(step["epochs"][10]["lr"].get<double>(), 0.01);
+  EXPECT_DOUBLE_EQ(step["epochs"][24]["lr"].get<double>(), 0.005);
 }
 
 TEST(TrainCli, ThreadsSplitTheBatchAndRepeatThemselves) {
@@ -143,6 +151,7 @@ TEST(TrainCli, BadInputExitsTwoWithThePlace) {
       {{"train", "--data", "iris", "--batch", "0"}, "--batch"},
       {{"train", "--data", "iris", "--epochs", "0"}, "--epochs"},
       {{"train", "--data", "iris", "--threads", "-2"}, "--threads"},
+      {{"train", "--data", "iris", "--lr-schedule", "cosine:min=x"}, "--lr-schedule"},
       {{"train", "--data", "iris", "--model", "mlp:4-8-2"}, "outputs"},
       {{"train", "--data", "iris", "--model", bad}, "layers[1] (dense)"},
       {{"train", "--data", "iris", "--model", broken}, "broken.json:3:"},

@@ -1,7 +1,8 @@
 // actlab's trainer against PyTorch (tests/golden/torch_training.json, from tools/gen_torch_train_golden.py):
 // the same initial weights (exported by tools/export_torch_model.py), data and optimiser give the same loss
 // at every full-batch step and the same first-layer weights after the last step. MLPs, a CNN with padding,
-// an output softmax under cross-entropy with a learnable PReLU, and an MSE regression.
+// an output softmax under cross-entropy with a learnable PReLU, an MSE regression, and the learning-rate
+// schedules (CosineAnnealingLR, StepLR, ExponentialLR).
 #include <gtest/gtest.h>
 
 #include "nn/conv2d.hpp"
@@ -34,7 +35,7 @@ optim::OptimizerOptions options(const Json& c) {
 
 TEST(TorchTraining, SameLossesAndWeightsAsPyTorch) {
   const Json g = testing::read_golden("torch_training.json");
-  ASSERT_GE(g["cases"].size(), 5u);
+  ASSERT_GE(g["cases"].size(), 8u);
   for (const Json& c : g["cases"]) {
     SCOPED_TRACE(c["name"].get<std::string>());
     auto model = model_from_json<float>(c["model"], "golden");
@@ -47,6 +48,8 @@ TEST(TorchTraining, SameLossesAndWeightsAsPyTorch) {
     o.batch = 0;
     o.loss = parse_loss(c["loss"].get<std::string>()).value();
     o.optimizer = options(c);
+    if (c.contains("schedule"))
+      o.schedule = optim::parse_lr_schedule(c["schedule"].get<std::string>()).value();
     Examples ex{&x, {}, nullptr};
     if (o.loss == LossKind::kCrossEntropy) {
       labels = c["target"].get<std::vector<int>>();

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <numbers>
 #include <vector>
 
 #include "nn/architecture.hpp"
@@ -420,6 +421,30 @@ TEST(Trainer, DataParallelWithDropoutRepeatsItself) {
   EXPECT_EQ(loss_a, loss_b);
   EXPECT_EQ(acc_a, acc_b);
   EXPECT_GE(acc_a, 0.95);
+}
+
+// The cosine schedule is stepped per batch: epoch e's last step is step e·B − 1 of E·B (B batches an epoch).
+TEST(Trainer, CosineScheduleRunsOverEveryStep) {
+  const Data d = xor_blobs(100, 23);
+  TrainOptions o;
+  o.epochs = 4;
+  o.batch = 30;  // 4 batches an epoch, the last one of 10 rows
+  o.optimizer = {.kind = OptimizerKind::kSgd, .lr = 0.2};
+  o.schedule = optim::parse_lr_schedule("cosine:min=0.02").value();
+  Model<float> m = mlp("mlp:2-8-2", "tanh", 2, 2);
+  auto r = train(m, d.view(), nullptr, o);
+  ASSERT_TRUE(r);
+  for (int e = 1; e <= 4; ++e) {
+    const double t = (4.0 * e - 1) / 16.0;
+    EXPECT_NEAR(r->epochs[e - 1].lr, 0.02 + 0.18 * (1 + std::cos(std::numbers::pi * t)) / 2, 1e-12) << e;
+  }
+  TrainOptions constant = o;
+  constant.schedule = {};
+  Model<float> c = mlp("mlp:2-8-2", "tanh", 2, 2);
+  auto rc = train(c, d.view(), nullptr, constant);
+  ASSERT_TRUE(rc);
+  EXPECT_EQ(rc->epochs.back().lr, 0.2);
+  EXPECT_NE(rc->epochs.back().train_loss, r->epochs.back().train_loss);
 }
 
 TEST(Evaluate, CrossEntropyAndAccuracyInChunks) {
