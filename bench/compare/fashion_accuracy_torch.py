@@ -2,15 +2,15 @@
 """PyTorch side of bench/compare/run_fashion_accuracy.sh: issue 4's Fashion-MNIST accuracy protocols, trained by
 PyTorch 1.13 (Debian python3-torch) the way `actlab train` trains them, as a reference for actlab's numbers.
 
-Usage: /usr/bin/python3 bench/compare/fashion_accuracy_torch.py mlp|cnn EPOCHS STANDARDIZE SEED [SEED ...]
+Usage: /usr/bin/python3 bench/compare/fashion_accuracy_torch.py mlp|cnn EPOCHS STANDARDIZE BATCH THREADS SEED [SEED ...]
   mlp          784-256-256-10 ReLU                                           (docs/training.md, "Results")
   cnn          the Lapid CNN: conv 32 (3x3) -> ReLU -> pool -> conv 64 -> ReLU -> pool -> dropout 0.5
                -> dense 1000 -> ReLU -> dense 10                             (specs/search-alacarte-evolution.md §2.7)
   STANDARDIZE  global (one mean and standard deviation over all training pixels; actlab's default for images)
                or pixel (each pixel's own mean and standard deviation over the training set, a constant pixel
                keeps scale 1: actlab's --standardize on, scikit-learn's StandardScaler)
-Adam 1e-3, batch 128, all 60 000 training images reshuffled every epoch, PyTorch's default initialisation,
-one thread; the test accuracy is on the 10 000 t10k images after the last epoch.
+Adam 1e-3, batches of BATCH rows, all 60 000 training images reshuffled every epoch, PyTorch's default
+initialisation, THREADS intra-op threads; the test accuracy is on the 10 000 t10k images after the last epoch.
 Prints one JSON line per seed: {"model", "seed", "standardize", "epochs", "test_acc": [per epoch], "seconds"}.
 """
 import json
@@ -44,10 +44,13 @@ def model(kind):
 
 
 def main():
-    kind, epochs, how, seeds = sys.argv[1], int(sys.argv[2]), sys.argv[3], [int(s) for s in sys.argv[4:]]
-    if kind not in ("mlp", "cnn") or how not in ("global", "pixel") or not seeds:
+    if len(sys.argv) < 7:
         sys.exit(__doc__)
-    torch.set_num_threads(1)
+    kind, epochs, how = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    batch, threads, seeds = int(sys.argv[4]), int(sys.argv[5]), [int(s) for s in sys.argv[6:]]
+    if kind not in ("mlp", "cnn") or how not in ("global", "pixel"):
+        sys.exit(__doc__)
+    torch.set_num_threads(threads)
     x, y, xt, yt = load(how)
     for seed in seeds:
         torch.manual_seed(seed)
@@ -59,8 +62,8 @@ def main():
         for _ in range(epochs):
             net.train()
             perm = torch.randperm(x.shape[0])
-            for s in range(0, x.shape[0], 128):
-                i = perm[s:s + 128]
+            for s in range(0, x.shape[0], batch):
+                i = perm[s:s + batch]
                 opt.zero_grad()
                 crit(net(x[i]), y[i]).backward()
                 opt.step()
@@ -69,7 +72,8 @@ def main():
                 correct = sum(int((net(xt[s:s + 1000]).argmax(1) == yt[s:s + 1000]).sum())
                               for s in range(0, xt.shape[0], 1000))
             accs.append(correct / xt.shape[0])
-        print(json.dumps({"model": kind, "seed": seed, "standardize": how, "epochs": epochs, "test_acc": accs,
+        print(json.dumps({"model": kind, "seed": seed, "standardize": how, "batch": batch, "epochs": epochs,
+                          "test_acc": accs,
                           "seconds": time.perf_counter() - t0}), flush=True)
 
 

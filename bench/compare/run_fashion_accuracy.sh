@@ -4,8 +4,10 @@
 #   mlp   784-256-256-10 ReLU, Adam 1e-3, batch 128, 5 epochs     (target ≥ 0.88)
 #   cnn   the Lapid CNN, Adam 1e-3, batch 128, 3 epochs           (target ≥ 0.90)
 # STANDARDIZE: global (one mean/scale for all pixels) and/or pixel (per pixel, actlab's --standardize on).
-# Both sides use PyTorch's default initialisation (actlab --init torch) and one thread. Time: one mlp run ~6 s
-# (actlab) / ~60 s (PyTorch); one cnn run ~90 s / ~300 s.
+# BATCH (default 128) replaces the batch size of both protocols. THREADS (default 1): actlab's --threads and
+# PyTorch's intra-op threads (OpenBLAS stays at one thread). Both sides use PyTorch's default initialisation
+# (actlab --init torch). Time at one thread: one mlp run ~6 s (actlab) / ~60 s (PyTorch); one cnn run ~90 s /
+# ~300 s.
 #
 #   bench/compare/run_fashion_accuracy.sh
 #   MODELS=mlp STANDARDIZE="global pixel" SEEDS="1 2 3 4 5" SIDES="actlab torch" bench/compare/run_fashion_accuracy.sh
@@ -16,7 +18,9 @@ MODELS=${MODELS:-"mlp cnn"}
 STANDARDIZE=${STANDARDIZE:-"pixel"}
 SEEDS=${SEEDS:-"1 2 3 4 5"}
 SIDES=${SIDES:-"actlab torch"}
-export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
+BATCH=${BATCH:-128}
+THREADS=${THREADS:-1}
+export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=$THREADS
 ACTLAB=$BUILD_DIR/actlab
 [[ -x $ACTLAB ]] || { echo "build first: make build" >&2; exit 1; }
 
@@ -32,8 +36,8 @@ for model in $MODELS; do
     for side in $SIDES; do
       if [[ $side == actlab ]]; then
         accs=$(for s in $SEEDS; do
-          $ACTLAB train --data fashion-mnist --model $arch --act relu --init torch --standardize $flag --batch 128 \
-            --epochs $epochs --seed "$s" --json | /usr/bin/python3 -c '
+          $ACTLAB train --data fashion-mnist --model $arch --act relu --init torch --standardize $flag \
+            --batch "$BATCH" --threads "$THREADS" --epochs $epochs --seed "$s" --json | /usr/bin/python3 -c '
 import json, sys
 j = json.load(sys.stdin)
 if j["status"] != "completed":
@@ -41,7 +45,7 @@ if j["status"] != "completed":
 print(j["test_acc"])'
         done)
       else
-        accs=$(/usr/bin/python3 bench/compare/fashion_accuracy_torch.py $model $epochs $how $SEEDS |
+        accs=$(/usr/bin/python3 bench/compare/fashion_accuracy_torch.py $model $epochs $how "$BATCH" "$THREADS" $SEEDS |
           /usr/bin/python3 -c 'import json, sys; [print(json.loads(l)["test_acc"][-1]) for l in sys.stdin]')
       fi
       /usr/bin/python3 - "$model" "$how" "$side" $accs <<'PYEOF'

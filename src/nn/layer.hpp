@@ -67,8 +67,8 @@ class Layer {
   virtual bool passes_through() const { return false; }
   // The model file's entry for this layer (docs/training.md: the actlab-model format).
   virtual Json to_json() const = 0;
-  // An independent copy: the same parameters and settings, its own forward caches (data-parallel
-  // training runs one replica per thread).
+  // An independent deep copy: the same parameters and settings, and a copy of the forward caches, which the
+  // next forward overwrites (data-parallel training runs one replica per thread).
   virtual std::unique_ptr<Layer<T>> clone() const = 0;
   // A copy in another precision (the gradient check runs a float model's exact twin in double).
   virtual std::unique_ptr<Layer<double>> to_double() const = 0;

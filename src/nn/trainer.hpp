@@ -56,10 +56,10 @@ struct TrainOptions {
   bool eval_train = false;  // train metrics from an evaluation-mode pass after each epoch (forced by the
                             // train-accuracy rule) instead of the running mean over the epoch's batches
   std::uint64_t seed = 0;   // shuffling and the model's noise stream
-  // Data-parallel workers (0: every core). A batch is cut into at most `threads` shards of ≥ 64 rows, one
-  // per thread, each on its own copy of the model. The numbers depend on the number of shards (float sums
-  // in another order, other noise streams), so same seed and thread count → same numbers; 1 thread gives
-  // exactly the serial loop's numbers.
+  // Data-parallel workers (0: ACTLAB_THREADS or every core). A batch is cut into at most `threads` shards of
+  // ≥ 16 rows, one per thread, each on its own copy of the model. The numbers depend on the number of shards
+  // (float sums in another order, other noise streams), so same seed and thread count → same numbers; 1
+  // thread gives exactly the serial loop's numbers.
   int threads = 1;
 };
 
@@ -90,7 +90,9 @@ struct Evaluation {
   double loss = 0, accuracy = 0;  // accuracy NaN for regression
 };
 // Evaluation mode, in chunks of 1024 rows, spread over `threads` copies of the model (0: every core). The
-// result does not depend on the thread count (chunk results are summed in chunk order).
+// result does not depend on the thread count: chunk results are summed in chunk order, and noise drawn in
+// evaluation mode (gumbel_softmax) comes from a stream per chunk derived from the model's stream, which is
+// left where it was.
 Evaluation evaluate(Model<float>& model, const Examples& data, LossKind loss, int threads = 1);
 
 }  // namespace actlab::nn

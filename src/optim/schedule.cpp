@@ -1,9 +1,9 @@
 #include "optim/schedule.hpp"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <numbers>
-#include <sstream>
 
 namespace actlab::optim {
 
@@ -20,15 +20,25 @@ double LrSchedule::lr(double lr0, const ScheduleClock& at) const {
   return lr0;
 }
 
+namespace {
+
+// The shortest text that reads back as the same double.
+std::string number(double v) {
+  std::array<char, 32> buf{};
+  const auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), v);
+  return ec == std::errc() ? std::string(buf.data(), end) : std::string("nan");
+}
+
+}  // namespace
+
 std::string LrSchedule::str() const {
-  std::ostringstream s;
   switch (kind) {
     case Kind::kConstant: return "constant";
-    case Kind::kCosine: s << "cosine:min=" << eta_min; break;
-    case Kind::kStep: s << "step:every=" << every << ",gamma=" << gamma; break;
-    case Kind::kExponential: s << "exp:gamma=" << gamma; break;
+    case Kind::kCosine: return "cosine:min=" + number(eta_min);
+    case Kind::kStep: return "step:every=" + std::to_string(every) + ",gamma=" + number(gamma);
+    case Kind::kExponential: return "exp:gamma=" + number(gamma);
   }
-  return s.str();
+  return "constant";
 }
 
 Result<LrSchedule> parse_lr_schedule(std::string_view spec) {
@@ -53,6 +63,7 @@ Result<LrSchedule> parse_lr_schedule(std::string_view spec) {
     return error("unknown schedule '" + std::string(name) + "'");
   }
   std::string_view rest = colon == std::string_view::npos ? std::string_view{} : spec.substr(colon + 1);
+  if (colon != std::string_view::npos && rest.empty()) return error("nothing after ':'");
   while (!rest.empty()) {
     const std::size_t comma = rest.find(',');
     const std::string_view item = rest.substr(0, comma);
@@ -70,7 +81,9 @@ Result<LrSchedule> parse_lr_schedule(std::string_view spec) {
       if (v < 0) return error("min must be >= 0");
       s.eta_min = v;
     } else if (key == "every" && s.kind == LrSchedule::Kind::kStep) {
-      if (v < 1 || v != std::floor(v)) return error("every must be a whole number of epochs >= 1");
+      if (v < 1 || v > 1e9 || v != std::floor(v)) {
+        return error("every must be a whole number of epochs from 1 to 1e9");
+      }
       s.every = static_cast<int>(v);
       has_every = true;
     } else if (key == "gamma" &&

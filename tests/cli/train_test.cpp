@@ -50,8 +50,8 @@ TEST(TrainCli, TrainsIrisAndReportsEveryEpoch) {
 }
 
 TEST(TrainCli, ThreadsSplitTheBatchAndRepeatThemselves) {
-  // 1000 rows, full batch: 2 shards of 500 rows. Same seed and thread count, same numbers; and the numbers
-  // follow the single-threaded run to float rounding.
+  // 700 training rows (--test 0.3), full batch: 2 shards of 350 rows. Same seed and thread count, same
+  // numbers; and the numbers follow the single-threaded run to float rounding.
   const std::vector<std::string> args = {"train",   "--data",   "blobs:k=3,d=16", "--rows", "1000",
                                          "--model", "mlp:32x4", "--epochs",       "15",     "--seed",
                                          "2",       "--json"};

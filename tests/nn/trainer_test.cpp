@@ -363,7 +363,7 @@ TEST(Trainer, RejectsBadInputs) {
 // float rounding (not bit for bit: the sums run in another order), and repeat themselves exactly.
 TEST(Trainer, DataParallelFollowsTheSerialRun) {
   const Data d = xor_blobs(500, 21);
-  for (const Eigen::Index batch : {Eigen::Index{0}, Eigen::Index{150}}) {  // 150: a 50-row tail batch,
+  for (const Eigen::Index batch : {Eigen::Index{0}, Eigen::Index{160}}) {  // 160: a 20-row tail batch,
     // which runs on one shard, so the replicas must pick up the values of a step they did not take part in
     TrainOptions o;
     o.epochs = 8;
@@ -391,6 +391,69 @@ TEST(Trainer, DataParallelFollowsTheSerialRun) {
       }
     }
   }
+}
+
+// MSE (a mean over rows and outputs) and a learnable activation parameter (PReLU's a) through the shards.
+TEST(Trainer, DataParallelRegressionWithALearnableActivation) {
+  Rng rng(31);
+  const int n = 300;
+  MatrixF x(n, 3), y(n, 2);
+  for (int i = 0; i < n; ++i) {
+    for (int j = 0; j < 3; ++j) x(i, j) = static_cast<float>(rng.normal());
+    y(i, 0) = x(i, 0) * x(i, 1);
+    y(i, 1) = std::abs(x(i, 2)) - 0.5f;
+  }
+  const Examples ex{&x, {}, &y};
+  for (const Eigen::Index batch : {Eigen::Index{0}, Eigen::Index{100}}) {
+    TrainOptions o;
+    o.epochs = 10;
+    o.batch = batch;
+    o.loss = LossKind::kMse;
+    o.optimizer = {.kind = OptimizerKind::kAdam, .lr = 0.01};
+    o.seed = 8;
+    Model<float> serial = mlp("mlp:3-16-16-2", "prelu", 3, 2);
+    auto r1 = train(serial, ex, nullptr, o);
+    o.threads = 2;
+    Model<float> par = mlp("mlp:3-16-16-2", "prelu", 3, 2);
+    auto r2 = train(par, ex, nullptr, o);
+    ASSERT_TRUE(r1 && r2);
+    EXPECT_LT(r1->epochs.back().train_loss, 0.8 * r1->epochs.front().train_loss);
+    for (std::size_t e = 0; e < r1->epochs.size(); ++e) {
+      EXPECT_NEAR(r2->epochs[e].train_loss, r1->epochs[e].train_loss, 1e-5 * r1->epochs[e].train_loss)
+          << "batch " << batch << ", epoch " << e + 1;
+    }
+    const auto ps = serial.params(), pp = par.params();
+    int learnable = 0;
+    for (std::size_t i = 0; i < ps.size(); ++i) {
+      if (ps[i]->name == "weight" || ps[i]->name == "bias") continue;
+      ++learnable;  // PReLU's a moved, and moved the same way on both runs
+      EXPECT_NE(ps[i]->value(0, 0), 0.25f);
+      EXPECT_NEAR(pp[i]->value(0, 0), ps[i]->value(0, 0), 1e-5);
+    }
+    EXPECT_EQ(learnable, 2);
+  }
+}
+
+// gumbel_softmax draws noise in evaluation mode too: each chunk has its own stream, derived from the model's
+// stream without advancing it, so evaluation repeats itself for any thread count.
+TEST(Evaluate, NoiseInEvaluationModeDoesNotDependOnThreads) {
+  const Data d = xor_blobs(2500, 24);
+  const Activation relu = Activation::make("relu").value(),
+                   gumbel = Activation::make("gumbel_softmax").value();
+  const Activation acts[] = {relu, gumbel};
+  auto m = build_model("mlp:2-8-2", {{2}}, 2, acts);
+  ASSERT_TRUE(m);
+  const InitSpec he{InitKind::kHe};
+  ASSERT_TRUE(initialize(*m, {&he, 1}, 3).is_ok());
+  m->set_seed(77);
+  const Evaluation one = evaluate(*m, d.view(), LossKind::kCrossEntropy);
+  for (int threads : {1, 2, 3}) {
+    const Evaluation e = evaluate(*m, d.view(), LossKind::kCrossEntropy, threads);
+    EXPECT_EQ(e.loss, one.loss) << threads;
+    EXPECT_EQ(e.accuracy, one.accuracy) << threads;
+  }
+  Rng fresh(77);
+  EXPECT_EQ(m->rng().next(), fresh.next());  // the model's stream is where it was
 }
 
 // With dropout every shard has its own noise stream: not the serial numbers, but the same for the same

@@ -38,7 +38,8 @@ TEST(LrSchedule, ConstantCosineStepExponential) {
 }
 
 TEST(LrSchedule, SpecRoundTrips) {
-  for (const char* spec : {"constant", "cosine:min=1e-05", "step:every=2,gamma=0.5", "exp:gamma=0.9"}) {
+  for (const char* spec : {"constant", "cosine:min=1e-05", "cosine:min=1.2345678901234e-05",
+                           "step:every=2,gamma=0.5", "exp:gamma=0.9"}) {
     const auto s = parse_lr_schedule(spec);
     ASSERT_TRUE(s) << spec << ": " << s.status().message();
     const auto again = parse_lr_schedule(s->str());
@@ -48,12 +49,16 @@ TEST(LrSchedule, SpecRoundTrips) {
     EXPECT_EQ(again->every, s->every);
     EXPECT_EQ(again->gamma, s->gamma);
   }
+  EXPECT_EQ(parse_lr_schedule("cosine:min=1.2345678901234e-05").value().str(),
+            "cosine:min=1.2345678901234e-05");
 }
 
 TEST(LrSchedule, BadSpecsNameWhatIsWrong) {
   const std::pair<const char*, const char*> cases[] = {
       {"linear", "unknown schedule 'linear'"},
       {"cosine:min", "key=value"},
+      {"cosine:", "nothing after ':'"},
+      {"step:every=1e10", "from 1 to 1e9"},
       {"cosine:min=abc", "not a number"},
       {"cosine:min=-1", "min must be >= 0"},
       {"cosine:gamma=0.5", "'gamma' is not an option of cosine"},
