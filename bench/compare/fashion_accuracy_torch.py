@@ -2,15 +2,18 @@
 """PyTorch side of bench/compare/run_fashion_accuracy.sh: issue 4's Fashion-MNIST accuracy protocols, trained by
 PyTorch 1.13 (Debian python3-torch) the way `actlab train` trains them, as a reference for actlab's numbers.
 
-Usage: /usr/bin/python3 bench/compare/fashion_accuracy_torch.py mlp|cnn EPOCHS STANDARDIZE BATCH THREADS SEED [SEED ...]
+Usage: /usr/bin/python3 bench/compare/fashion_accuracy_torch.py mlp|cnn EPOCHS STANDARDIZE BATCH THREADS LR SCHEDULE
+                                                               SEED [SEED ...]
   mlp          784-256-256-10 ReLU                                           (docs/training.md, "Results")
   cnn          the Lapid CNN: conv 32 (3x3) -> ReLU -> pool -> conv 64 -> ReLU -> pool -> dropout 0.5
                -> dense 1000 -> ReLU -> dense 10                             (specs/search-alacarte-evolution.md §2.7)
   STANDARDIZE  global (one mean and standard deviation over all training pixels; actlab's default for images)
                or pixel (each pixel's own mean and standard deviation over the training set, a constant pixel
                keeps scale 1: actlab's --standardize on, scikit-learn's StandardScaler)
-Adam 1e-3, batches of BATCH rows, all 60 000 training images reshuffled every epoch, PyTorch's default
-initialisation, THREADS intra-op threads; the test accuracy is on the 10 000 t10k images after the last epoch.
+Adam with learning rate LR, batches of BATCH rows, all 60 000 training images reshuffled every epoch, PyTorch's
+default initialisation, THREADS intra-op threads; the test accuracy is on the 10 000 t10k images after the last
+epoch. SCHEDULE: constant, or cosine (CosineAnnealingLR over all the run's steps, stepped after every batch:
+actlab's --lr-schedule cosine).
 Prints one JSON line per seed: {"model", "seed", "standardize", "epochs", "test_acc": [per epoch], "seconds"}.
 """
 import json
@@ -44,18 +47,21 @@ def model(kind):
 
 
 def main():
-    if len(sys.argv) < 7:
+    if len(sys.argv) < 9:
         sys.exit(__doc__)
     kind, epochs, how = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-    batch, threads, seeds = int(sys.argv[4]), int(sys.argv[5]), [int(s) for s in sys.argv[6:]]
-    if kind not in ("mlp", "cnn") or how not in ("global", "pixel"):
+    batch, threads, lr, schedule = int(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6]), sys.argv[7]
+    seeds = [int(s) for s in sys.argv[8:]]
+    if kind not in ("mlp", "cnn") or how not in ("global", "pixel") or schedule not in ("constant", "cosine"):
         sys.exit(__doc__)
     torch.set_num_threads(threads)
     x, y, xt, yt = load(how)
     for seed in seeds:
         torch.manual_seed(seed)
         net = model(kind)
-        opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+        opt = torch.optim.Adam(net.parameters(), lr=lr)
+        steps = epochs * ((x.shape[0] + batch - 1) // batch)
+        sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=steps) if schedule == "cosine" else None
         crit = nn.CrossEntropyLoss()
         accs = []
         t0 = time.perf_counter()
@@ -67,12 +73,15 @@ def main():
                 opt.zero_grad()
                 crit(net(x[i]), y[i]).backward()
                 opt.step()
+                if sched:
+                    sched.step()
             net.eval()
             with torch.no_grad():
                 correct = sum(int((net(xt[s:s + 1000]).argmax(1) == yt[s:s + 1000]).sum())
                               for s in range(0, xt.shape[0], 1000))
             accs.append(correct / xt.shape[0])
-        print(json.dumps({"model": kind, "seed": seed, "standardize": how, "batch": batch, "epochs": epochs,
+        print(json.dumps({"model": kind, "seed": seed, "standardize": how, "batch": batch, "lr": lr,
+                          "schedule": schedule, "epochs": epochs,
                           "test_acc": accs,
                           "seconds": time.perf_counter() - t0}), flush=True)
 
