@@ -74,13 +74,6 @@ ChunkResult evaluate_chunk(Model<float>& model, const Examples& data, LossKind l
   return c;
 }
 
-// Copies every parameter value of `from` into `to` (a replica with the same layers).
-void copy_values(Model<float>& from, Model<float>& to) {
-  const auto src = from.params();
-  const auto dst = to.params();
-  for (std::size_t i = 0; i < src.size(); ++i) dst[i]->value = src[i]->value;
-}
-
 }  // namespace
 
 Evaluation evaluate(Model<float>& model, const Examples& data, LossKind loss, int threads) {
@@ -140,9 +133,9 @@ Result<TrainReport> train(Model<float>& model, const Examples& tr, const Example
   if (!opt) return opt.status();
   model.set_seed(Rng::derive(o.seed, "model-noise").next());
   auto blocks = param_blocks(model);
+  const std::vector<Param<float>*> master = model.params();
   std::vector<std::span<float>> grads;
-  for (Param<float>* p : model.params())
-    grads.emplace_back(p->grad.data(), static_cast<std::size_t>(p->grad.size()));
+  for (Param<float>* p : master) grads.emplace_back(p->grad.data(), static_cast<std::size_t>(p->grad.size()));
 
   const bool classify = o.loss == LossKind::kCrossEntropy;
   const bool eval_train = o.eval_train || o.early_stop.rule == EarlyStop::Rule::kTrainAccPlateau;
@@ -165,11 +158,14 @@ Result<TrainReport> train(Model<float>& model, const Examples& tr, const Example
     replicas.push_back(model.clone());
     replicas.back().set_seed(Rng::derive(o.seed, "model-noise", static_cast<std::uint64_t>(s)).next());
   }
+  std::vector<std::vector<Param<float>*>> replica_params;
+  for (Model<float>& r : replicas) replica_params.push_back(r.params());
   std::optional<ThreadPool> pool;
   if (max_shards > 1) pool.emplace(max_shards);
   struct Shard {
     MatrixF x, targets, dout;
     std::vector<int> labels;
+    Eigen::Index rows = 0;
     double loss = 0;
     std::size_t correct = 0;
   };
@@ -210,6 +206,7 @@ Result<TrainReport> train(Model<float>& model, const Examples& tr, const Example
       labels = sh.labels;
       targets = &sh.targets;
     }
+    sh.rows = m;
     const MatrixF& out = net.forward(*x, Mode::kTrain);
     sh.loss = batch_loss(o.loss, out, labels, targets, &sh.dout);
     sh.correct = classify && !eval_train ? correct_count(out, labels) : 0;
@@ -249,19 +246,18 @@ Result<TrainReport> train(Model<float>& model, const Examples& tr, const Example
         pool->parallel_for(static_cast<std::size_t>(shards), [&](std::size_t s, int) {
           const Eigen::Index first = m * static_cast<Eigen::Index>(s) / shards;
           const Eigen::Index last = m * static_cast<Eigen::Index>(s + 1) / shards;
-          if (s > 0) copy_values(model, replicas[s - 1]);  // the model's values after the last step
+          if (s > 0) {  // the model's values after the last step
+            for (std::size_t i = 0; i < master.size(); ++i)
+              replica_params[s - 1][i]->value = master[i]->value;
+          }
           run_shard(s == 0 ? model : replicas[s - 1], shard[s], start + first, last - first,
                     static_cast<double>(last - first) / static_cast<double>(m), false);
         });
-        const auto master = model.params();
-        for (int s = 0; s < shards; ++s) {
-          const Shard& sh = shard[static_cast<std::size_t>(s)];
-          const Eigen::Index first = m * s / shards, last = m * (s + 1) / shards;
-          loss += sh.loss * static_cast<double>(last - first) / static_cast<double>(m);
-          correct += sh.correct;
+        for (std::size_t s = 0; s < static_cast<std::size_t>(shards); ++s) {
+          loss += shard[s].loss * static_cast<double>(shard[s].rows) / static_cast<double>(m);
+          correct += shard[s].correct;
           if (s == 0) continue;
-          const auto ps = replicas[static_cast<std::size_t>(s - 1)].params();
-          for (std::size_t i = 0; i < master.size(); ++i) master[i]->grad += ps[i]->grad;
+          for (std::size_t i = 0; i < master.size(); ++i) master[i]->grad += replica_params[s - 1][i]->grad;
         }
       }
       bool finite = std::isfinite(loss);
