@@ -16,7 +16,8 @@ declare -A allowed=(
   [nn]="core activations optim data nn"
   [evolve]="core activations evolve"
   [shallow]="core nn activations optim data shallow"
-  [cli]="core activations optim data search report theory nn evolve shallow cli"
+  [lab]="core activations optim data search report theory nn evolve shallow lab"
+  [cli]="core activations optim data search report theory nn evolve shallow lab cli"
 )
 
 fail=0

@@ -8,6 +8,7 @@
 
 #include "activations/activation.hpp"
 #include "activations/catalog.hpp"
+#include "cli/command.hpp"
 #include "cli/train_setup.hpp"
 #include "core/rng.hpp"
 #include "nn/architecture.hpp"
@@ -184,20 +185,10 @@ ArchResult train_architecture(const AlacarteSetup& s, const AlacarteData& d,
       chain.push_back(std::move(*a));
     }
   }
-  auto m = nn::build_model("mlp:" + std::to_string(s.width) + "x" + std::to_string(s.layers),
-                           nn::Shape{{static_cast<int>(d.features)}}, d.classes, chain);
+  auto m = lab::build_model("mlp:" + std::to_string(s.width) + "x" + std::to_string(s.layers), chain, s.init,
+                            seed, nn::Shape{{static_cast<int>(d.features)}}, d.classes);
   if (!m) {
-    r.reason = m.status().message();
-    return r;
-  }
-  Json explain;
-  auto specs = init_specs(s.init, *m, explain);
-  if (!specs) {
-    r.reason = specs.status().message();
-    return r;
-  }
-  if (Status st = nn::initialize(*m, *specs, seed); !st.is_ok()) {
-    r.reason = st.message();
+    r.reason = flag_message(m.status());
     return r;
   }
   nn::TrainOptions o;
@@ -210,19 +201,19 @@ ArchResult train_architecture(const AlacarteSetup& s, const AlacarteData& d,
   o.early_stop.patience = s.patience;
   o.early_stop.min_delta = 0.001;
   o.seed = seed;
-  auto rep = nn::train(*m, examples(d.train), nullptr, o);
+  auto rep = nn::train(m->model, examples(d.train), nullptr, o);
   if (!rep) {
     r.reason = rep.status().message();
     return r;
   }
-  r.stop = rep->stop_reason;
+  r.stop = nn::stop_reason_name(rep->stop_reason);
   r.epochs = static_cast<int>(rep->epochs.size());
-  if (rep->stop_reason == "diverged") {
+  if (rep->stop_reason == nn::StopReason::kDiverged) {
     r.reason = "diverged at epoch " + std::to_string(rep->diverged_epoch) + ": " + rep->message;
     return r;
   }
   r.train_acc = rep->epochs.empty() ? std::nan("") : rep->epochs.back().train_acc;
-  const nn::Evaluation v = nn::evaluate(*m, examples(d.val), nn::LossKind::kCrossEntropy);
+  const nn::Evaluation v = nn::evaluate(m->model, examples(d.val), nn::LossKind::kCrossEntropy);
   if (!std::isfinite(v.loss) || !std::isfinite(v.accuracy)) {
     r.reason = "validation loss is " + std::string(std::isnan(v.loss) ? "nan" : "inf") +
                " (the network's outputs are not finite on validation rows)";
@@ -230,7 +221,7 @@ ArchResult train_architecture(const AlacarteSetup& s, const AlacarteData& d,
   }
   r.val_acc = v.accuracy;
   if (with_test) {
-    const nn::Evaluation t = nn::evaluate(*m, examples(d.test), nn::LossKind::kCrossEntropy);
+    const nn::Evaluation t = nn::evaluate(m->model, examples(d.test), nn::LossKind::kCrossEntropy);
     // A test row with non-finite outputs counts as wrong: the model was chosen before it was seen.
     r.test_acc = std::isfinite(t.accuracy) ? t.accuracy : 0.0;
   }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <string>
 
 #include "core/status.hpp"
 
@@ -13,7 +14,11 @@ constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;
 constexpr int kExitBadInput = 2;
 
-// Print "actlab: error: <message>" for a failed status and return the exit code.
+// The message of a failed status in the CLI's words: a field named by the library (Status::field(),
+// "workers: must be >= 1") becomes its flag ("--workers: must be >= 1").
+std::string flag_message(const Status& s);
+
+// Print "actlab: error: <message>" (flag_message) for a failed status and return the exit code.
 int finish(const Status& s);
 
 // Registers `actlab act ...`; its callbacks run the chosen subcommand after parsing and set exit_code.

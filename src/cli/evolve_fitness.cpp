@@ -151,22 +151,12 @@ Built build(const EvolveConfig& cfg, const EvolveData& d, const evolve::Triple& 
     }
     acts.push_back(std::move(*a));
   }
-  auto m = nn::build_model(cfg.net, nn::Shape{d.input_shape}, d.train.classes(), acts);
+  auto m = lab::build_model(cfg.net, acts, cfg.init, seed, nn::Shape{d.input_shape}, d.train.classes());
   if (!m) {
     b.error = m.status().message();
     return b;
   }
-  Json explain;
-  auto specs = init_specs(cfg.init, *m, explain);
-  if (!specs) {
-    b.error = specs.status().message();
-    return b;
-  }
-  if (Status s = nn::initialize(*m, *specs, seed); !s) {
-    b.error = s.message();
-    return b;
-  }
-  b.model = std::move(*m);
+  b.model = std::move(m->model);
   return b;
 }
 
@@ -194,7 +184,7 @@ evolve::FitnessResult evolve_fitness(const EvolveConfig& cfg, const EvolveData& 
   const nn::Examples val = examples(d.val);
   auto rep = nn::train(*b.model, examples(d.train), &val, options(cfg, d, cfg.epochs, seed));
   if (!rep) return evolve::FitnessResult::fail(rep.status().message());
-  if (rep->stop_reason == "diverged") return evolve::FitnessResult::fail(diverged(*rep));
+  if (rep->stop_reason == nn::StopReason::kDiverged) return evolve::FitnessResult::fail(diverged(*rep));
   double best = -1;
   for (const nn::EpochStats& e : rep->epochs) {
     if (!std::isfinite(e.val_acc) || !std::isfinite(e.val_loss)) {
@@ -230,7 +220,7 @@ FinalRun final_training(const EvolveConfig& cfg, const EvolveData& d, const evol
     f.reason = rep.status().message();
     return f;
   }
-  if (rep->stop_reason == "diverged") {
+  if (rep->stop_reason == nn::StopReason::kDiverged) {
     f.reason = diverged(*rep);
     return f;
   }

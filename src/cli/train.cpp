@@ -1,5 +1,7 @@
 // actlab train | eval | predict | model random — the training engine on real data (docs/training.md).
 // This file joins data/, nn/, optim/ and (for --init critical) theory/.
+#include "lab/train.hpp"
+
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -15,17 +17,10 @@
 #include "cli/train_setup.hpp"
 #include "core/json.hpp"
 #include "core/progress.hpp"
-#include "core/thread_pool.hpp"
 #include "data/builtin.hpp"
 #include "data/dataset.hpp"
-#include "nn/activation_layer.hpp"
-#include "nn/architecture.hpp"
-#include "nn/dense.hpp"
-#include "nn/init.hpp"
+#include "lab/model.hpp"
 #include "nn/trainer.hpp"
-#include "theory/effective.hpp"
-#include "theory/gaussian.hpp"
-#include "theory/mean_field.hpp"
 
 namespace actlab::cli {
 namespace {
@@ -33,32 +28,6 @@ namespace {
 using activations::Activation;
 using data::Dataset;
 using data::Task;
-
-// ---- data preparation shared by train and eval ----
-
-struct Prepared {
-  Dataset all;
-  data::Split split;
-  std::optional<data::Standardizer> z;
-};
-
-// One mean and scale for every feature, over the training rows: torchvision's Normalize((m,), (s,)) for
-// images (Fashion-MNIST: 0.2860, 0.3530), where a per-pixel scale would blow up near-constant border pixels.
-data::Standardizer global_standardizer(const Dataset& ds, std::span<const std::size_t> rows) {
-  double sum = 0, sq = 0;
-  for (std::size_t r : rows) {
-    const auto row = ds.x.row(static_cast<Eigen::Index>(r)).cast<double>();
-    sum += row.sum();
-    sq += row.squaredNorm();
-  }
-  const double n = static_cast<double>(rows.size()) * static_cast<double>(ds.features());
-  const double mean = sum / n, sd = std::sqrt(std::max(0.0, sq / n - mean * mean));
-  data::Standardizer z;
-  z.mean = RowVectorF::Constant(static_cast<Eigen::Index>(ds.features()), static_cast<float>(mean));
-  z.scale =
-      RowVectorF::Constant(static_cast<Eigen::Index>(ds.features()), static_cast<float>(sd > 0 ? sd : 1.0));
-  return z;
-}
 
 // ---- actlab train ----
 
@@ -72,172 +41,135 @@ struct TrainFlags {
   std::uint64_t seed = 0;
 };
 
-int run_train(const TrainFlags& f) {
-  auto ds = load_data(f.data, f.seed);
-  if (!ds) return finish(ds.status());
-  Dataset& all = *ds;
-  const bool classify = all.task == Task::kClassification;
-  auto sp = data::split(all, {.val = f.val, .test = f.test, .stratified = classify, .seed = f.seed});
-  if (!sp) return finish(Status::invalid("--val/--test: " + sp.status().message()));
-  std::optional<data::Standardizer> z;
-  const bool images = all.input_shape.size() == 3;
-  if (f.standardize != "auto" && f.standardize != "on" && f.standardize != "global" &&
-      f.standardize != "off") {
-    return finish(
-        Status::invalid("--standardize: expected auto, on, global or off, got '" + f.standardize + "'"));
-  }
-  const std::string how = f.standardize == "auto" ? (images ? "global" : "on") : f.standardize;
-  if (how != "off") {
-    z = how == "global" ? global_standardizer(all, sp->train) : data::Standardizer::fit(all, sp->train);
-    z->apply(all);
-  }
-  Dataset train = data::subset(all, sp->train), val = data::subset(all, sp->val),
-          test = data::subset(all, sp->test);
-
-  // Model: a file, or an architecture with activations.
-  nn::Model<float> model;
-  Json init_explain = nullptr;
-  const nn::Shape input{all.input_shape.empty() ? std::vector<int>{static_cast<int>(all.features())}
-                                                : all.input_shape};
-  if (f.model.ends_with(".json")) {
-    auto m = nn::load_model(f.model);
-    if (!m) return finish(m.status());
-    model = std::move(*m);
-    if (model.input_shape().size() != static_cast<int>(all.features()) ||
-        model.output_shape().size() != all.outputs()) {
-      return finish(Status::invalid("--model " + f.model + ": takes " + model.input_shape().str() + " → " +
-                                    model.output_shape().str() + " but the data has " +
-                                    std::to_string(all.features()) + " features and " +
-                                    std::to_string(all.outputs()) + " outputs"));
-    }
-  } else {
-    auto acts = parse_acts(f.act);
-    if (!acts) return finish(acts.status());
-    auto m = nn::build_model(f.model, input, all.outputs(), *acts);
-    if (!m) return finish(Status::invalid("--model: " + m.status().message()));
-    model = std::move(*m);
-    auto specs = init_specs(f.init, model, init_explain);
-    if (!specs) return finish(specs.status());
-    if (Status s = nn::initialize(model, *specs, f.seed); !s.is_ok()) return finish(s);
-  }
-
-  nn::TrainOptions o;
+// Flags → plan. Errors name the flag.
+Result<lab::TrainPlan> train_plan(const TrainFlags& f) {
+  lab::TrainPlan p;
+  p.data = f.data.plan(f.seed);
+  p.data.val = f.val;
+  p.data.test = f.test;
+  auto z = data::parse_standardize(f.standardize);
+  if (!z) return z.status().with_context("--standardize");
+  p.data.standardize = *z;
+  p.model = {.spec = f.model, .acts = f.act, .init = f.init, .seed = f.seed};
+  nn::TrainOptions& o = p.options;
   o.epochs = f.epochs;
-  if (f.epochs < 1) return finish(Status::invalid("--epochs must be >= 1"));
   if (f.batch == "full") {
     o.batch = 0;
   } else {
     auto b = parse_number("--batch", f.batch);
     if (!b || *b < 1 || *b != std::floor(*b))
-      return finish(Status::invalid("--batch: expected a positive integer or full"));
+      return Status::invalid("--batch: expected a positive integer or full");
     o.batch = static_cast<Eigen::Index>(*b);
   }
-  auto loss = nn::parse_loss(f.loss.empty() ? (classify ? "cross_entropy" : "mse") : f.loss);
-  if (!loss) return finish(Status::invalid("--loss: " + loss.status().message()));
-  o.loss = *loss;
-  if ((o.loss == nn::LossKind::kCrossEntropy) != classify) {
-    return finish(Status::invalid("--loss " + nn::loss_name(o.loss) + " does not fit " +
-                                  (classify ? "a classification" : "a regression") + " data set"));
+  if (!f.loss.empty()) {
+    auto loss = nn::parse_loss(f.loss);
+    if (!loss) return loss.status().with_context("--loss");
+    p.loss = *loss;
   }
   auto kind = optim::parse_optimizer_kind(f.opt);
-  if (!kind) return finish(Status::invalid("--opt: " + kind.status().message()));
+  if (!kind) return kind.status().with_context("--opt");
   o.optimizer.kind = *kind;
   o.optimizer.lr = f.lr;
   o.optimizer.momentum = f.momentum;
   o.optimizer.nesterov = f.nesterov;
   o.optimizer.weight_decay = f.weight_decay;
   auto schedule = optim::parse_lr_schedule(f.lr_schedule);
-  if (!schedule) return finish(Status::invalid("--lr-schedule: " + schedule.status().message()));
+  if (!schedule) return schedule.status().with_context("--lr-schedule");
   o.schedule = *schedule;
   o.clip_norm = f.clip;
   o.seed = f.seed;
-  if (f.threads < 0) return finish(Status::invalid("--threads: must be >= 1, or 0 for every core"));
-  o.threads = f.threads > 0 ? f.threads : default_thread_count();
+  o.threads = f.threads;
   if (f.early_stop == "train-acc") {
     o.early_stop.rule = nn::EarlyStop::Rule::kTrainAccPlateau;
   } else if (f.early_stop == "val-loss") {
     o.early_stop.rule = nn::EarlyStop::Rule::kValLoss;
   } else if (f.early_stop != "none") {
-    return finish(
-        Status::invalid("--early-stop: expected none, train-acc or val-loss, got '" + f.early_stop + "'"));
+    return Status::invalid("--early-stop: expected none, train-acc or val-loss, got '" + f.early_stop + "'");
   }
   o.early_stop.patience = f.patience;
+  return p;
+}
 
-  ProgressBar bar("epochs", f.epochs);
-  nn::Examples val_ex = examples(val);
-  auto rep =
-      nn::train(model, examples(train), val.rows() > 0 ? &val_ex : nullptr, o, [&](const nn::EpochStats& e) {
-        bar.set_note("loss " + fmt(e.train_loss));
-        bar.advance();
-        return true;
-      });
-  bar.finish();
-  if (!rep) return finish(rep.status());
-
-  nn::Evaluation te{std::nan(""), std::nan("")};
-  if (test.rows() > 0 && rep->stop_reason != "diverged")
-    te = nn::evaluate(model, examples(test), o.loss, o.threads);
-
-  if (!f.out.empty()) {
-    if (z) model.set_input_scaling(nn::InputScaling{z->mean, z->scale});
-    Json mj = model.to_json();
-    mj["trained_on"] = all.name;
-    std::ofstream out(f.out);
-    out << json_dump(mj, false) << "\n";
-    if (!out) return finish(Status::io_error("--out " + f.out + ": cannot write the model file"));
-  }
-
+Json train_json(const lab::TrainResult& r) {
+  const bool classify = r.classification;
   Json epochs = Json::array();
-  for (const auto& e : rep->epochs) {
+  for (const auto& e : r.report.epochs) {
     Json row = {{"epoch", e.epoch}, {"lr", e.lr}, {"train_loss", json_number(e.train_loss)}};
     if (classify) row["train_acc"] = json_number(e.train_acc);
-    if (val.rows() > 0) {
+    if (r.val_rows > 0) {
       row["val_loss"] = json_number(e.val_loss);
       if (classify) row["val_acc"] = json_number(e.val_acc);
     }
     row["seconds"] = e.seconds;
     epochs.push_back(std::move(row));
   }
-  if (f.json) {
-    Json j = {{"data", all.name},
-              {"rows", {{"train", train.rows()}, {"val", val.rows()}, {"test", test.rows()}}},
-              {"model", f.model},
-              {"parameters", model.parameter_count()},
-              {"init", init_explain},
-              {"optimizer", optim::optimizer_kind_name(o.optimizer.kind)},
-              {"lr_schedule", o.schedule.str()},
-              {"threads", o.threads},
-              {"status", rep->stop_reason},
-              {"epochs", std::move(epochs)}};
-    if (rep->stop_reason == "diverged") {
-      j["diverged_epoch"] = rep->diverged_epoch;
-      j["message"] = rep->message;
-    }
-    if (classify) j["test_acc"] = json_number(te.accuracy);
-    j["test_loss"] = json_number(te.loss);
-    j["seconds"] = rep->seconds;
-    std::printf("%s\n", json_dump(j, true).c_str());
-  } else {
-    std::printf("%s: %zu train / %zu val / %zu test rows; %s, %zu parameters\n", all.name.c_str(),
-                train.rows(), val.rows(), test.rows(), f.model.c_str(), model.parameter_count());
-    std::printf("%6s %12s %10s %12s %10s\n", "epoch", "train_loss", "train_acc", "val_loss", "val_acc");
-    for (const auto& e : rep->epochs) {
-      std::printf("%6d %12s %10s %12s %10s\n", e.epoch, fmt(e.train_loss, "%.6f").c_str(),
-                  fmt(e.train_acc).c_str(), fmt(e.val_loss, "%.6f").c_str(), fmt(e.val_acc).c_str());
-    }
-    if (rep->stop_reason == "diverged") {
-      std::printf("diverged at epoch %d: %s\n", rep->diverged_epoch, rep->message.c_str());
-    } else {
-      std::printf("%s after %zu epochs in %.2fs", rep->stop_reason.c_str(), rep->epochs.size(), rep->seconds);
-      if (test.rows() > 0) {
-        std::printf("; test %s %s", classify ? "accuracy" : "loss",
-                    fmt(classify ? te.accuracy : te.loss).c_str());
-      }
-      std::printf("\n");
-    }
+  const nn::TrainOptions& o = r.plan.options;
+  Json j = {{"data", r.data},
+            {"rows", {{"train", r.train_rows}, {"val", r.val_rows}, {"test", r.test_rows}}},
+            {"model", r.plan.model.spec},
+            {"parameters", r.model.parameter_count()},
+            {"init", r.init.scheme.empty() ? Json(nullptr) : r.init.to_json()},
+            {"optimizer", optim::optimizer_kind_name(o.optimizer.kind)},
+            {"lr_schedule", o.schedule.str()},
+            {"threads", o.threads},
+            {"status", nn::stop_reason_name(r.report.stop_reason)},
+            {"epochs", std::move(epochs)}};
+  if (r.diverged()) {
+    j["diverged_epoch"] = r.report.diverged_epoch;
+    j["message"] = r.report.message;
   }
+  if (classify) j["test_acc"] = json_number(r.test.accuracy);
+  j["test_loss"] = json_number(r.test.loss);
+  j["seconds"] = r.report.seconds;
+  j["plan"] = r.plan.to_json();
+  return j;
+}
+
+void print_train(const lab::TrainResult& r) {
+  const bool classify = r.classification;
+  std::printf("%s: %zu train / %zu val / %zu test rows; %s, %zu parameters\n", r.data.c_str(), r.train_rows,
+              r.val_rows, r.test_rows, r.plan.model.spec.c_str(), r.model.parameter_count());
+  std::printf("%6s %12s %10s %12s %10s\n", "epoch", "train_loss", "train_acc", "val_loss", "val_acc");
+  for (const auto& e : r.report.epochs) {
+    std::printf("%6d %12s %10s %12s %10s\n", e.epoch, fmt(e.train_loss, "%.6f").c_str(),
+                fmt(e.train_acc).c_str(), fmt(e.val_loss, "%.6f").c_str(), fmt(e.val_acc).c_str());
+  }
+  if (r.diverged()) {
+    std::printf("diverged at epoch %d: %s\n", r.report.diverged_epoch, r.report.message.c_str());
+    return;
+  }
+  std::printf("%s after %zu epochs in %.2fs", nn::stop_reason_name(r.report.stop_reason),
+              r.report.epochs.size(), r.report.seconds);
+  if (r.test_rows > 0)
+    std::printf("; test %s %s", classify ? "accuracy" : "loss",
+                fmt(classify ? r.test.accuracy : r.test.loss).c_str());
+  std::printf("\n");
+}
+
+int run_train(const TrainFlags& f) {
+  auto plan = train_plan(f);
+  if (!plan) return finish(plan.status());
+  ProgressBar bar("epochs", f.epochs);
+  auto r = lab::train(*plan, [&](const nn::EpochStats& e) {
+    bar.set_note("loss " + fmt(e.train_loss));
+    bar.advance();
+    return true;
+  });
+  bar.finish();
+  if (!r) return finish(r.status());
+  if (!f.out.empty()) {
+    Json mj = r->model.to_json();
+    mj["trained_on"] = r->data;
+    std::ofstream out(f.out);
+    out << json_dump(mj, false) << "\n";
+    if (!out) return finish(Status::io_error("--out " + f.out + ": cannot write the model file"));
+  }
+  if (f.json)
+    std::printf("%s\n", json_dump(train_json(*r), true).c_str());
+  else
+    print_train(*r);
   // A diverged run is a result, not a crash: it is reported (text and JSON) and exits 1.
-  return rep->stop_reason == "diverged" ? kExitFailure : kExitOk;
+  return r->diverged() ? kExitFailure : kExitOk;
 }
 
 // ---- actlab eval / predict ----
@@ -312,39 +244,15 @@ struct RandomFlags {
 };
 
 int run_model_random(const RandomFlags& f) {
-  // "2-12-1": the chain of widths; the activation fills every hidden slot (the output stays linear).
-  if (f.arch.find('x') != std::string::npos || f.arch.find(':') != std::string::npos) {
-    return finish(
-        Status::invalid("--arch: expected widths N0-N1-...-Nk such as 2-12-1, got '" + f.arch + "'"));
-  }
-  auto acts = parse_acts(f.act);
-  if (!acts) return finish(acts.status());
-  const auto dash = f.arch.find('-');
-  auto first = parse_number("--arch", f.arch.substr(0, dash));
-  auto last = parse_number("--arch", f.arch.substr(f.arch.rfind('-') + 1));
-  if (dash == std::string::npos || !first || !last || *first < 1 || *last < 1) {
-    return finish(
-        Status::invalid("--arch: expected widths N0-N1-...-Nk such as 2-12-1, got '" + f.arch + "'"));
-  }
-  auto m =
-      nn::build_model("mlp:" + f.arch, nn::Shape{{static_cast<int>(*first)}}, static_cast<int>(*last), *acts);
-  if (!m) return finish(Status::invalid("--arch: " + m.status().message()));
-  Json explain;
-  auto specs = init_specs(f.init, *m, explain);
-  if (!specs) return finish(specs.status());
-  if (Status s = nn::initialize(*m, *specs, f.seed); !s.is_ok()) return finish(s);
+  lab::RandomModelPlan p{
+      .arch = f.arch, .acts = f.act, .init = f.init, .integer_weights = {}, .seed = f.seed};
   if (!f.integer_weights.empty()) {
     auto r = parse_interval("--integer-weights", f.integer_weights);
     if (!r) return finish(r.status());
-    const double lo = std::ceil(r->first), hi = std::floor(r->second);
-    if (!(hi >= lo)) return finish(Status::invalid("--integer-weights: no integer in " + f.integer_weights));
-    Rng rng = Rng::derive(f.seed, "integer-weights");
-    for (nn::Param<float>* p : m->params()) {
-      for (Eigen::Index i = 0; i < p->value.size(); ++i) {
-        p->value.data()[i] = static_cast<float>(lo + std::floor(rng.uniform() * (hi - lo + 1)));
-      }
-    }
+    p.integer_weights = *r;
   }
+  auto m = lab::random_model(p);
+  if (!m) return finish(m.status());
   if (Status s = nn::save_model(*m, f.out); !s.is_ok()) return finish(s);
   if (f.json) {
     Json j = {{"out", f.out}, {"arch", f.arch}, {"parameters", m->parameter_count()}, {"seed", f.seed}};

@@ -39,23 +39,36 @@ class [[nodiscard]] Status {
   static Status io_error(std::string m) { return {StatusCode::kIoError, std::move(m)}; }
   static Status numerical(std::string m) { return {StatusCode::kNumerical, std::move(m)}; }
   static Status internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+  // Bad input in one field of a plan or options struct: the message reads "field: what", and field()
+  // names it, so each front end can say it in its own words (the CLI writes "--field-name: what").
+  static Status invalid_field(std::string field, const std::string& m) {
+    Status s{StatusCode::kInvalidArgument, field + ": " + m};
+    s.field_ = std::move(field);
+    return s;
+  }
 
   bool is_ok() const { return code_ == StatusCode::kOk; }
   explicit operator bool() const { return is_ok(); }
   StatusCode code() const { return code_; }
   const std::string& message() const { return message_; }
+  // The plan or options field the error is about ("" when none); see invalid_field.
+  const std::string& field() const { return field_; }
   // True for errors caused by what the user typed or supplied (exit code 2 in the CLI).
   bool is_bad_input() const {
     return code_ == StatusCode::kInvalidArgument || code_ == StatusCode::kNotFound;
   }
   // Prefix the message with where the error happened: "--param p: " + message.
   Status with_context(const std::string& where) const {
-    return is_ok() ? *this : Status(code_, where + ": " + message_);
+    if (is_ok()) return *this;
+    Status s(code_, where + ": " + message_);
+    s.field_ = field_;
+    return s;
   }
 
  private:
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
+  std::string field_;
 };
 
 // A value or the Status saying why there is none.

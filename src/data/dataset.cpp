@@ -111,6 +111,23 @@ Standardizer Standardizer::fit(const Dataset& ds, std::span<const std::size_t> r
   return z;
 }
 
+Standardizer Standardizer::fit_global(const Dataset& ds, std::span<const std::size_t> rows) {
+  double sum = 0, sq = 0;
+  for (std::size_t r : rows) {
+    const auto row = ds.x.row(static_cast<Eigen::Index>(r)).cast<double>();
+    sum += row.sum();
+    sq += row.squaredNorm();
+  }
+  const double n = static_cast<double>(rows.size()) * static_cast<double>(ds.features());
+  const double mean = n > 0 ? sum / n : 0.0,
+               sd = n > 0 ? std::sqrt(std::max(0.0, sq / n - mean * mean)) : 0.0;
+  Standardizer z;
+  z.mean = RowVectorF::Constant(static_cast<Eigen::Index>(ds.features()), static_cast<float>(mean));
+  z.scale =
+      RowVectorF::Constant(static_cast<Eigen::Index>(ds.features()), static_cast<float>(sd > 0 ? sd : 1.0));
+  return z;
+}
+
 void Standardizer::apply(Dataset& ds) const {
   ds.x = ((ds.x.rowwise() - mean).array().rowwise() / scale.array()).matrix();
 }

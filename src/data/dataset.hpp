@@ -71,6 +71,10 @@ Result<Split> split(const Dataset& ds, const SplitOptions& options);
 struct Standardizer {
   RowVectorF mean, scale;
   static Standardizer fit(const Dataset& ds, std::span<const std::size_t> rows);
+  // One mean and one scale for every feature (images: torchvision's Normalize((m,), (s,)); Fashion-MNIST
+  // 0.2860, 0.3530), where a per-pixel scale would blow up near-constant border pixels. Scale 1 when the
+  // rows are constant.
+  static Standardizer fit_global(const Dataset& ds, std::span<const std::size_t> rows);
   void apply(Dataset& ds) const;
 };
 

@@ -117,6 +117,16 @@ Evaluation evaluate(Model<float>& model, const Examples& data, LossKind loss, in
   return {total / n, loss == LossKind::kCrossEntropy ? static_cast<double>(correct) / n : kNaN};
 }
 
+const char* stop_reason_name(StopReason r) {
+  switch (r) {
+    case StopReason::kCompleted: return "completed";
+    case StopReason::kEarlyStop: return "early_stop";
+    case StopReason::kDiverged: return "diverged";
+    case StopReason::kStopped: return "stopped";
+  }
+  return "?";
+}
+
 Result<TrainReport> train(Model<float>& model, const Examples& tr, const Examples* val, const TrainOptions& o,
                           const EpochCallback& on_epoch) {
   if (o.epochs < 1) return Status::invalid("epochs must be >= 1");
@@ -277,7 +287,7 @@ Result<TrainReport> train(Model<float>& model, const Examples& tr, const Example
         report.message = "loss is " + std::string(std::isnan(loss) ? "nan" : "inf");
       }
       if (!finite) {
-        report.stop_reason = "diverged";
+        report.stop_reason = StopReason::kDiverged;
         report.diverged_epoch = epoch;
         report.seconds = elapsed();
         return report;
@@ -309,20 +319,20 @@ Result<TrainReport> train(Model<float>& model, const Examples& tr, const Example
     e.seconds = elapsed();
     report.epochs.push_back(e);
     if (!std::isfinite(e.train_loss)) {
-      report.stop_reason = "diverged";
+      report.stop_reason = StopReason::kDiverged;
       report.diverged_epoch = epoch;
       report.message = "training loss is not finite after the epoch";
       break;
     }
     if (on_epoch && !on_epoch(e)) {
-      report.stop_reason = "stopped";
+      report.stop_reason = StopReason::kStopped;
       break;
     }
     if (o.early_stop.rule == EarlyStop::Rule::kTrainAccPlateau && report.epochs.size() >= 2) {
       const double prev = report.epochs[report.epochs.size() - 2].train_acc;
       stall = e.train_acc - prev < o.early_stop.min_delta ? stall + 1 : 0;
       if (stall >= o.early_stop.patience) {
-        report.stop_reason = "early_stop";
+        report.stop_reason = StopReason::kEarlyStop;
         break;
       }
     } else if (o.early_stop.rule == EarlyStop::Rule::kValLoss) {
@@ -330,7 +340,7 @@ Result<TrainReport> train(Model<float>& model, const Examples& tr, const Example
         best_val = e.val_loss;
         stall = 0;
       } else if (++stall >= o.early_stop.patience) {
-        report.stop_reason = "early_stop";
+        report.stop_reason = StopReason::kEarlyStop;
         break;
       }
     }

@@ -7,7 +7,7 @@
 //
 // One epoch = one pass over the training rows in a seeded shuffled order (Rng::derive(seed, "shuffle",
 // epoch)), in batches of `batch` rows (the last one smaller), or one full-batch step when batch = 0 (the
-// à-la-carte setup: specs §1.3). A non-finite loss or gradient stops training with stop_reason "diverged"
+// à-la-carte setup: specs §1.3). A non-finite loss or gradient stops training with StopReason::kDiverged
 // and the epoch where it happened; the model keeps its last finite weights' successor (the step is not
 // taken). Same seed and thread count → the same numbers.
 #pragma once
@@ -71,10 +71,19 @@ struct EpochStats {
   double seconds = 0;                    // wall time since training started
 };
 
+// Why training ended.
+enum class StopReason {
+  kCompleted,  // every epoch ran
+  kEarlyStop,  // the early-stopping rule fired
+  kDiverged,   // a non-finite loss or gradient
+  kStopped,    // the epoch callback returned false
+};
+// "completed", "early_stop", "diverged", "stopped": the names the JSON results and the text use.
+const char* stop_reason_name(StopReason r);
+
 struct TrainReport {
   std::vector<EpochStats> epochs;
-  std::string stop_reason =
-      "completed";         // "completed", "early_stop", "diverged", "stopped" (by the callback)
+  StopReason stop_reason = StopReason::kCompleted;
   int diverged_epoch = 0;  // the epoch where a non-finite loss or gradient appeared
   std::string message;     // for "diverged": what was not finite
   double seconds = 0;

@@ -72,7 +72,7 @@ TEST(Trainer, LearnsXorBlobs) {
   o.seed = 5;
   auto r = train(m, tr, nullptr, o);
   ASSERT_TRUE(r) << r.status().message();
-  EXPECT_EQ(r->stop_reason, "completed");
+  EXPECT_EQ(r->stop_reason, StopReason::kCompleted);
   ASSERT_EQ(r->epochs.size(), 60u);
   for (int e = 0; e < 60; ++e) EXPECT_EQ(r->epochs[e].epoch, e + 1);
   const Evaluation ev = evaluate(m, tr, LossKind::kCrossEntropy);
@@ -207,7 +207,7 @@ TEST(Trainer, HugeLearningRateDiverges) {
   int calls = 0;
   auto r = train(m, {&x, {}, &t}, nullptr, o, [&](const EpochStats&) { return ++calls > 0; });
   ASSERT_TRUE(r) << r.status().message();
-  EXPECT_EQ(r->stop_reason, "diverged");
+  EXPECT_EQ(r->stop_reason, StopReason::kDiverged);
   EXPECT_GE(r->diverged_epoch, 2);  // the first epoch starts from finite, small weights
   EXPECT_LT(r->diverged_epoch, 50);
   EXPECT_FALSE(r->message.empty());
@@ -237,7 +237,7 @@ TEST(Trainer, TrainAccuracyPlateauStopsEarly) {
   o.early_stop = {.rule = EarlyStop::Rule::kTrainAccPlateau, .min_delta = 0.001, .patience = 5};
   auto r = train(m, d.view(), nullptr, o);
   ASSERT_TRUE(r) << r.status().message();
-  EXPECT_EQ(r->stop_reason, "early_stop");
+  EXPECT_EQ(r->stop_reason, StopReason::kEarlyStop);
   EXPECT_LT(r->epochs.size(), 100u);
   EXPECT_EQ(plateau_stop(r->epochs, o.early_stop), static_cast<int>(r->epochs.size()));
   // The rule reads evaluation-mode accuracy over the training set, after the epoch's step.
@@ -256,7 +256,7 @@ TEST(Trainer, TrainAccuracyPlateauCountResetsOnImprovement) {
   o.early_stop = {.rule = EarlyStop::Rule::kTrainAccPlateau, .min_delta = 0.001, .patience = 5};
   auto r = train(m, d.view(), nullptr, o);
   ASSERT_TRUE(r) << r.status().message();
-  EXPECT_EQ(r->stop_reason, "early_stop");
+  EXPECT_EQ(r->stop_reason, StopReason::kEarlyStop);
   EXPECT_LT(r->epochs.size(), 200u);
   EXPECT_EQ(plateau_stop(r->epochs, o.early_stop), static_cast<int>(r->epochs.size()));
   // The run has more than `patience` flat epochs in all, so a count that never reset would stop earlier.
@@ -277,7 +277,7 @@ TEST(Trainer, ValidationLossRule) {
   Model<float> m = mlp("mlp:2-8-2", "tanh", 2, 2);
   auto r = train(m, tr.view(), &vv, o);
   ASSERT_TRUE(r) << r.status().message();
-  EXPECT_EQ(r->stop_reason, "early_stop");
+  EXPECT_EQ(r->stop_reason, StopReason::kEarlyStop);
   EXPECT_EQ(r->epochs.size(), 4u);
   EXPECT_FALSE(std::isnan(r->epochs[0].val_loss));
   EXPECT_DOUBLE_EQ(r->epochs.back().val_loss, evaluate(m, vv, LossKind::kCrossEntropy).loss);
@@ -289,7 +289,7 @@ TEST(Trainer, ValidationLossRule) {
   o.optimizer = {.kind = OptimizerKind::kSgd, .lr = 0.0};
   auto f = train(frozen, tr.view(), &vv, o);
   ASSERT_TRUE(f);
-  EXPECT_EQ(f->stop_reason, "early_stop");
+  EXPECT_EQ(f->stop_reason, StopReason::kEarlyStop);
   EXPECT_EQ(f->epochs.size(), 7u);
 
   // The rule needs a validation set.
@@ -310,7 +310,7 @@ TEST(Trainer, CallbackCanStopTraining) {
     return e.epoch < 3;
   });
   ASSERT_TRUE(r);
-  EXPECT_EQ(r->stop_reason, "stopped");
+  EXPECT_EQ(r->stop_reason, StopReason::kStopped);
   EXPECT_EQ(r->epochs.size(), 3u);
   EXPECT_EQ(seen, (std::vector<int>{1, 2, 3}));
   EXPECT_GE(r->seconds, r->epochs.back().seconds);

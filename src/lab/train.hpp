@@ -1,0 +1,52 @@
+// Training one network on real data: a plan in, a result value out (docs/training.md).
+//
+//   lab::TrainPlan p;
+//   p.data = {.source = "iris", .test = 0.3, .seed = 3};
+//   p.model = {.spec = "mlp:16x3", .acts = "relu", .init = "he", .seed = 3};
+//   p.options.epochs = 40;  p.options.optimizer.lr = 0.02;
+//   auto r = lab::train(p, [](const nn::EpochStats& e) { return true; });
+//   r->report.epochs;  r->test.accuracy;  r->model;  r->to_json();
+//
+// The data go through data::prepare; the model through lab::build_model (a file, or an architecture with
+// its activations and initialisation); the loss follows the task unless the plan names one. The model comes
+// back with its input standardisation attached, so a saved file predicts on raw inputs.
+#pragma once
+
+#include <optional>
+
+#include "core/json.hpp"
+#include "core/status.hpp"
+#include "data/prepare.hpp"
+#include "lab/model.hpp"
+#include "nn/trainer.hpp"
+
+namespace actlab::lab {
+
+struct TrainPlan {
+  data::DataPlan data;
+  ModelPlan model;                   // model.seed is the weights' seed
+  nn::TrainOptions options;          // options.loss is ignored unless `loss` is set
+  std::optional<nn::LossKind> loss;  // default: cross-entropy for classification, MSE for regression
+
+  // Everything needed to run it again.
+  Json to_json() const;
+};
+
+struct TrainResult {
+  TrainPlan plan;
+  std::string data;  // the data set's name
+  std::size_t train_rows = 0, val_rows = 0, test_rows = 0;
+  bool classification = true;
+  nn::LossKind loss = nn::LossKind::kCrossEntropy;
+  InitRecommendation init;  // what the model got (empty scheme for a model file)
+  nn::Model<float> model;   // trained; input scaling attached when standardised
+  nn::TrainReport report;
+  nn::Evaluation test{std::nan(""), std::nan("")};  // NaN without test rows or after divergence
+
+  bool diverged() const { return report.stop_reason == nn::StopReason::kDiverged; }
+};
+
+// Errors name the plan's field: data's (source, val, test, ...), model, act, init, loss, epochs, threads.
+Result<TrainResult> train(const TrainPlan& plan, const nn::EpochCallback& on_epoch = {});
+
+}  // namespace actlab::lab

@@ -1,0 +1,91 @@
+// lab::train without the CLI: plan in, result value out.
+#include "lab/train.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "data/builtin.hpp"
+#include "nn/init.hpp"
+
+namespace actlab::lab {
+namespace {
+
+TrainPlan iris_plan() {
+  TrainPlan p;
+  p.data = {.source = "iris", .test = 0.3, .val = 0.2, .seed = 3};
+  p.model = {.spec = "mlp:16x3", .acts = "relu", .init = "he", .seed = 3};
+  p.options.epochs = 40;
+  p.options.optimizer.lr = 0.02;
+  p.options.seed = 3;
+  return p;
+}
+
+TEST(Train, LearnsIrisAndRecordsThePlan) {
+  int calls = 0;
+  auto r = train(iris_plan(), [&](const nn::EpochStats&) {
+    ++calls;
+    return true;
+  });
+  ASSERT_TRUE(r) << r.status().message();
+  EXPECT_EQ(calls, 40);
+  EXPECT_EQ(r->data, "iris");
+  EXPECT_EQ(r->train_rows + r->val_rows + r->test_rows, 150u);
+  EXPECT_EQ(r->report.stop_reason, nn::StopReason::kCompleted);
+  EXPECT_GT(r->test.accuracy, 0.85);
+  EXPECT_EQ(r->loss, nn::LossKind::kCrossEntropy);
+  ASSERT_TRUE(r->model.input_scaling());  // standardised per feature, attached for raw inputs
+  const Json j = r->plan.to_json();
+  EXPECT_EQ(j["data"]["source"], "iris");
+  EXPECT_EQ(j["model"]["init"], "he");
+  EXPECT_EQ(j["threads"], 1);
+}
+
+TEST(Train, SamePlanSameNumbers) {
+  auto a = train(iris_plan()), b = train(iris_plan());
+  ASSERT_TRUE(a && b);
+  ASSERT_EQ(a->report.epochs.size(), b->report.epochs.size());
+  EXPECT_EQ(a->report.epochs.back().train_loss, b->report.epochs.back().train_loss);
+  EXPECT_EQ(a->test.accuracy, b->test.accuracy);
+}
+
+TEST(Train, CallbackCanStopAndDivergenceIsAResult) {
+  auto stopped = train(iris_plan(), [](const nn::EpochStats& e) { return e.epoch < 3; });
+  ASSERT_TRUE(stopped);
+  EXPECT_EQ(stopped->report.stop_reason, nn::StopReason::kStopped);
+  EXPECT_EQ(stopped->report.epochs.size(), 3u);
+  TrainPlan p = iris_plan();
+  p.options.optimizer.lr = 1e12;
+  p.options.epochs = 20;
+  auto d = train(p);
+  ASSERT_TRUE(d) << d.status().message();
+  EXPECT_TRUE(d->diverged());
+  EXPECT_TRUE(std::isnan(d->test.accuracy));  // never evaluated after divergence
+}
+
+TEST(Train, RegressionTakesMseAndBadPlansNameTheField) {
+  TrainPlan p;
+  p.data = {.source = "poly:x*y", .rows = 200, .test = 0.25, .seed = 1};
+  p.model = {.spec = "mlp:8x2", .acts = "tanh", .init = "glorot", .seed = 1};
+  p.options.epochs = 3;
+  auto r = train(p);
+  ASSERT_TRUE(r) << r.status().message();
+  EXPECT_FALSE(r->classification);
+  EXPECT_EQ(r->loss, nn::LossKind::kMse);
+  EXPECT_TRUE(std::isnan(r->test.accuracy));
+  EXPECT_TRUE(std::isfinite(r->test.loss));
+  p.loss = nn::LossKind::kCrossEntropy;
+  EXPECT_EQ(train(p).status().field(), "loss");
+  p = iris_plan();
+  p.options.epochs = 0;
+  EXPECT_EQ(train(p).status().field(), "epochs");
+  p = iris_plan();
+  p.model.init = "critical:sigma_b=x";
+  EXPECT_EQ(train(p).status().field(), "init");
+  p = iris_plan();
+  p.data.source = "irsi";
+  EXPECT_FALSE(train(p));
+}
+
+}  // namespace
+}  // namespace actlab::lab
