@@ -12,8 +12,7 @@
 // RePU's `p`).
 //
 // Numerical conventions (the same in the scalar evaluator here and in the compiled Kernel):
-//   - comparisons give 1 or 0; where(c, a, b) = c != 0 ? a : b (both branches are computed, only one is
-//   used);
+//   - comparisons give 1 or 0; where(c, a, b) = c != 0 ? a : b (both branches are computed, one is used);
 //   - max/min propagate NaN; sigmoid and softplus are evaluated in their overflow-free forms;
 //   - round is round-half-to-even (like torch.round); polygamma(0, x) is digamma.
 #pragma once

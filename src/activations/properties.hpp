@@ -8,16 +8,14 @@
 //   Range r = estimate_range(f);           // [0, inf]
 //
 // Method (docs/formula-language.md, "Properties"):
-//   - kinks: every selector node (comparison, max, min, abs, sign, floor, ...) is evaluated on a grid of step
-//   1e-3
-//     over the window; where it changes value, bisection locates the switch point to ~1e-15; the point is a
-//     kink if f or one of its first kMaxOrder derivatives jumps there (left/right values at ±1e-7 differ).
-//     Kinks of order above kMaxOrder (repu with p ≥ 7) and switch points closer than the grid step are
-//     missed.
+//   - kinks: every selector node (comparison, max, min, abs, sign, floor, ...) is evaluated on a grid of
+//     step 1e-3 over the window; where it changes value, bisection locates the switch point to ~1e-15; the
+//     point is a kink if f or one of its first kMaxOrder derivatives jumps there (left/right values at
+//     ±1e-7 differ). Kinks of order above kMaxOrder (repu with p ≥ 7) and switch points closer than the
+//     grid step are missed.
 //   - range: f on a grid of step 1e-3 over [-20, 20], then geometric out to ±1e8; an interior extreme that
-//   grows
-//     under 1000× refinement is a pole (unbounded); an extreme at the outermost point that still grows
-//     between ±1e7 and ±1e8 is unbounded. NaN points (outside the domain) are ignored.
+//     grows under 1000× refinement is a pole (unbounded); an extreme at the outermost point that still
+//     grows between ±1e7 and ±1e8 is unbounded. NaN points (outside the domain) are ignored.
 //   - monotone: the values on the same grid never decrease, or never increase.
 #pragma once
 

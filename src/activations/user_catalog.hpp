@@ -5,9 +5,9 @@
 //   auto a = Activation::make("evo_fmnist_1");                   // now a catalog name like any other
 //   auto b = Activation::make("evo_fmnist_1(x) + 0.1*x");        // and callable from formulas
 //
-//   UserEntry e{.name = "evo_2", .formula = "max(relu(x), tanh(x))", .reference = "actlab evolve ... seed
-//   2"}; Status saved = save_user_entry("my.json", e);                // add it, or replace the entry of that
-//   name
+//   UserEntry e{.name = "evo_2", .formula = "max(relu(x), tanh(x))",
+//               .reference = "actlab evolve ... seed 2"};
+//   Status saved = save_user_entry("my.json", e);   // adds it, or replaces the entry of that name
 //
 // The file (version 1):
 //
@@ -16,8 +16,7 @@
 //                 "formula": "max(relu(x), tanh(x))",           required; x and the params
 //                 "description": "...", "reference": "...",      optional text
 //                 "params": [{"name": "beta", "default": 1.0, "learnable": false}],   optional
-//                 "range": ["0", "inf"], "kinks": "0", "monotone": true}]}         optional: all three or
-//                 none
+//                 "range": ["0", "inf"], "kinks": "0", "monotone": true}]}   optional: all three or none
 //
 // Rules: a name is an identifier in lower case (a-z, 0-9, '_', starting with a letter) and clashes with no
 // built-in entry, alias, built-in function or constant of the formula language, and no other user entry. A

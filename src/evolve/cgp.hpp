@@ -1,10 +1,10 @@
-// Cartesian GP as in Lapid & Sipper's code (the `cartesian` package;
-// ../shared/specs/search-alacarte-evolution.md §2.1, §2.3): a rows × cols grid of function nodes over one
-// input, one output gene, and point mutation of one active gene.
+// Cartesian GP as in Lapid & Sipper's code (the `cartesian` package; arXiv 2206.12089; docs/evolution.md,
+// "The paper and its code"): a rows × cols grid of function nodes over one input, one output gene, and point
+// mutation of one active gene.
 //
 //   CgpGenome g = CgpGenome::random(ps, {}, rng);     // 5 × 5 grid, levels-back 5
-//   Tree t = g.decode(ps);                            // the active subgraph as a tree ("max(relu(x),
-//   tanh(x))") CgpGenome child = g.mutate_active(ps, rng);
+//   Tree t = g.decode(ps);                            // the active subgraph: "max(relu(x), tanh(x))"
+//   CgpGenome child = g.mutate_active(ps, rng);
 //
 // Addresses: 0 is the input x; nodes 1..rows·cols are laid out column-major (node = 1 + rows·col + row).
 // A node in column c takes inputs from x and from nodes in columns max(0, c − levels_back) .. c − 1; the

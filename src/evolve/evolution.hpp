@@ -1,6 +1,6 @@
 // Evolving activation functions for the three slots of a network — input layer, hidden layers, output layer —
-// by the methods of Lapid & Sipper (../shared/specs/search-alacarte-evolution.md §2.4), over tree GP (§4,
-// DEAP's operators) or Cartesian GP with the (1+λ) strategy (§2.1–2.3), always maximising.
+// by the methods of Lapid & Sipper (GECCO '22 Companion, arXiv 2206.12089), over tree GP (DEAP's operators)
+// or Cartesian GP with the (1+λ) strategy, always maximising (docs/evolution.md, "The paper and its code").
 //
 //   auto ps = PrimitiveSet::make(PrimitiveSet::paper_names()).value();
 //   BatchFitness fit = [&](const std::vector<Triple>& batch) { ... train each, return val accuracies ... };

@@ -11,10 +11,10 @@
 // (tanh, sin, exp, ...). Every primitive prints as formula text the parser reads back ("max(a, b)", "a + b",
 // "leaky_relu(a)"), so an evolved individual is an ordinary formula and then an ordinary Activation.
 //
-// The default set is the paper's (../shared/specs/search-alacarte-evolution.md §2.2): max, min, add, sub,
+// The default set is the paper's (arXiv 2206.12089; docs/evolution.md): max, min, add, sub,
 // mul; tanh, relu, leaky_relu, elu, hardshrink, celu, hardtanh, hardswish, softshrink, rrelu; terminal x, no
 // constants. rrelu inside a formula is deterministic (its evaluation-mode slope (1/8 + 1/3)/2): in the
-// paper's code it stays random even at test time (§2.2), a quirk we do not reproduce.
+// paper's code it stays random even at test time, a quirk we do not reproduce.
 #pragma once
 
 #include <string>

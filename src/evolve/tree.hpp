@@ -1,5 +1,5 @@
 // A GP individual: an expression tree stored as a flat prefix-order list of genes, as DEAP's PrimitiveTree
-// (../shared/specs/search-alacarte-evolution.md §4).
+// (docs/evolution.md, "The algorithm").
 //
 //   Tree t = {{Gene::fn(idx_max), Gene::fn(idx_relu), Gene::x(), Gene::fn(idx_tanh), Gene::x()}};
 //   to_formula(t, ps)      // "max(relu(x), tanh(x))" — parses back to the same function

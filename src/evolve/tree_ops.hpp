@@ -1,4 +1,4 @@
-// DEAP's tree-GP operators (deap/gp.py; ../shared/specs/search-alacarte-evolution.md §4), with an explicit
+// DEAP's tree-GP operators (deap/gp.py; docs/evolution.md, "The paper and its code"), with an explicit
 // RNG and the static height limit applied to every variation operator (DEAP#731: a limit on crossover alone
 // lets mutation grow trees without bound).
 //

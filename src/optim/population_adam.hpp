@@ -10,11 +10,11 @@
 //
 // One epoch (Dik's AO interface: Moving → evaluate every agent → Revision):
 //   epochs 0 and 1: every agent is a uniform random point of the box (on Dik's 15-bit rand() grid);
-//   later:  g_i[k] = (f_i − fP_i)/(c_i[k] − cP_i[k])            a secant with the agent's TOTAL fitness
-//   change
+//   later:  g_i[k] = (f_i − fP_i)/(c_i[k] − cP_i[k])   a secant with the agent's TOTAL fitness change
 //           worst H = ⌊P·hybrids⌋ slots:  c[k] = PowerDistribution(c_ind[k], lo, hi, resistance),
-//                                         ind = ⌊U01²·(P − 1)⌋ (biased to the best), ascending rows in place
-//           the others: m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²,  c[k] ← c[k] + α·m̂/(√v̂ + ε)   (ascent)
+//                                         ind = ⌊U01²·(P − 1)⌋ (biased to the best), rows in place
+//           the others: m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²,
+//                       c[k] ← c[k] + α·m̂/(√v̂ + ε)   (ascent)
 //           c[k] ← clamp (Dik) or reflection into the box
 //   Revision: best-so-far update, then (ADAMm only) a stable sort of the agents best-first.
 // with fitness f = −value.

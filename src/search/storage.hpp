@@ -6,10 +6,12 @@
 //   if (!*t) t = (*st)->create_running(study->id, "host:123:0", 200);    // a new dense number, within budget
 //   (*st)->finish((**t).id, TrialState::kComplete, 0.5, "");
 //
-// URLs: sqlite:///abs/path.db (the path after "sqlite://"; sqlite:relative.db for a relative one),
-// optional ?busy_timeout_ms=N; postgresql://user@host:port/dbname (or postgres://), password from PGPASSWORD
-// or
-// ~/.pgpass, never printed (a password written in the URL is accepted but masked in every message).
+// URLs:
+//   sqlite:///abs/path.db            the path after "sqlite://"; sqlite:relative.db for a relative one;
+//                                    optional ?busy_timeout_ms=N
+//   postgresql://user@host:port/db   or postgres://; the password comes from PGPASSWORD or ~/.pgpass and is
+//                                    never printed (one written in the URL is accepted but masked in every
+//                                    message)
 // Every write is one transaction; claims are single atomic statements; trial numbers are dense per study
 // (0, 1, 2, ... in creation order; retries get new numbers and point back through retry_of).
 // Connections are not shared between threads: open one Storage per worker thread.

@@ -1,10 +1,9 @@
 // A deep ReLU network in double precision: affine layers with ReLU between them, the last one linear.
 //
-//   auto net = DeepReluNet::from_model(nn::load_model("m.json").value()).value();   // dense + relu only
-//   Eigen::VectorXd y = net.forward(x);                  // F(x) = z^(L)
-//   Pattern s = net.pattern(x);                          // δ_i = 1 iff z_i > 0, hidden neurons in layer
-//   order LocalModel lm = net.local(s);                        // α_s, β_s and the N rows (A_i, d_i) of the
-//   region
+//   auto net = DeepReluNet::from_model(nn::load_model("m.json").value()).value();  // dense + relu only
+//   Eigen::VectorXd y = net.forward(x);   // F(x) = z^(L)
+//   Pattern s = net.pattern(x);           // δ_i = 1 iff z_i > 0, hidden neurons in layer order
+//   LocalModel lm = net.local(s);         // α_s, β_s and the N rows (A_i, d_i) of the region
 //
 // Notation (spec ../shared/specs/shallow-relu.md §1.1–§1.4; Villani & Schoots, arXiv:2306.11827):
 //   z^(l) = W^(l) h^(l−1) + b^(l),  h^(0) = x,  h^(l) = σ(z^(l)),  F(x) = z^(L)

@@ -2,8 +2,8 @@
 // layer, so the net reads raw inputs as `actlab predict` does) or an ONNX graph (.onnx, shallow/onnx.hpp).
 //
 //   auto net = load_deep_net("m.json");    // or "m.onnx"
-//   if (!net) return net.status();         // "m.json: layers[1] (activation): activation 'tanh' is not ReLU;
-//   ..."
+//   if (!net) return net.status();
+//   // net.status().message(): "m.json: layers[1] (activation): activation 'tanh' is not ReLU; ..."
 #pragma once
 
 #include <string>

@@ -11,8 +11,8 @@
 //   2 (±∞, 2K + 2n)      a_k = σ((+∞)·u_k) ∈ {0, +∞}  (+∞ iff H_k x + c_k > 0)
 //                        b_k = σ(1 + (−∞)·u_k) ∈ {0, 1}  (1 iff H_k x + c_k ≤ 0)
 //                        x⁺⁺_j = σ(x⁺_j),  x⁻⁻_j = σ(x⁻_j)
-//   3 (α, β and −∞, 2Rm) y = α_{s,o}·(x⁺⁺ − x⁻⁻) + β_{s,o},  g_s = Σ_{k needed ≤ 0} (−∞)·a_k + Σ_{k needed >
-//   0} (−∞)·b_k
+//   3 (α, β and −∞, 2Rm) y = α_{s,o}·(x⁺⁺ − x⁻⁻) + β_{s,o}
+//                        g_s = Σ_{k needed ≤ 0} (−∞)·a_k + Σ_{k needed > 0} (−∞)·b_k
 //                        p_{s,o} = σ(y + g_s),  q_{s,o} = σ(−y + g_s)
 //   read-out (linear)    F_o = Σ_s (p_{s,o} − q_{s,o})
 // Rules: 0·(±∞) = 0 (emul), σ(+∞) = +∞, σ(−∞) = 0, finite + (−∞) = −∞. No pre-activation ever mixes +∞ and

@@ -9,8 +9,9 @@
 //   φ_i = Σ_{S ⊆ [n]∖{i}} |S|!(n − |S| − 1)!/n! · [v(S ∪ {i}) − v(S)].
 // Per background row z (φ is linear in v, so rows add up):
 //   box shortcut  if the box Π_j [min(x_j, z_j), max(x_j, z_j)] lies in the closure of x's region R_r
-//                 (every signed row ĥ_k·y + ĉ_k ≥ 0 of R_r holds on the box: ĉ_k + Σ_j min(ĥ_kj x_j, ĥ_kj
-//                 z_j) ≥ 0), f is affine there and φ += α_r ⊙ (x − z): O(N·n) instead of 2^n evaluations;
+//                 (every signed row ĥ_k·y + ĉ_k ≥ 0 of R_r holds on the box:
+//                 ĉ_k + Σ_j min(ĥ_kj x_j, ĥ_kj z_j) ≥ 0), f is affine there and φ += α_r ⊙ (x − z):
+//                 O(N·n) instead of 2^n evaluations;
 //   otherwise     f at all 2^d hybrids of the d features where x_j ≠ z_j, visited in Gray-code order (one
 //                 coordinate changes per step, as shap.ExactExplainer), then the formula above.
 // Sampling (for many features, labelled approximate): antithetic random permutations, each walked against
