@@ -1,4 +1,4 @@
-// One run of the 1-1-1 convergence study (../shared/specs/optimizers-dik-adamm.md §2.2, §5): in-network Adam
+// One run of the 1-1-1 convergence study (Dik, MQL5 article 16845; docs/optimizers.md): in-network Adam
 // (analytic gradient through f') or ADAMm (derivative-free, population) trains Mlp111 until the loss drops
 // below a threshold or the budget of loss evaluations is spent. Both count loss evaluations the same way:
 // Adam's iteration k evaluates E once (its forward pass; the backward pass reuses it) at the current weights;
@@ -10,9 +10,9 @@
 //   auto r = converge_adam(net, run, Rng(1)).value();      // r.evals_to_threshold, r.best_error, r.curve
 //
 // reflect_box unset ("reflect off"): Adam runs unconstrained from uniform [−1, 1] weights; ADAMm searches
-// Dik's earlier network range [−5, 5] with his clamp (spec §2.1). Set ("reflect on"): both start uniform in
-// the activation's box and bring every step back in by reflection (§4.2); Adam also negates the first
-// moment of a reflected weight when negate_moment is on (§4.2's recommended companion).
+// Dik's earlier network range [−5, 5] with his clamp (MQL5 article 16515). Set ("reflect on"): both start
+// uniform in the activation's box and bring every step back in by reflection; Adam also negates the first
+// moment of a reflected weight when negate_moment is on (reflection's companion; docs/optimizers.md).
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// The 1-1-1 network of Dik's study (MQL5 article 16845; ../shared/specs/optimizers-dik-adamm.md §2): one
+// The 1-1-1 network of Dik's study (MQL5 article 16845; docs/optimizers.md, "The 1-1-1 study"): one
 // input, one hidden neuron, one output neuron, the same activation f in both, one training example (x, t).
 //
 //   Mlp111 net = Mlp111::make(Activation::make("tanh").value(), 0.5, 0.3).value();

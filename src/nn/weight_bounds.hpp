@@ -1,5 +1,6 @@
-// Weight bounds from an activation's effective domain (../shared/specs/optimizers-dik-adamm.md §1c, §4.1 — a
-// reconstruction of the rule of Dik's MQL5 article 16845, which is not available). optim/ gets plain boxes.
+// Weight bounds from an activation's effective domain (docs/optimizers.md, "Effective domain and weight
+// boxes": a reconstruction of the rule of Dik's MQL5 article 16845, whose body is not available). optim/
+// gets plain boxes.
 //
 //   auto a = Activation::make("sigmoid").value();
 //   auto d = effective_domain(a, 0.01).value();     // |z| ≤ 5.989: where |f'| ≥ 0.01·max|f'|

@@ -33,7 +33,7 @@ class Adam final : public Optimizer {
   std::string name() const override { return decoupled_ ? "adamw" : "adam"; }
   std::int64_t steps() const { return t_; }
   // The first moment m of a block (empty before the first step), e.g. to negate it where a bound reflected
-  // the weight (../shared/specs/optimizers-dik-adamm.md §4.2).
+  // the weight (docs/optimizers.md, "Effective domain and weight boxes").
   std::span<float> first_moment(std::size_t block) {
     return block < m_.size() ? std::span<float>(m_[block]) : std::span<float>();
   }

@@ -1,5 +1,5 @@
 // Box bounds for population optimisers and the two ways of bringing a coordinate back inside: Dik's clamp
-// (SeInDiSp) and reflection (../shared/specs/optimizers-dik-adamm.md §3.1, §4.2).
+// (SeInDiSp) and reflection (docs/optimizers.md, "Effective domain and weight boxes").
 //
 //   Box box = Box::uniform(4, -2.0, 2.0);                       // [-2, 2]^4, continuous
 //   double a = clamp_into(2.7, -2, 2);                          // 2     (stuck on the bound)

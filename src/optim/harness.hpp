@@ -1,4 +1,4 @@
-// Dik's test harness and score (../shared/specs/optimizers-dik-adamm.md §6.2): Hilly, Forest and Megacity
+// Dik's test harness and score (MQL5 article 16443; docs/optimizers.md): Hilly, Forest and Megacity
 // with 5, 25 and 500 copies (10, 50 and 1000 parameters), 10,000 evaluations a run, 10 runs a test; a
 // test's score is the mean over runs of the best value found (in [0, 1]); the total is the sum over tests and
 // "% of MAX" = total·100 / tests (9 tests → max 9).

@@ -1,6 +1,6 @@
 // Population Adam and ADAMm: derivative-free, population-based Adam after A. Dik, "Population ADAM (Adaptive
 // Moment Estimation)", MQL5 article 16443, and his BSD-3 code (AO_ADAMm_AdaptiveMomentEstimation.mqh, commit
-// 606057e). The algorithm, its quirks and defaults: ../shared/specs/optimizers-dik-adamm.md §3.
+// 606057e). The algorithm, its quirks and defaults: docs/optimizers.md, "ADAMm's quirks" and "Sources".
 //
 //   auto loss = [](std::span<const double> x) { return (x[0] - 1) * (x[0] - 1) + x[1] * x[1]; };
 //   Adamm opt;                                    // popSize 100, hybrids 50 %, resistance 10, ε = 0.1
@@ -58,7 +58,7 @@ struct PopulationAdamOptions {
   bool sort = true;        // Revision sorts the population best-first (ADAMm); plain population Adam does not
   bool dik_quirks = true;  // see the header comment
   Boundary boundary = Boundary::kClamp;
-  bool negate_moment_on_reflect = false;  // spec §4.2 companion: m_k ← −m_k when coordinate k was reflected
+  bool negate_moment_on_reflect = false;  // m_k ← −m_k when coordinate k was reflected (docs/optimizers.md)
   std::int64_t max_evaluations = 10000;  // the budget; the last epoch stops part-way when it runs out
 
   Status validate() const;

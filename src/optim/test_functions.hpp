@@ -1,4 +1,4 @@
-// Dik's standard test functions and harness (../shared/specs/optimizers-dik-adamm.md §6), as library code so
+// Dik's standard test functions and harness (MQL5 article 16443; docs/optimizers.md), as library code so
 // tests, `actlab optbench` and benchmarks share them. Versions: TestFunctions.mqh at commit 606057e
 // (Dec 2024), the ones ADAMm's published scores were measured on — not the 2026 Forest/Megacity.
 //
