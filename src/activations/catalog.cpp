@@ -1,5 +1,5 @@
 // The catalog table. One row per activation; keep rows in this order: the à-la-carte menu first, in the order
-// of Sipper's ALAYERS list (spec §1.1), then everything else.
+// of Sipper's ALAYERS list (docs/catalog.md), then everything else.
 #include "activations/catalog.hpp"
 
 #include <algorithm>
@@ -50,7 +50,7 @@ CatalogEntry row(std::string name, std::string text, RowOp op, std::string lo, s
 
 std::vector<CatalogEntry> build() {
   std::vector<CatalogEntry> c;
-  // ---- the à-la-carte menu: 48 functions (spec §1.1), PyTorch's definitions and defaults ----
+  // ---- the à-la-carte menu: 48 functions (docs/catalog.md), PyTorch's definitions and defaults ----
   c.push_back(with(menu("elu", "where(x > 0, x, alpha*expm1(x))", "-alpha", "inf", "0", true),
                    {{"alpha", 1.0}}, {"elu_alpha"}));
   c.push_back(with(menu("hardshrink", "where(abs(x) > lambd, x, 0)", "-inf", "inf", "-lambd, lambd", true),

@@ -10,9 +10,9 @@
 // (tests/golden/).
 //
 // Sources: PyTorch's definitions and defaults for the torch.nn modules and torch functions, the four "novel"
-// functions of Sipper's à-la-carte menu (../shared/specs/search-alacarte-evolution.md §1.1), ACON (Ma et al.,
-// arXiv 2009.04759), Snake (Liu Ziyin et al., arXiv 2006.08195), Dik's tanh (MQL5 article 16515), RePU/MRePU
-// (Kim & Kang, arXiv 2408.02697; ../shared/specs/theory-effective-repu-mrepu.md §1).
+// functions of Sipper's à-la-carte menu (arXiv 2206.12166; docs/catalog.md), ACON (Ma et al., arXiv
+// 2009.04759), Snake (Liu Ziyin et al., arXiv 2006.08195), Dik's tanh (MQL5 article 16515), RePU/MRePU (Kim &
+// Kang, arXiv 2408.02697; docs/theory.md, "Effective theory").
 //
 // User entries (user_catalog.hpp) are registered after the built-in ones, at program start: from then on
 // catalog(), find_entry(), catalog_names() and catalog_functions() see them like any other entry.

@@ -1,7 +1,7 @@
 // Losses, forward and backward side by side; both return the batch mean and write ∂L/∂out.
 //   cross_entropy  L = −(1/B) Σ_b log softmax(out_b)[label_b]        d = (softmax(out) − onehot)/B
 //                  (torch.nn.CrossEntropyLoss on whatever the model outputs: logits, or — as the à-la-carte
-//                  networks do — the output of a final softmax, the "double softmax" of specs §1.2)
+//                  networks do — the output of a final softmax, the "double softmax" of docs/search.md)
 //   mse            L = (1/(B·k)) Σ (out − target)²                    d = 2(out − target)/(B·k)
 // accuracy = fraction of rows whose argmax (first maximum) is the label.
 #pragma once

@@ -7,7 +7,7 @@
 //
 // One epoch = one pass over the training rows in a seeded shuffled order (Rng::derive(seed, "shuffle",
 // epoch)), in batches of `batch` rows (the last one smaller), or one full-batch step when batch = 0 (the
-// à-la-carte setup: specs §1.3). A non-finite loss or gradient stops training with StopReason::kDiverged
+// à-la-carte setup, docs/search.md). A non-finite loss or gradient stops training with StopReason::kDiverged
 // and the epoch where it happened; the model keeps its last finite weights' successor (the step is not
 // taken). Same seed and thread count → the same numbers.
 #pragma once

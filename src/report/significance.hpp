@@ -1,5 +1,5 @@
 // Permutation tests on a difference of medians, as Sipper's à-la-carte protocol reports them
-// (../shared/specs/search-alacarte-evolution.md §1.6; mlxtend.evaluate.permutation_test).
+// (Sipper, arXiv 2206.12166; docs/search.md, "Sources"; mlxtend.evaluate.permutation_test).
 //
 //   std::vector<double> a = {0.93, 0.95, 0.97}, b = {0.90, 0.91, 0.93};
 //   double p = permutation_test(a, b, {.rounds = 10000, .seed = 1});   // approximate, seeded

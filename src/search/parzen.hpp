@@ -1,6 +1,5 @@
 // The Parzen estimator of TPE: a weighted mixture of one kernel per observation plus one prior kernel, as in
-// Optuna 3.1 (`optuna/samplers/_tpe/parzen_estimator.py`; ../shared/specs/search-alacarte-evolution.md
-// §3.3-3.5).
+// Optuna 3.1 (`optuna/samplers/_tpe/parzen_estimator.py`; docs/search.md, "TPE" and "Sources").
 //
 //   ParzenEstimator l(space, {0, 1}, below_obs, ParzenOptions{});   // observations[dim][i], internal values
 //   auto xs = l.sample(rng, 24);                                    // 24 candidates, each one value per dim

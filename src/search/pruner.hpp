@@ -1,4 +1,4 @@
-// Pruners stop unpromising trials early from their intermediate values (spec §3.8, Optuna's pruners).
+// Pruners stop unpromising trials early from their intermediate values (Optuna's pruners; docs/search.md).
 //
 //   MedianPruner median;                                // 5 start-up trials, no warm-up
 //   if (median.prune(study_trials, this_trial, Direction::kMinimize)) return TrialOutcome::pruned();

@@ -5,7 +5,7 @@
 //
 // Determinism: a sampler is a pure function of (space, direction, history, trial number, seed). Its random
 // draws come from Rng::derive(seed, <purpose>, number), so trial 42 gets the same parameters on every worker
-// that sees the same history (../shared/specs/search-alacarte-evolution.md §5, optuna#4412).
+// that sees the same history (unlike Optuna with n_jobs > 1, optuna#4412; docs/search.md, "Sources").
 #pragma once
 
 #include <cstdint>
@@ -21,7 +21,8 @@ namespace actlab::search {
 
 enum class Direction { kMinimize, kMaximize };
 
-// Optuna's TrialState, with the same meaning (spec §3.7): finished = COMPLETE, PRUNED or FAIL.
+// Optuna's TrialState, with the same meaning (docs/search.md, "Sources"): finished = COMPLETE, PRUNED or
+// FAIL.
 enum class TrialState { kWaiting, kRunning, kComplete, kPruned, kFail };
 
 const char* to_string(TrialState s);  // "WAITING", "RUNNING", "COMPLETE", "PRUNED", "FAIL"

@@ -10,7 +10,7 @@
 //   Params q = *space.from_external(j);             // back again
 //   Json s = space.to_json();  Space t = *Space::from_json(s);   // stored with the study
 //
-// Internal representation (as in Optuna, ../shared/specs/search-alacarte-evolution.md §3.7): a categorical is
+// Internal representation (as in Optuna's storage; docs/search.md, "Sources"): a categorical is
 // the index of its choice as a double; floats and ints are their own value. Samplers work on internal values.
 #pragma once
 

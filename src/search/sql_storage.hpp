@@ -1,5 +1,5 @@
 // The storage logic written once in SQL, over a minimal connection interface that the SQLite and PostgreSQL
-// backends implement (sqlite_storage.cpp, postgres_storage.cpp). ../shared/ARCHITECTURE.md "Storage schema".
+// backends implement (sqlite_storage.cpp, postgres_storage.cpp). The schema: docs/search.md, "Storage".
 //
 //   auto conn = open_sqlite(path, 60000, OpenMode::kCreate, url);   // a SqlConnection
 //   auto st = SqlStorage::open(std::move(*conn), OpenMode::kCreate); // creates/checks the schema

@@ -1,5 +1,5 @@
 // TPE, the Tree-structured Parzen Estimator (Bergstra et al., NeurIPS 2011; "Making a Science of Model
-// Search", ICML 2013), with Optuna 3.1's defaults (../shared/specs/search-alacarte-evolution.md §3.1-3.6).
+// Search", ICML 2013), with Optuna 3.1's defaults (docs/search.md, "TPE").
 //
 //   TpeSampler tpe;                                   // independent, 10 start-up trials, 24 EI candidates
 //   Params x = tpe.sample(space, Direction::kMaximize, history, number, seed);
