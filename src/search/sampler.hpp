@@ -21,8 +21,7 @@ namespace actlab::search {
 
 enum class Direction { kMinimize, kMaximize };
 
-// Optuna's TrialState, with the same meaning (docs/search.md, "Sources"): finished = COMPLETE, PRUNED or
-// FAIL.
+// Optuna's TrialState, with the same meaning (docs/search.md, "Sources"): finished = COMPLETE, PRUNED, FAIL.
 enum class TrialState { kWaiting, kRunning, kComplete, kPruned, kFail };
 
 const char* to_string(TrialState s);  // "WAITING", "RUNNING", "COMPLETE", "PRUNED", "FAIL"
