@@ -16,7 +16,7 @@
 //   coevo      three populations, one per slot; an individual of population s is evaluated as T with slot s
 //              replaced — the current best collaborators of the other two — and the populations take turns
 //              every generation (slot 0, 1, 2; a slot's update is seen by the next slot at once). The paper's
-//              code runs the three phases one after the other instead (§2.4); turns within each generation
+//              code runs the three phases one after the other instead; turns within each generation
 //              let every slot adapt to the others' progress.
 // Tree GP generation: elitism, then tournament selection, one-point crossover of consecutive pairs with
 // probability `crossover`, and mutation with probability `mutation` (uniform subtree or point mutation, half

@@ -11,10 +11,10 @@
 //   1. window [z_lo, z_hi]: the largest interval around z = 0 (0 may be an end, as for ReLU) on which
 //      |f'(z)| ≥ κ·max|f'|, max over z ∈ [−R, R] (R = 50); an end that reaches ±R is unbounded (±inf).
 //   2. Z = min(−z_lo, z_hi).
-//   3. Feasibility (§4.1 step 4): the target t must lie in f([−Z, Z]). When it does not, or Z is 0 or
+//   3. Feasibility: the target t must lie in f([−Z, Z]). When it does not, or Z is 0 or
 //      unbounded (ReLU-like and ACON-like functions, whose f' does not vanish on one side), Z is chosen so
 //      that the output range covers the target: Z = max(1.5·Z_t, 1) with Z_t the smallest z with
-//      t ∈ f([−z, z]) (§4.1 step 1, "ReLU-like").
+//      t ∈ f([−z, z]) (the ReLU-like case).
 //   4. Per neuron with inputs |xᵢ| ≤ Xᵢ and one bias: every parameter in [−B, B], B = Z/(1 + Σ Xᵢ), so
 //      |z| ≤ Z always. For 1-1-1: B₁ = Z/(1 + |x|), B₂ = Z/(1 + Hmax), Hmax = max_{|z|≤Z} |f(z)|.
 // Errors (bad input, naming the activation): f not finite at 0; |f'| unbounded on [−R, R] (exp, cosh,

@@ -1,4 +1,4 @@
-// Kernel recursion, susceptibilities and criticality classes (specs/theory-effective-repu-mrepu.md §2).
+// Kernel recursion, susceptibilities and criticality classes (docs/theory.md, "Effective theory").
 #include "theory/effective.hpp"
 
 #include <algorithm>

@@ -1,17 +1,17 @@
 // Effective-theory (PDLT) view of one activation: the single-input kernel recursion, the susceptibilities χ∥,
-// χ⊥ and PDLT's criticality classes (specs/theory-effective-repu-mrepu.md §2; Roberts, Yaida & Hanin, "The
+// χ⊥ and PDLT's criticality classes (docs/theory.md, "Effective theory"; Roberts, Yaida & Hanin, "The
 // Principles of Deep Learning Theory", arXiv 2106.10165, ch. 4-5).
 //
 //   auto act = activations::Activation::make("tanh").value();
 //   auto g = GaussianIntegrator::make(act).value();
-//   Susceptibilities s = susceptibilities(g, 1.0, 1.0);   // s.chi_perp = 0.4644029 (spec §2.2)
+//   Susceptibilities s = susceptibilities(g, 1.0, 1.0);   // s.chi_perp = 0.4644029
 //   auto c = classify(g).value();                         // kK0, a1 = b1 = −2, critical {C_b 0, C_W 1, K* 0}
 //   auto rp = activations::Activation::make("repu", {{"p", 2}}).value();
 //   auto gr = GaussianIntegrator::make(rp).value();
-//   auto run = kernel_recursion(gr, 0.0, 1.0 / 3, 2.1, 20).value();  // K: 2.1, 2.205, 2.431, ... (§2.3)
+//   auto run = kernel_recursion(gr, 0.0, 1.0 / 3, 2.1, 20).value();  // K: 2.1, 2.205, 2.431, ...
 //   // run.finite == false: K overflowed to +inf after run.layers.back(); the layers stop there.
 //
-// Conventions (spec §2.1): z^(l+1) = b + W σ(z^(l)), b ~ N(0, C_b), W_ij ~ N(0, C_W/n_l); ⟨f⟩_K is the
+// Conventions: z^(l+1) = b + W σ(z^(l)), b ~ N(0, C_b), W_ij ~ N(0, C_W/n_l); ⟨f⟩_K is the
 // average over z ~ N(0, K); g(K) = ⟨σ²⟩_K.
 #pragma once
 
@@ -25,7 +25,7 @@
 
 namespace actlab::theory {
 
-// χ∥, χ⊥ and their ratio at one K (spec §2.2).
+// χ∥, χ⊥ and their ratio at one K.
 struct Susceptibilities {
   double K = 0.0;
   double g = 0.0;         // ⟨σ²⟩_K
@@ -37,7 +37,7 @@ struct Susceptibilities {
 // Where φ has a kink at 0, the K → 0⁺ limit is evaluated at this K.
 constexpr double kEffectiveKTiny = 1e-100;
 
-// Spec §2.2 (PDLT form, Gaussian integration by parts):
+// PDLT form, by Gaussian integration by parts:
 //   χ∥ = (C_W/K) ⟨z σ σ'⟩_K,  χ⊥ = C_W ⟨σ'²⟩_K,  r = χ∥/χ⊥.
 // K = 0: the K → 0⁺ limit. For φ twice differentiable at 0 that is χ∥ = C_W (σ'(0)² + σ(0) σ''(0)),
 // χ⊥ = C_W σ'(0)² (the Taylor expansion of ⟨·⟩_K); where φ has a kink at 0 (ReLU, RePU) the point values
@@ -57,18 +57,18 @@ struct KernelLayer {
 struct KernelRecursion {
   std::vector<KernelLayer> layers;  // K^(1) … K^(n), n ≤ depth
   // false: K^(n+1) = C_b + C_W g(K^(n)) was not finite (overflow, e.g. RePU's double-exponential growth,
-  // spec §2.3), so the recursion stopped after layer n < depth. Underflow to 0 is finite and continues.
+  // docs/theory.md), so the recursion stopped after layer n < depth. Underflow to 0 is finite and continues.
   bool finite = true;
 };
 
-// Spec §2.1: K^(l+1) = C_b + C_W ⟨σ²⟩_{K^(l)}, K^(1) = K0, for l = 1 … depth − 1, with the susceptibilities
+// K^(l+1) = C_b + C_W ⟨σ²⟩_{K^(l)}, K^(1) = K0, for l = 1 … depth − 1, with the susceptibilities
 // of each layer. Choice: a non-finite K ends the recursion *without* an error: the finite layers computed so
 // far are returned with finite = false (no NaN or inf is ever in layers). Errors (kInvalidArgument): C_b < 0,
 // C_W < 0, K0 < 0, any of them non-finite, or depth < 1.
 Result<KernelRecursion> kernel_recursion(const GaussianIntegrator& g, double C_b, double C_W, double K0,
                                          int depth);
 
-// PDLT's universality classes (spec §2.2 "The classes").
+// PDLT's universality classes (Roberts, Yaida & Hanin, ch. 5).
 enum class CriticalityClass {
   kScaleInvariant,  // r ≡ 1: ReLU, leaky ReLU, linear; C_b = 0, C_W = 1/⟨σ'²⟩, every K a fixed point
   kK0,              // σ(0) = 0, σ'(0) ≠ 0, a₁ < 0: tanh, sin; C_b = 0, C_W = 1/σ₁², K* = 0
@@ -87,7 +87,7 @@ struct CriticalPoint {
 
 struct Classification {
   CriticalityClass kind = CriticalityClass::kNone;
-  // K* = 0 expansion coefficients (spec §2.2), set when σ(0) = 0 and σ'(0) ≠ 0, NaN otherwise:
+  // K* = 0 expansion coefficients, set when σ(0) = 0 and σ'(0) ≠ 0, NaN otherwise:
   //   χ∥ = C_W σ₁² (1 + 2 a₁ K + …),  χ⊥ = C_W σ₁² (1 + b₁ K + …),
   //   a₁ = σ₃/σ₁ + (3/4)(σ₂/σ₁)²,  b₁ = σ₃/σ₁ + (σ₂/σ₁)²,  σ_k = φ^(k)(0).
   double a1 = 0.0;
@@ -110,7 +110,7 @@ constexpr double kMaxCriticalCW = 1e6;
 // Grid points where the integrand at |z| = kZMax exceeds kWindowTol × (⟨σ²⟩ + K⟨σ'²⟩) are left out.
 constexpr double kWindowTol = 1e-8;
 
-// Spec §2.2 classification recipe, tried in this order:
+// Classification recipe, tried in this order:
 //   1. scale-invariant: |r(K) − 1| ≤ kScaleInvariantTol on the whole grid; C_b = 0, C_W = 1/⟨σ'²⟩_1.
 //   2. K* = 0 class: σ₀ = 0, σ₁ ≠ 0 and a₁ < 0; C_b = 0, C_W = 1/σ₁², K* = 0.
 //   2'. a₁ = 0 exactly (linear near 0: hardtanh, frac): K* = 0 class when C_W⟨σ²⟩_K ≤ K on the whole grid.

@@ -1,5 +1,5 @@
 // Gaussian expectations of an activation and its derivatives: the integrals behind the mean-field maps
-// (specs/theory-edge-of-chaos.md §1, §4; specs/theory-effective-repu-mrepu.md §2.1-2.2).
+// (docs/theory.md, "Numerical method and its accuracy"; Poole et al., arXiv 1606.05340).
 //
 //   auto act = activations::Activation::make("tanh").value();
 //   auto g = GaussianIntegrator::make(act).value();
@@ -7,14 +7,14 @@
 //   double k = g.expect_product(1.0, 1.0, 0.5);      // E tanh(u1) tanh(u2), corr(u1, u2) = 0.5
 //   double d = g.half_sq_diff(1.0, 1 - 1e-6);        // E[(φ(u1) − φ(u2))²]/2 = E φ² − E φ(u1)φ(u2), stable
 //
-// Method (spec §4.6 "expect1/expect2", not fixed-node Gauss–Hermite, which fails for kinked φ and for
-// saturating φ at large q, §4.1): composite Gauss–Legendre (kOrder nodes per panel) on z ∈ [−12, 12]
-// (two-sided tail 3.6e-33). Panel edges: a uniform grid of width min(0.5, 1/√q) (the scale of φ(√q z) in z),
-// ±{1/8, ..., 8}/√q, and every kink k of φ mapped to z = k/√q. 2-D: u1 = √q1 z1, u2 = √q2 (c z1 + s z2),
-// s = √(1 − c²); the inner z2-integral is split where u2 crosses a kink, the outer z1-integral at the kinks
-// of u1, at z1 = k/(c√q2) (where a kink line of u2 crosses z2 = 0) and at ±{1/8, ..., 16}·s/|c| around it
-// (the strip of width O(s) that spec §4.2 reports under-resolved near c = 1). φ, φ', φ'' are evaluated in one
-// kernel call per batch of nodes.
+// Method (not fixed-node Gauss–Hermite, which fails for kinked φ and for saturating φ at large q;
+// docs/theory.md, "Pitfalls"): composite Gauss–Legendre (kOrder nodes per panel) on z ∈ [−12, 12] (two-sided
+// tail 3.6e-33). Panel edges: a uniform grid of width min(0.5, 1/√q) (the scale of φ(√q z) in z), ±{1/8, ...,
+// 8}/√q, and every kink k of φ mapped to z = k/√q. 2-D: u1 = √q1 z1, u2 = √q2 (c z1 + s z2), s = √(1 − c²);
+// the inner z2-integral is split where u2 crosses a kink, the outer z1-integral at the kinks of u1, at z1 =
+// k/(c√q2) (where a kink line of u2 crosses z2 = 0) and at ±{1/8, ..., 16}·s/|c| around it (the strip of
+// width O(s) that is under-resolved near c = 1 without them). φ, φ', φ'' are evaluated in one kernel call per
+// batch of nodes.
 //
 // The uniform grid is capped at 2048 panels (1-D) and 256 per dimension (2-D); above q ≈ 110 the 2-D grid is
 // coarser than 1/√q and the geometric breakpoints carry the resolution (erf, erf' kernels at q = 2500:
@@ -67,21 +67,21 @@ class GaussianIntegrator {
   // The activation being integrated.
   const activations::Activation& activation() const { return act_; }
 
-  // E g(√q Z) for the Moments fields, one pass (spec §4.1, §4.6 expect1). q = 0 gives the values at 0;
+  // E g(√q Z) for the Moments fields, one pass. q = 0 gives the values at 0;
   // q < 0 or non-finite gives NaN fields. Measured (relative): ReLU, RePU p ≤ 4, erf, hardtanh ≤ 2e-15
   // against closed forms; tanh at q = 25 and 400 ≤ 1e-13 against a 10⁶-point Simpson integral. ~20 µs per
   // call.
   Moments expect(double q) const;
 
-  // E φ^(k)(u1) φ^(k)(u2), k = which; u1 = √q1 Z1, u2 = √q2 (c Z1 + √(1−c²) Z2) (spec §1 C-map, §4.2).
-  // |c| ≤ 1 (c = ±1 reduces to a 1-D integral); otherwise, or for q1, q2 < 0, NaN. Measured (relative):
-  // ReLU arc-cosine kernel and step·step ≤ 4e-15 for c ∈ [−0.9, 0.9999], q ≤ 25 (spec §4.2 reports 1.3e-8 at
-  // c = 0.99 without the strip breakpoints); erf, erf' and GELU closed forms ≤ 1e-14 at q ≤ 25.
-  // Cost: ~10⁶ kernel points, 12 ms at q = 1 and 40 ms at q = 25 (tanh, Release).
+  // E φ^(k)(u1) φ^(k)(u2), k = which; u1 = √q1 Z1, u2 = √q2 (c Z1 + √(1−c²) Z2) (the correlation map's
+  // integrand). |c| ≤ 1 (c = ±1 reduces to a 1-D integral); otherwise, or for q1, q2 < 0, NaN. Measured
+  // (relative): ReLU arc-cosine kernel and step·step ≤ 4e-15 for c ∈ [−0.9, 0.9999], q ≤ 25 (kink splitting
+  // alone gives 1.3e-8 at c = 0.99 without the strip breakpoints); erf, erf' and GELU closed forms ≤ 1e-14 at
+  // q ≤ 25. Cost: ~10⁶ kernel points, 12 ms at q = 1 and 40 ms at q = 25 (tanh, Release).
   double expect_product(double q1, double q2, double c, Derivative which = Derivative::kValue) const;
 
   // E[(φ^(k)(u1) − φ^(k)(u2))²]/2 with q1 = q2 = q, computed without subtraction of nearly equal
-  // expectations (spec §4.3 item 1): the symmetric form u1,2 = √q (a Z1 ± b Z2), a = √((1+c)/2),
+  // expectations (docs/theory.md, "Pitfalls"): the symmetric form u1,2 = √q (a Z1 ± b Z2), a = √((1+c)/2),
   // b = √((1−c)/2), so u1 − u2 = 2√q b Z2. For k = 0 this is E φ² − E φ(u1)φ(u2), i.e.
   //   1 − f(c) = σ_w² · half_sq_diff(q*, c) / q*   at the variance fixed point q*.
   // Measured (relative), q ∈ {0.5, 2, 25}: ReLU vs the θ-form closed form ≤ 4e-14 for 1 − c ≥ 1e-8, 6e-12 at
@@ -90,11 +90,11 @@ class GaussianIntegrator {
   // − c is the ε the double c carries: 1 − c is exact, 1 − (1 − ε) is not ε.
   double half_sq_diff(double q, double c, Derivative which = Derivative::kValue) const;
 
-  // Orthonormal Hermite coefficients a_k = E[φ(√q Z) He_k(Z)]/√k!, k = 0 … n (spec §1 "Hermite form",
-  // §4.3 item 2): E φ(u1) φ(u2) = Σ_k a_k² c^k at q1 = q2 = q, and Σ_k a_k² = E φ² (Parseval), so
-  // E φ² − Σ_{k≤n} a_k² bounds the truncation error at |c| ≤ 1. He_k/√k! by its three-term recurrence; the
-  // same panels as expect() with the uniform width capped at 0.25 (He_100 oscillates on a scale ~0.3). n ≤
-  // 200; q < 0, non-finite or n < 0: empty.
+  // Orthonormal Hermite coefficients a_k = E[φ(√q Z) He_k(Z)]/√k!, k = 0 … n (the Hermite form of the
+  // correlation map): E φ(u1) φ(u2) = Σ_k a_k² c^k at q1 = q2 = q, and Σ_k a_k² = E φ²
+  // (Parseval), so E φ² − Σ_{k≤n} a_k² bounds the truncation error at |c| ≤ 1. He_k/√k! by its three-term
+  // recurrence; the same panels as expect() with the uniform width capped at 0.25 (He_100 oscillates on a
+  // scale ~0.3). n ≤ 200; q < 0, non-finite or n < 0: empty.
   std::vector<double> hermite_coefficients(double q, int n) const;
 
  private:

@@ -1,4 +1,4 @@
-// Mean-field maps, fixed points and EOC points (specs/theory-edge-of-chaos.md §1, §2.1, §4.3, §4.6).
+// Mean-field maps, fixed points and EOC points (docs/theory.md).
 #include "theory/mean_field.hpp"
 
 #include <algorithm>
@@ -19,7 +19,8 @@ constexpr double kQDiverge = 1e12;
 constexpr double kResidualTol = 1e-12;
 // |χ₁ − 1| ≤ kChi1Tol counts as the EOC (ξ_c = ∞).
 constexpr double kChi1Tol = 1e-10;
-// |s(q)| ≤ kHomogeneousTol · q at every grid point: φ is positively homogeneous (R(q) ≡ q, spec §2.2).
+// |s(q)| ≤ kHomogeneousTol · q at every grid point: φ is positively homogeneous (R(q) ≡ q; docs/theory.md,
+// "The ReLU-like class").
 constexpr double kHomogeneousTol = 1e-11;
 
 bool finite_nonneg(double x) { return std::isfinite(x) && x >= 0.0; }
@@ -39,7 +40,7 @@ EocPoint eoc_point_at(const GaussianIntegrator& g, double sigma_b, double q) {
   return p;
 }
 
-// s(q) = q − E φ²/E φ'² on the log grid (spec §2.1: σ_b²(q) along the EOC).
+// s(q) = q − E φ²/E φ'² on the log grid (σ_b²(q) along the EOC).
 struct EocGrid {
   std::vector<double> q, s;
   bool homogeneous = false;
@@ -306,7 +307,7 @@ Result<CorrelationFixedPoint> correlation_fixed_point(const GaussianIntegrator& 
     double c = brent(h_series, lo, hi, hlo, hhi, 1e-15);
     const double bound = sw2 * remainder * std::pow(c, kHermiteTerms + 1) / q;
     if (bound > 1e-13) {
-      // Polish on the direct map: h(c) = (1 − c) − (1 − f(c)), no 1 − f by subtraction (spec §4.3).
+      // Polish on the direct map: h(c) = (1 − c) − (1 − f(c)), no 1 − f by subtraction.
       auto h_direct = [&](double x) { return (1.0 - x) - one_minus_correlation_map(g, init, q, x); };
       double d = std::max(1e-9, 100.0 * bound);
       double a0 = std::max(0.0, c - d), b0 = std::min(1.0 - 1e-12, c + d);

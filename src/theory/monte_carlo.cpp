@@ -1,4 +1,5 @@
-// Finite-width Monte Carlo of the kernel and the four-point vertex (specs/theory-effective-repu-mrepu.md §3).
+// Finite-width Monte Carlo of the kernel and the four-point vertex (docs/theory.md, "Four-point vertex and
+// Monte Carlo").
 #include "theory/monte_carlo.hpp"
 
 #include <algorithm>

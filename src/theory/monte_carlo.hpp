@@ -1,16 +1,15 @@
 // Finite-width Monte Carlo of the single-input kernel and four-point vertex: random networks of a given
-// width, to overlay on the infinite-width theory (specs/theory-effective-repu-mrepu.md §3, §5 "finite-width
-// Monte Carlo forward pass").
+// width, to overlay on the infinite-width theory (docs/theory.md, "Four-point vertex and Monte Carlo").
 //
 //   auto act = activations::Activation::make("relu").value();
 //   auto mc = monte_carlo_kernel(act, 0.0, 2.0, 1.0, 4, {.width = 64, .samples = 2000, .seed = 7}).value();
 //   // mc[3].K ≈ 1 ± mc[3].K_se; mc[3].V_over_K2 ≈ 64 ((1 + 5/64)³ − 1) = 16.2 ± mc[3].V_over_K2_se
 //
 // Each sample is one network of `depth` layers, all of width n = width, with the weights drawn explicitly
-// (spec §2.1): z^(1)_i ~ N(0, K0) iid (the first layer's preactivations for an input with
-// C_b + C_W |x|²/n₀ = K0), z^(l+1) = b + W σ(z^(l)), b_i ~ N(0, C_b), W_ij ~ N(0, C_W/n). Network k draws
-// from Rng::derive(seed, "theory.monte_carlo", k), so a run is reproducible and independent of everything
-// else. Per layer and network two statistics are kept:
+// (the conventions of effective.hpp): z^(1)_i ~ N(0, K0) iid (the first layer's preactivations for an input
+// with C_b + C_W |x|²/n₀ = K0), z^(l+1) = b + W σ(z^(l)), b_i ~ N(0, C_b), W_ij ~ N(0, C_W/n). Network k
+// draws from Rng::derive(seed, "theory.monte_carlo", k), so a run is reproducible and independent of
+// everything else. Per layer and network two statistics are kept:
 //   K̂^(l) = (1/n) Σ_i z_i^(l)²                       (the empirical second moment; E K̂ = E z²)
 //   Ĝ^(l) = C_b + (C_W/n) Σ_j σ(z_j^(l−1))²           (Ĝ^(1) = K0: the variance of z_i^(l) given layers < l)
 // and over the M networks:

@@ -1,4 +1,4 @@
-// Four-point vertex recursion (specs/theory-effective-repu-mrepu.md §3).
+// Four-point vertex recursion (docs/theory.md, "Four-point vertex and Monte Carlo").
 #include "theory/vertex.hpp"
 
 #include <cmath>

@@ -1,20 +1,20 @@
 // The four-point vertex: the leading finite-width (1/n) correction to the Gaussian kernel of one input
-// (specs/theory-effective-repu-mrepu.md §3; Roberts, Yaida & Hanin, arXiv 2106.10165, ch. 4).
+// (docs/theory.md, "Four-point vertex and Monte Carlo"; Roberts, Yaida & Hanin, arXiv 2106.10165, ch. 4).
 //
 //   auto act = activations::Activation::make("relu").value();
 //   auto g = GaussianIntegrator::make(act).value();
 //   auto rec = kernel_recursion(g, 0.0, 2.0, 1.0, 5).value();
-//   auto v = vertex_recursion(g, 2.0, rec).value();   // V/K² = 0, 5, 10, 15, 20: 5(l − 1) (spec §3)
+//   auto v = vertex_recursion(g, 2.0, rec).value();   // V/K² = 0, 5, 10, 15, 20: 5(l − 1)
 //
 // Definition (single input, widths n_l all equal to n):
 //   E[z_i1 z_i2 z_i3 z_i4]_connected = (1/n) (δ_i1i2 δ_i3i4 + δ_i1i3 δ_i2i4 + δ_i1i4 δ_i2i3) V^(l),
 // so that E z⁴/(3 (E z²)²) − 1 = V^(l)/(n K^(l)²) + O(1/n²). Equivalently, with the per-network second
 // moment Ĝ^(l) = C_b + (C_W/n) Σ_j σ(z_j^(l−1))² (the variance of z_i^(l) given layers < l):
 // n Var(Ĝ^(l)) / K^(l)² → V^(l)/K^(l)², which is what theory/monte_carlo.hpp measures.
-// Recursion (spec §3, n_l/n_{l−1} = 1):
+// Recursion (n_l/n_{l−1} = 1):
 //   V^(1) = 0,  V^(l+1) = C_W² (⟨σ⁴⟩ − ⟨σ²⟩²)_{K^(l)} + χ∥(K^(l))² V^(l).
 // It is carried in the normalised form u_l = V^(l)/K^(l)², which neither overflows nor underflows where K
-// does (RePU's double-exponential kernels, spec §2.3):
+// does (RePU's double-exponential kernels):
 //   u_{l+1} = [C_W² Var_{K^(l)}(σ²) + χ∥² K^(l)² u_l] / K^(l+1)².
 // Closed forms used as test oracles: scale-invariant σ: u_l = (3A₄/A₂² − 1)(l − 1) (ReLU: 5(l − 1));
 // RePU with C_b = 0: u_l = s_p (p^(2(l−1)) − 1)/(p² − 1), s_p = 2(4p−1)!!/((2p−1)!!)² − 1.
