@@ -5,7 +5,7 @@
 //   Pattern s = net.pattern(x);           // δ_i = 1 iff z_i > 0, hidden neurons in layer order
 //   LocalModel lm = net.local(s);         // α_s, β_s and the N rows (A_i, d_i) of the region
 //
-// Notation (spec ../shared/specs/shallow-relu.md §1.1–§1.4; Villani & Schoots, arXiv:2306.11827):
+// Notation (docs/shallow.md, "The construction"; Villani & Schoots, arXiv:2306.11827):
 //   z^(l) = W^(l) h^(l−1) + b^(l),  h^(0) = x,  h^(l) = σ(z^(l)),  F(x) = z^(L)
 //   A^(1) = W^(1), d^(1) = b^(1);  A^(l) = W^(l) Δ^(l−1) A^(l−1),  d^(l) = W^(l) Δ^(l−1) d^(l−1) + b^(l)
 //   on R_s: z^(l)(x) = A^(l) x + d^(l);  α_s = A^(L),  β_s = d^(L).
@@ -79,7 +79,7 @@ class DeepReluNet {
 };
 
 // Test problem (tests, benchmarks, docs): a random net with widths {n, n_1, ..., m}. Default: He-initialised
-// weights N(0, 2/fan_in) and biases N(0, 0.25²) as in the spec's prototype (§2.3); with integer_hi >
+// weights N(0, 2/fan_in) and biases N(0, 0.25²) as in the prototype of docs/benchmarks.md; with integer_hi >
 // integer_lo, uniform integer weights and biases in [integer_lo, integer_hi] (exact zero pre-activations on
 // integer inputs).
 DeepReluNet random_relu_net(const std::vector<int>& widths, std::uint64_t seed, int integer_lo = 0,

@@ -8,10 +8,10 @@
 //   LpSolution s = lp->solve();                              // max t: t* = 0.5 at x₀ = 0.5
 //   lp->pop_row();                                           // back to the parent problem (and its basis)
 //
-// Every LP of shallow/ has this shape: maximise t subject to rows a·x + c_t·t ≥ lower (spec §2.2: strictness
-// carried by the slack t). Rows form a stack: the region DFS pushes one row per decided neuron and pops it on
-// backtrack, so a backend can warm-start (Clp: the parent's optimal basis is restored on pop, and adding a
-// row keeps it dual feasible, so dual simplex re-optimises in a few pivots).
+// Every LP of shallow/ has this shape: maximise t subject to rows a·x + c_t·t ≥ lower (docs/shallow.md:
+// strictness carried by the slack t). Rows form a stack: the region DFS pushes one row per decided neuron and
+// pops it on backtrack, so a backend can warm-start (Clp: the parent's optimal basis is restored on pop, and
+// adding a row keeps it dual feasible, so dual simplex re-optimises in a few pivots).
 #pragma once
 
 #include <memory>

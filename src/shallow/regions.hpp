@@ -7,7 +7,7 @@
 //   RegionSet rs = enumerate_regions(net, opt).value();
 //   rs.regions.size();  rs.lps;  rs.h, rs.c;  // K de-duplicated rows H x + c, keyed by (neuron, prefix)
 //
-// Spec ../shared/specs/shallow-relu.md §2.2–§2.3. A pattern s is *realised* when some x has it (every
+// docs/shallow.md, "Finding the regions". A pattern s is *realised* when some x has it (every
 // realised pattern is kept, lower-dimensional ones included: the shallow net needs them on boundaries).
 // Two LPs over rows normalised to ‖a‖ = 1, both "maximise t, t ∈ [−1, 1]":
 //   full   s_i(â_i·x + d̂_i) ≥ t  for every decided neuron (active s=+1, inactive s=−1)

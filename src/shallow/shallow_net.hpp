@@ -1,5 +1,5 @@
-// The extended-real 3-hidden-layer network equal to a deep ReLU network (spec ../shared/specs/shallow-relu.md
-// §1.5; Villani & Schoots, arXiv:2306.11827), its JSON file and its evaluator.
+// The extended-real 3-hidden-layer network equal to a deep ReLU network (Villani & Schoots, arXiv:2306.11827;
+// docs/shallow.md, "The construction"), its JSON file and its evaluator.
 //
 //   RegionSet rs = enumerate_regions(net).value();
 //   ShallowNet s = build_shallow(rs);

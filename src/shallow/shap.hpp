@@ -1,5 +1,5 @@
-// Exact interventional SHAP values of a deep ReLU network from its region model (spec
-// ../shared/specs/shallow-relu.md §4; Villani & Schoots, arXiv:2306.11827 §5; Lundberg & Lee, NeurIPS 2017).
+// Exact interventional SHAP values of a deep ReLU network from its region model (docs/shallow.md, "Exact SHAP
+// values"; Villani & Schoots, arXiv:2306.11827 §5; Lundberg & Lee, NeurIPS 2017).
 //
 //   MatrixD z = read_background_csv("bg.csv", net.input_dim()).value();   // B × n
 //   ShapResult r = shap_values(net, x, z, {}).value();    // exact

@@ -1,4 +1,4 @@
-// Checks a shallow network against the deep one it came from (spec §1.6 test recipe).
+// Checks a shallow network against the deep one it came from (docs/shallow.md, "Sources": the checks).
 //
 //   auto pts = random_points(net.input_dim(), 1000, /*seed=*/1, rs.box);
 //   auto edge = boundary_points(net, 500, /*seed=*/1, rs.box);   // integer points with some z_i == 0 exactly
