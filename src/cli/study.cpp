@@ -1,32 +1,19 @@
 // actlab study create | optimize | show | trials | list — studies stored in SQLite or PostgreSQL
-// (docs/search.md). Objectives: the synthetic one (search/synthetic.hpp) and à la carte
-// (cli/alacarte_objective.hpp).
-#include "search/study.hpp"
+// (docs/search.md): flags → lab::StudyPlan / lab::StudyRunPlan → one lab:: call → text or --json. The
+// objectives (alacarte, synthetic) come from lab::objective_registry().
+#include "lab/study.hpp"
 
-#include <chrono>
-#include <cmath>
 #include <cstdio>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
-#include <thread>
 
-#include "cli/alacarte_objective.hpp"
 #include "cli/command.hpp"
 #include "core/json.hpp"
 #include "core/progress.hpp"
-#include "search/synthetic.hpp"
 
 namespace actlab::cli {
 namespace {
-
-using search::Direction;
-using search::OpenMode;
-using search::Study;
-using search::StudyRecord;
-using search::TrialRecord;
-using search::TrialState;
 
 struct Options {
   std::string storage, name, objective, space, sampler = "tpe", direction;
@@ -47,116 +34,43 @@ std::string fmt_value(const std::optional<double>& v) {
   return buf;
 }
 
-std::string fmt_time(const std::optional<double>& t) {
-  if (!t) return "-";
-  const auto secs = static_cast<std::time_t>(*t);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+void print_json(const Json& j) { std::printf("%s\n", json_dump(j, true).c_str()); }
 
-Json trial_json(const TrialRecord& t) {
-  Json j;
-  j["number"] = t.number;
-  j["state"] = search::to_string(t.state);
-  j["params"] = t.params;
-  j["value"] = t.value ? json_number(*t.value) : Json(nullptr);
-  j["retries"] = t.retries;
-  j["retry_of"] = t.retry_of ? Json(*t.retry_of) : Json(nullptr);
-  j["worker"] = t.worker;
-  j["started"] = t.started ? Json(fmt_time(t.started)) : Json(nullptr);
-  j["finished"] = t.finished ? Json(fmt_time(t.finished)) : Json(nullptr);
-  j["reason"] = t.reason;
-  return j;
-}
-
-Json study_json(const StudyRecord& s, const std::vector<TrialRecord>& trials) {
-  Json j;
-  j["name"] = s.name;
-  j["direction"] = search::to_string(s.direction);
-  j["sampler"] = s.sampler;
-  j["seed"] = s.seed;
-  j["objective"] = s.objective;
-  j["created"] = fmt_time(s.created);
-  std::map<std::string, int> counts;
-  for (const char* st : {"WAITING", "RUNNING", "COMPLETE", "PRUNED", "FAIL"}) counts[st] = 0;
-  for (const auto& t : trials) ++counts[search::to_string(t.state)];
-  j["n_trials"] = trials.size();
-  j["states"] = counts;
-  auto best = Study::best(trials, s.direction);
-  j["best"] = best ? trial_json(*best) : Json(nullptr);
-  return j;
-}
-
-void print_trials_table(const std::vector<TrialRecord>& trials) {
-  std::printf("%6s  %-8s  %12s  %7s  %-20s  %-20s  %s\n", "number", "state", "value", "retries", "started",
-              "finished", "params");
-  for (const auto& t : trials) {
-    std::printf("%6lld  %-8s  %12s  %7d  %-20s  %-20s  %s%s\n", static_cast<long long>(t.number),
-                search::to_string(t.state), fmt_value(t.value).c_str(), t.retries,
-                fmt_time(t.started).c_str(), fmt_time(t.finished).c_str(),
-                t.params.is_null() ? "-" : t.params.dump().c_str(),
-                t.reason.empty() ? "" : ("  (" + t.reason + ")").c_str());
-  }
-}
-
-// --space and --objective name the same thing (synthetic or alacarte); one of them is needed.
-Result<std::string> objective_kind(const Options& o) {
+// --space and --objective name the same thing; one of them is needed. The flags of the chosen objective
+// become its setup JSON (lab::objective_registry() reads it).
+Result<Json> objective_setup(const Options& o) {
   if (!o.space.empty() && !o.objective.empty() && o.space != o.objective) {
     return Status::invalid("--space " + o.space + " and --objective " + o.objective + " disagree: give one");
   }
+  const auto& registry = lab::objective_registry();
   const std::string k = o.space.empty() ? o.objective : o.space;
   const char* flag = o.space.empty() ? "--objective" : "--space";
-  if (k.empty()) return Status::invalid("--space: required (alacarte or synthetic)");
-  if (k != "synthetic" && k != "alacarte") {
-    return Status::invalid(std::string(flag) + ": expected alacarte or synthetic, got '" + k + "'");
+  if (k.empty()) return Status::invalid("--space: required (" + registry.names_text() + ")");
+  if (!registry.contains(k)) {
+    return Status::invalid(std::string(flag) + ": expected " + registry.names_text() + ", got '" + k + "'");
   }
-  return k;
+  if (k == "alacarte") {
+    return Json{{"name", k},          {"data", o.data}, {"target", o.target},
+                {"layers", o.layers}, {"init", o.init}, {"split_seed", o.seed}};
+  }
+  if (!o.data.empty()) return Status::invalid("--data: only for --space alacarte");
+  return Json{{"name", k}, {"categorical", o.categorical}, {"choices", o.choices}, {"floats", o.floats}};
 }
 
 int run_create(const Options& o) {
-  auto kind = objective_kind(o);
-  if (!kind) return finish(kind.status());
-  const bool alacarte = *kind == "alacarte";
-  if (alacarte && !o.direction.empty() && o.direction != "maximize") {
-    return finish(Status::invalid("--direction: the à-la-carte value is a validation accuracy: maximize"));
-  }
-  auto dir =
-      search::parse_direction(o.direction.empty() ? (alacarte ? "maximize" : "minimize") : o.direction);
-  if (!dir) return finish(dir.status());
-  if (auto s = search::make_sampler(o.sampler); !s) return finish(s.status());
-  StudyRecord r;
-  r.name = o.name;
-  r.direction = *dir;
-  r.sampler = o.sampler;
-  r.seed = o.seed;
-  if (alacarte) {
-    AlacarteSetup s;
-    s.data = o.data;
-    s.target = o.target;
-    s.layers = o.layers;
-    s.split_seed = o.seed;
-    s.init = o.init;
-    auto d = prepare_alacarte(s);  // before anything is written: bad data leaves no study behind
-    if (!d) return finish(d.status());
-    s.fingerprint = d->fingerprint;
-    r.space = s.space().to_json();
-    r.objective = s.to_json();
-  } else {
-    if (!o.data.empty()) return finish(Status::invalid("--data: only for --space alacarte"));
-    search::SyntheticProblem p{o.categorical, o.choices, o.floats};
-    if (auto st = p.validate(); !st) return finish(st);
-    r.space = p.space().to_json();
-    r.objective = p.to_json();
-  }
-  auto made = Study::create(o.storage, r);
+  auto setup = objective_setup(o);
+  if (!setup) return finish(setup.status());
+  auto made = lab::create_study({.storage = o.storage,
+                                 .name = o.name,
+                                 .objective = *setup,
+                                 .sampler = o.sampler,
+                                 .direction = o.direction,
+                                 .seed = o.seed});
   if (!made) return finish(made.status());
   if (o.json) {
-    Json j = study_json(*made, {});
+    Json j = lab::StudyView{*made, {}}.to_json();
     j["space"] = made->space;
-    std::printf("%s\n", json_dump(j, true).c_str());
+    print_json(j);
   } else {
     std::printf("created study '%s' in %s: %s, sampler %s, seed %llu, %zu parameters\n", made->name.c_str(),
                 search::mask_password(o.storage).c_str(), search::to_string(made->direction),
@@ -167,116 +81,66 @@ int run_create(const Options& o) {
 }
 
 int run_optimize(const Options& o) {
-  if (o.trials < 1) return finish(Status::invalid("--trials: must be at least 1"));
-  if (o.workers < 1 || o.workers > 256) return finish(Status::invalid("--workers: expected 1 to 256"));
-  if (o.timeout < 0) return finish(Status::invalid("--timeout: must be >= 0"));
-  if (o.delay_ms < 0) return finish(Status::invalid("--delay-ms: must be >= 0"));
-  if (!(o.heartbeat > 0)) return finish(Status::invalid("--heartbeat: must be > 0"));
-  if (o.max_retries < 0) return finish(Status::invalid("--max-retries: must be >= 0"));
-  auto study = Study::open(o.storage, o.name, OpenMode::kReadWrite);
-  if (!study) return finish(study.status());
-  const Json& objective_json = study->record().objective;
-  search::Objective objective;
-  Json data_json = nullptr;
-  std::optional<AlacarteData> alacarte_data;  // outlives optimize(): the objective borrows it
-  if (objective_json.value("name", "") == "alacarte") {
-    auto setup = AlacarteSetup::from_json(objective_json);
-    if (!setup) return finish(setup.status().with_context("study '" + o.name + "'"));
-    if (study->space() != setup->space()) {
-      return finish(Status::invalid("study '" + o.name + "': its stored space does not match its objective"));
-    }
-    auto d = prepare_alacarte(*setup);
-    if (!d) return finish(d.status());
-    if (d->fingerprint != setup->fingerprint) {
-      return finish(Status::invalid("--data " + setup->data + ": the data here (fingerprint " +
-                                    d->fingerprint + ") differs from the data study '" + o.name +
-                                    "' was created with (" + setup->fingerprint +
-                                    "); every worker must see the same rows"));
-    }
-    alacarte_data = std::move(*d);
-    data_json = {{"name", alacarte_data->name},
-                 {"rows",
-                  {{"train", alacarte_data->train.rows()},
-                   {"val", alacarte_data->val.rows()},
-                   {"test", alacarte_data->test.rows()}}},
-                 {"split_seed", setup->split_seed},
-                 {"fingerprint", alacarte_data->fingerprint}};
-    objective = alacarte_objective(*setup, *alacarte_data, study->record().seed);
-  } else {
-    auto problem = search::SyntheticProblem::from_json(objective_json);
-    if (!problem) {
-      return finish(Status::invalid("study '" + o.name + "' has objective " + objective_json.dump() +
-                                    ", which this command cannot run"));
-    }
-    if (study->space() != problem->space()) {
-      return finish(Status::invalid("study '" + o.name + "': its stored space does not match its objective"));
-    }
-    const search::SyntheticProblem p = *problem;
-    const int delay = o.delay_ms;
-    objective = [p, delay](search::TrialContext& t) {
-      if (delay > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay));
-      return search::TrialOutcome::complete(p.evaluate(t.params()));
-    };
-  }
-  search::OptimizeOptions opt;
-  opt.n_trials = o.trials;
-  opt.timeout_s = o.timeout;
-  opt.workers = o.workers;
-  opt.heartbeat_s = o.heartbeat;
-  opt.grace_s = 5 * o.heartbeat;
-  opt.max_retries = o.max_retries;
-  ProgressBar bar("trials", o.trials);
-  opt.on_trial_done = [&bar](const TrialRecord&) { bar.advance(); };
-  auto summary = study->optimize(objective, opt);
-  bar.finish();
-  if (!summary) return finish(summary.status());
-  auto trials = study->storage().trials(study->record().id, false);
-  if (!trials) return finish(trials.status());
-  Json j = study_json(study->record(), *trials);
-  j["this_run"] = {{"complete", summary->complete}, {"pruned", summary->pruned},
-                   {"failed", summary->failed},     {"stale_reaped", summary->reaped},
-                   {"retried", summary->retried},   {"lost", summary->lost},
-                   {"workers", o.workers},          {"wall_s", summary->wall_s}};
-  if (!data_json.is_null()) j["data"] = data_json;
+  std::optional<ProgressBar> bar;  // from the first trial on: the checks before it print nothing
+  auto run = lab::optimize_study({.storage = o.storage,
+                                  .name = o.name,
+                                  .trials = o.trials,
+                                  .timeout = o.timeout,
+                                  .workers = o.workers,
+                                  .heartbeat = o.heartbeat,
+                                  .max_retries = o.max_retries,
+                                  .delay_ms = o.delay_ms},
+                                 [&](const search::TrialRecord&) {
+                                   if (!bar) bar.emplace("trials", o.trials);
+                                   bar->advance();
+                                 });
+  if (bar) bar->finish();
+  if (!run) return finish(run.status());
   if (o.json) {
-    std::printf("%s\n", json_dump(j, true).c_str());
+    print_json(run->to_json());
     return kExitOk;
   }
+  const search::OptimizeSummary& s = run->summary;
   std::printf("study '%s': %d complete, %d failed, %d stale trials retried in %.2f s with %d workers\n",
-              o.name.c_str(), summary->complete, summary->failed, summary->retried, summary->wall_s,
-              o.workers);
-  std::printf("trials in the study: %zu (budget %lld)\n", trials->size(), static_cast<long long>(o.trials));
-  if (!j["best"].is_null()) {
-    std::printf("best: trial %lld value %s params %s\n",
-                static_cast<long long>(j["best"]["number"].get<std::int64_t>()),
-                j["best"]["value"].dump().c_str(), j["best"]["params"].dump().c_str());
+              o.name.c_str(), s.complete, s.failed, s.retried, s.wall_s, o.workers);
+  std::printf("trials in the study: %zu (budget %lld)\n", run->study.trials.size(),
+              static_cast<long long>(o.trials));
+  if (auto best = run->study.best()) {
+    std::printf("best: trial %lld value %s params %s\n", static_cast<long long>(best->number),
+                json_number(*best->value).dump().c_str(), best->params.dump().c_str());
   }
   return kExitOk;
 }
 
 int run_show(const Options& o, bool table) {
-  auto study = Study::open(o.storage, o.name, OpenMode::kReadOnly);
+  auto study = lab::read_study(o.storage, o.name);
   if (!study) return finish(study.status());
-  auto trials = study->storage().trials(study->record().id, false);
-  if (!trials) return finish(trials.status());
+  const auto& trials = study->trials;
   if (o.json) {
-    Json j = table ? Json::array() : study_json(study->record(), *trials);
-    if (table) {
-      for (const auto& t : *trials) j.push_back(trial_json(t));
-    }
-    std::printf("%s\n", json_dump(j, true).c_str());
+    Json j = table ? Json::array() : study->to_json();
+    if (table)
+      for (const auto& t : trials) j.push_back(lab::trial_json(t));
+    print_json(j);
     return kExitOk;
   }
   if (table) {
-    print_trials_table(*trials);
+    std::printf("%6s  %-8s  %12s  %7s  %-20s  %-20s  %s\n", "number", "state", "value", "retries", "started",
+                "finished", "params");
+    for (const auto& t : trials) {
+      std::printf("%6lld  %-8s  %12s  %7d  %-20s  %-20s  %s%s\n", static_cast<long long>(t.number),
+                  search::to_string(t.state), fmt_value(t.value).c_str(), t.retries,
+                  lab::utc_time(t.started).c_str(), lab::utc_time(t.finished).c_str(),
+                  t.params.is_null() ? "-" : t.params.dump().c_str(),
+                  t.reason.empty() ? "" : ("  (" + t.reason + ")").c_str());
+    }
     return kExitOk;
   }
-  const Json j = study_json(study->record(), *trials);
+  const Json j = study->to_json();
   std::printf("study '%s' (%s, sampler %s, seed %llu)\n", o.name.c_str(),
               j["direction"].get<std::string>().c_str(), j["sampler"].get<std::string>().c_str(),
-              static_cast<unsigned long long>(study->record().seed));
-  std::printf("objective: %s\n", study->record().objective.dump().c_str());
-  std::printf("trials: %zu", trials->size());
+              static_cast<unsigned long long>(study->record.seed));
+  std::printf("objective: %s\n", study->record.objective.dump().c_str());
+  std::printf("trials: %zu", trials.size());
   for (const auto& [state, n] : j["states"].items()) std::printf("  %s %d", state.c_str(), n.get<int>());
   std::printf("\n");
   if (!j["best"].is_null()) {
@@ -288,20 +152,16 @@ int run_show(const Options& o, bool table) {
 }
 
 int run_list(const Options& o) {
-  auto st = search::open_storage(o.storage, OpenMode::kReadOnly);
-  if (!st) return finish(st.status());
-  auto studies = (*st)->list_studies();
+  auto studies = lab::list_studies(o.storage);
   if (!studies) return finish(studies.status());
   Json j = Json::array();
   for (const auto& s : *studies) {
-    auto trials = (*st)->trials(s.id, false);
-    if (!trials) return finish(trials.status());
-    Json row = study_json(s, *trials);
+    Json row = s.to_json();
     row.erase("objective");
     j.push_back(row);
   }
   if (o.json) {
-    std::printf("%s\n", json_dump(j, true).c_str());
+    print_json(j);
     return kExitOk;
   }
   std::printf("%-24s  %-8s  %-16s  %7s  %12s\n", "name", "direction", "sampler", "trials", "best");
@@ -357,7 +217,7 @@ void add_study_command(CLI::App& app, int& exit_code) {
   opt->add_option("--trials", o->trials, "The study's total number of trials")->required();
   opt->add_option("--timeout", o->timeout, "Start no trial after this many seconds");
   opt->add_option("--workers", o->workers, "Worker threads in this process (default 1)");
-  opt->add_option("--delay-ms", o->delay_ms, "synthetic: sleep this long in each trial");
+  opt->add_option("--delay-ms", o->delay_ms, "Sleep this long in each trial (to test concurrency and kills)");
   opt->add_option("--heartbeat", o->heartbeat,
                   "Heartbeat interval in s (default 2; stale after 5 intervals)");
   opt->add_option("--max-retries", o->max_retries, "Re-runs of a stale trial's parameters (default 3)");

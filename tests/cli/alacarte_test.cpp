@@ -7,7 +7,7 @@
 #include <fstream>
 #include <future>
 
-#include "cli/alacarte_objective.hpp"
+#include "lab/alacarte.hpp"
 #include "core/json.hpp"
 #include "search/study.hpp"
 #include "support/process.hpp"
@@ -42,7 +42,7 @@ TEST(AlacarteCli, StudyTrialsAreMenuNamesWithAccuracies) {
   ok_json(run_actlab({"study", "optimize", "--storage", url, "--name", "a", "--trials", "12", "--json"}));
   const Json t = trials_of(url, "a");
   ASSERT_EQ(t.size(), 12u);
-  const auto& menu = alacarte_menu();
+  const auto& menu = lab::alacarte_menu();
   int complete = 0;
   for (const Json& trial : t) {
     ASSERT_EQ(trial["params"].size(), 3u);
