@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Checks the layout rules of ../shared/STYLE.md §3:
+# Checks the layout rules of docs/design.md ("Layers"):
 #   1. every src/<domain>/<name>.{hpp,cpp} has its mirror test tests/<domain>/<name>_test.cpp;
-#   2. every #include "<domain>/..." in src/<d>/ names a domain that <d> may use.
+#   2. every #include "<domain>/..." in src/<d>/ names a domain that <d> may use (no domain uses lab/ or cli/);
+#   3. only src/cli includes CLI11, and nothing below cli prints to stdout;
+#   4. src/cli builds nothing itself: models, trainers, studies and samplers are made by lab/ (or a domain's
+#      one entry call), so cli/ never calls the constructors listed in cli_forbidden below.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,5 +46,24 @@ for f in src/*/*.hpp src/*/*.cpp; do
     fi
   done < <(grep -oE '^#include "[a-z_]+/[^"]+"' "$f" | sed -E 's/#include "(.*)"/\1/')
 done
+
+# 3. CLI11 and stdout belong to the CLI.
+while IFS= read -r hit; do
+  echo "layout: $hit: only src/cli may include CLI11" >&2
+  fail=1
+done < <(grep -rnE '^#include <CLI/' src --include='*.hpp' --include='*.cpp' | grep -v '^src/cli/')
+while IFS= read -r hit; do
+  echo "layout: $hit: library code does not print (return a value; the CLI prints)" >&2
+  fail=1
+done < <(grep -rnE '\b(std::)?(printf|puts)\(|std::cout' src --include='*.hpp' --include='*.cpp' |
+  grep -vE '^src/cli/|^src/core/progress\.cpp|//.*(printf|cout)')
+
+# 4. cli/ is flags -> plan -> one call -> print.
+cli_forbidden='nn::build_model\(|nn::initialize\(|nn::train\(|nn::evaluate\(|Study::create\(|Study::load\(|Study::open\(|make_sampler\(|train_population\('
+while IFS= read -r hit; do
+  echo "layout: $hit: cli/ does not build models, trainers or studies; call lab/" >&2
+  fail=1
+done < <(grep -rnE "$cli_forbidden" src/cli)
+
 [[ $fail -eq 0 ]] && echo "layout: ok"
 exit $fail

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <initializer_list>
 #include <string>
+#include <utility>
 
 #include "core/status.hpp"
 
@@ -16,10 +18,12 @@ constexpr int kExitBadInput = 2;
 
 // The message of a failed status in the CLI's words: a field named by the library (Status::field(),
 // "workers: must be >= 1") becomes its flag ("--workers: must be >= 1").
-std::string flag_message(const Status& s);
+// `flags` renames the fields whose flag is not their own name ({"source", "--data"}).
+using FlagNames = std::initializer_list<std::pair<const char*, const char*>>;
+std::string flag_message(const Status& s, FlagNames flags = {});
 
 // Print "actlab: error: <message>" (flag_message) for a failed status and return the exit code.
-int finish(const Status& s);
+int finish(const Status& s, FlagNames flags = {});
 
 // Registers `actlab act ...`; its callbacks run the chosen subcommand after parsing and set exit_code.
 void add_act_command(CLI::App& app, int& exit_code);

@@ -107,7 +107,7 @@ Json train_json(const lab::TrainResult& r) {
   Json j = {{"data", r.data},
             {"rows", {{"train", r.train_rows}, {"val", r.val_rows}, {"test", r.test_rows}}},
             {"model", r.plan.model.spec},
-            {"parameters", r.model.parameter_count()},
+            {"parameters", r.parameters},
             {"init", r.init.scheme.empty() ? Json(nullptr) : r.init.to_json()},
             {"optimizer", optim::optimizer_kind_name(o.optimizer.kind)},
             {"lr_schedule", o.schedule.str()},
@@ -128,7 +128,7 @@ Json train_json(const lab::TrainResult& r) {
 void print_train(const lab::TrainResult& r) {
   const bool classify = r.classification;
   std::printf("%s: %zu train / %zu val / %zu test rows; %s, %zu parameters\n", r.data.c_str(), r.train_rows,
-              r.val_rows, r.test_rows, r.plan.model.spec.c_str(), r.model.parameter_count());
+              r.val_rows, r.test_rows, r.plan.model.spec.c_str(), r.parameters);
   std::printf("%6s %12s %10s %12s %10s\n", "epoch", "train_loss", "train_acc", "val_loss", "val_acc");
   for (const auto& e : r.report.epochs) {
     std::printf("%6d %12s %10s %12s %10s\n", e.epoch, fmt(e.train_loss, "%.6f").c_str(),
@@ -156,7 +156,7 @@ int run_train(const TrainFlags& f) {
     return true;
   });
   bar.finish();
-  if (!r) return finish(r.status());
+  if (!r) return finish(r.status(), {{"source", "--data"}, {"spec", "--model"}});
   if (!f.out.empty()) {
     Json mj = r->model.to_json();
     mj["trained_on"] = r->data;
@@ -175,61 +175,36 @@ int run_train(const TrainFlags& f) {
 // ---- actlab eval / predict ----
 
 int run_eval(const std::string& model_path, const DataFlags& df, bool json) {
-  auto l = nn::load_model(model_path);
-  if (!l) return finish(l.status());
-  auto ds = load_data(df, 0);
-  if (!ds) return finish(ds.status());
-  if (static_cast<int>(ds->features()) != l->input_shape().size() ||
-      ds->outputs() != l->output_shape().size()) {
-    return finish(Status::invalid("--data " + df.data + ": " + std::to_string(ds->features()) +
-                                  " features and " + std::to_string(ds->outputs()) +
-                                  " outputs, but the model takes " + l->input_shape().str() + " → " +
-                                  l->output_shape().str()));
-  }
-  if (const auto& z = l->input_scaling()) data::Standardizer{z->mean, z->scale}.apply(*ds);
-  const bool classify = ds->task == Task::kClassification;
-  const auto ev =
-      nn::evaluate(*l, examples(*ds), classify ? nn::LossKind::kCrossEntropy : nn::LossKind::kMse);
+  auto r = lab::evaluate_model(model_path, df.plan(0));
+  if (!r) return finish(r.status(), {{"source", "--data"}});
+  const nn::Evaluation& ev = r->evaluation;
   if (json) {
-    Json j = {
-        {"model", model_path}, {"data", ds->name}, {"rows", ds->rows()}, {"loss", json_number(ev.loss)}};
-    if (classify) j["accuracy"] = json_number(ev.accuracy);
+    Json j = {{"model", model_path}, {"data", r->data}, {"rows", r->rows}, {"loss", json_number(ev.loss)}};
+    if (r->classification) j["accuracy"] = json_number(ev.accuracy);
     std::printf("%s\n", json_dump(j, true).c_str());
   } else {
-    std::printf("%s on %s (%zu rows): loss %s", model_path.c_str(), ds->name.c_str(), ds->rows(),
+    std::printf("%s on %s (%zu rows): loss %s", model_path.c_str(), r->data.c_str(), r->rows,
                 fmt(ev.loss, "%.6f").c_str());
-    if (classify) std::printf(", accuracy %s", fmt(ev.accuracy).c_str());
+    if (r->classification) std::printf(", accuracy %s", fmt(ev.accuracy).c_str());
     std::printf("\n");
   }
   return kExitOk;
 }
 
 int run_predict(const std::string& model_path, const std::string& x_text, bool json) {
-  auto l = nn::load_model(model_path);
-  if (!l) return finish(l.status());
   auto xs = parse_number_list("--x", x_text);
   if (!xs) return finish(xs.status());
-  const int in = l->input_shape().size();
-  if (static_cast<int>(xs->size()) != in) {
-    return finish(Status::invalid("--x: the model takes " + std::to_string(in) + " values, got " +
-                                  std::to_string(xs->size())));
-  }
-  MatrixF x(1, in);
-  for (int i = 0; i < in; ++i) x(0, i) = static_cast<float>((*xs)[static_cast<std::size_t>(i)]);
-  if (const auto& z = l->input_scaling()) x = ((x.array() - z->mean.array()) / z->scale.array()).matrix();
-  const MatrixF y = l->predict(x);
-  Eigen::Index arg = 0;
-  y.row(0).maxCoeff(&arg);
+  auto p = lab::predict(model_path, *xs);
+  if (!p) return finish(p.status());
   if (json) {
     Json out = Json::array();
-    for (Eigen::Index i = 0; i < y.cols(); ++i) out.push_back(json_number(y(0, i)));
+    for (double v : p->output) out.push_back(json_number(v));
     Json j = {{"output", out}};
-    if (y.cols() > 1) j["argmax"] = arg;
+    if (p->argmax) j["argmax"] = *p->argmax;
     std::printf("%s\n", json_dump(j, true).c_str());
   } else {
-    for (Eigen::Index i = 0; i < y.cols(); ++i)
-      std::printf("%s%.8g", i ? " " : "", static_cast<double>(y(0, i)));
-    if (y.cols() > 1) std::printf("   (argmax %ld)", static_cast<long>(arg));
+    for (std::size_t i = 0; i < p->output.size(); ++i) std::printf("%s%.8g", i ? " " : "", p->output[i]);
+    if (p->argmax) std::printf("   (argmax %ld)", static_cast<long>(*p->argmax));
     std::printf("\n");
   }
   return kExitOk;

@@ -2,6 +2,7 @@
 #include "lab/train.hpp"
 
 #include "core/thread_pool.hpp"
+#include "data/builtin.hpp"
 
 namespace actlab::lab {
 
@@ -59,6 +60,7 @@ Result<TrainResult> train(const TrainPlan& plan, const nn::EpochCallback& on_epo
   if (!built) return built.status();
   r.model = std::move(built->model);
   r.init = std::move(built->init);
+  r.parameters = r.model.parameter_count();
 
   nn::TrainOptions o = plan.options;
   o.loss = plan.loss.value_or(classify ? nn::LossKind::kCrossEntropy : nn::LossKind::kMse);
@@ -79,6 +81,55 @@ Result<TrainResult> train(const TrainPlan& plan, const nn::EpochCallback& on_epo
   if (d->standardizer)
     r.model.set_input_scaling(nn::InputScaling{d->standardizer->mean, d->standardizer->scale});
   return r;
+}
+
+Result<EvalResult> evaluate_model(const std::string& model_path, const data::DataPlan& plan) {
+  auto m = nn::load_model(model_path);
+  if (!m) return m.status();
+  data::LoadOptions lo;
+  lo.target = plan.target;
+  lo.rows = plan.rows;
+  lo.seed = plan.data_seed >= 0 ? static_cast<std::uint64_t>(plan.data_seed) : 0;
+  auto ds = data::load(plan.source, lo);
+  if (!ds) return ds.status();
+  if (static_cast<int>(ds->features()) != m->input_shape().size() ||
+      ds->outputs() != m->output_shape().size()) {
+    return Status::invalid_field("source", plan.source + ": " + std::to_string(ds->features()) +
+                                               " features and " + std::to_string(ds->outputs()) +
+                                               " outputs, but the model takes " + m->input_shape().str() +
+                                               " → " + m->output_shape().str());
+  }
+  if (const auto& z = m->input_scaling()) data::Standardizer{z->mean, z->scale}.apply(*ds);
+  EvalResult r;
+  r.model = model_path;
+  r.data = ds->name;
+  r.rows = ds->rows();
+  r.classification = ds->task == data::Task::kClassification;
+  r.evaluation =
+      nn::evaluate(*m, examples(*ds), r.classification ? nn::LossKind::kCrossEntropy : nn::LossKind::kMse);
+  return r;
+}
+
+Result<Prediction> predict(const std::string& model_path, const std::vector<double>& xs) {
+  auto m = nn::load_model(model_path);
+  if (!m) return m.status();
+  const int in = m->input_shape().size();
+  if (static_cast<int>(xs.size()) != in) {
+    return Status::invalid_field(
+        "x", "the model takes " + std::to_string(in) + " values, got " + std::to_string(xs.size()));
+  }
+  MatrixF x(1, in);
+  for (int i = 0; i < in; ++i) x(0, i) = static_cast<float>(xs[static_cast<std::size_t>(i)]);
+  if (const auto& z = m->input_scaling()) x = ((x.array() - z->mean.array()) / z->scale.array()).matrix();
+  const MatrixF y = m->predict(x);
+  Prediction p;
+  for (Eigen::Index i = 0; i < y.cols(); ++i) p.output.push_back(static_cast<double>(y(0, i)));
+  if (y.cols() > 1) {
+    Eigen::Index arg = 0;
+    y.row(0).maxCoeff(&arg);
+    p.argmax = static_cast<std::size_t>(arg);
+  }
+  return p;
 }
 
 }  // namespace actlab::lab

@@ -5,13 +5,14 @@
 //   p.model = {.spec = "mlp:16x3", .acts = "relu", .init = "he", .seed = 3};
 //   p.options.epochs = 40;  p.options.optimizer.lr = 0.02;
 //   auto r = lab::train(p, [](const nn::EpochStats& e) { return true; });
-//   r->report.epochs;  r->test.accuracy;  r->model;  r->to_json();
+//   r->report.epochs;  r->test.accuracy;  r->model;  r->plan.to_json();
 //
 // The data go through data::prepare; the model through lab::build_model (a file, or an architecture with
 // its activations and initialisation); the loss follows the task unless the plan names one. The model comes
 // back with its input standardisation attached, so a saved file predicts on raw inputs.
 #pragma once
 
+#include <cmath>
 #include <optional>
 
 #include "core/json.hpp"
@@ -38,8 +39,9 @@ struct TrainResult {
   std::size_t train_rows = 0, val_rows = 0, test_rows = 0;
   bool classification = true;
   nn::LossKind loss = nn::LossKind::kCrossEntropy;
-  InitRecommendation init;  // what the model got (empty scheme for a model file)
-  nn::Model<float> model;   // trained; input scaling attached when standardised
+  InitRecommendation init;     // what the model got (empty scheme for a model file)
+  nn::Model<float> model;      // trained; input scaling attached when standardised
+  std::size_t parameters = 0;  // the model's parameter count
   nn::TrainReport report;
   nn::Evaluation test{std::nan(""), std::nan("")};  // NaN without test rows or after divergence
 
@@ -48,5 +50,24 @@ struct TrainResult {
 
 // Errors name the plan's field: data's (source, val, test, ...), model, act, init, loss, epochs, threads.
 Result<TrainResult> train(const TrainPlan& plan, const nn::EpochCallback& on_epoch = {});
+
+// A model file on every row of a data set (the source fields of `data`: source, target, rows, data_seed;
+// generators draw with seed 0 unless data_seed is set), through the model's own input scaling.
+struct EvalResult {
+  std::string model, data;
+  std::size_t rows = 0;
+  bool classification = true;
+  nn::Evaluation evaluation;  // accuracy NaN for regression
+};
+// Errors: the file's (located), the source's, and a data set that does not fit the model (field "source").
+Result<EvalResult> evaluate_model(const std::string& model_path, const data::DataPlan& data);
+
+// A model file's outputs for one raw input (the model's input scaling applied).
+struct Prediction {
+  std::vector<double> output;
+  std::optional<std::size_t> argmax;  // when there is more than one output
+};
+// Errors: the file's, and an input of the wrong length (field "x").
+Result<Prediction> predict(const std::string& model_path, const std::vector<double>& x);
 
 }  // namespace actlab::lab
