@@ -1,9 +1,10 @@
 // Evolving activation functions (see evolve.hpp): fitness, the GP run through local threads or a stored
-// study, the final comparison, and the run's by-products (theory class, user catalog, plot).
+// study, the final comparison, and the run's by-products (theory class, user catalog, plot). Over 600 lines
+// because the run, its worker and its read-only view share the stored-run format (settings, params, keys),
+// which is kept in one file so the three cannot drift apart.
 #include "lab/evolve.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cctype>
 #include <chrono>
 #include <cmath>
