@@ -1,48 +1,14 @@
 #include "search/study.hpp"
 
-#include <signal.h>
-#include <unistd.h>
-
-#include <atomic>
-#include <cerrno>
 #include <chrono>
 #include <cmath>
-#include <condition_variable>
-#include <cstdlib>
 #include <exception>
+#include <map>
+#include <memory>
 #include <mutex>
-#include <set>
-#include <string_view>
-#include <thread>
 
 namespace actlab::search {
 namespace {
-
-std::string host_name() {
-  char buf[256] = {0};
-  if (gethostname(buf, sizeof buf - 1) != 0) return "unknown";
-  return buf;
-}
-
-// True when `worker` ("host:pid:index") names a process of this host that no longer exists.
-bool local_worker_is_dead(const std::string& worker) {
-  const auto a = worker.find(':');
-  const auto b = worker.find(':', a == std::string::npos ? a : a + 1);
-  if (a == std::string::npos || b == std::string::npos) return false;
-  if (worker.substr(0, a) != host_name()) return false;
-  const long pid = std::strtol(worker.c_str() + a + 1, nullptr, 10);
-  if (pid <= 0) return false;
-  return kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
-}
-
-// The reasons the reaper writes when a worker is lost; a FAIL with one of them is not the objective's
-// failure (FrozenTrial::worker_lost), and its parameters are retried.
-constexpr std::string_view kLostWorker = "worker ", kLostWorkerEnd = " exited while running it",
-                           kSilentWorker = "no heartbeat from worker ";
-
-bool is_lost_worker_reason(std::string_view r) {
-  return r.starts_with(kSilentWorker) || (r.starts_with(kLostWorker) && r.ends_with(kLostWorkerEnd));
-}
 
 double elapsed_s(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -73,9 +39,7 @@ bool TrialContext::should_prune() {
   return study_.pruner_->prune(frozen, me, study_.record_.direction);
 }
 
-std::string Study::worker_name(int index) {
-  return host_name() + ":" + std::to_string(getpid()) + ":" + std::to_string(index);
-}
+std::string Study::worker_name(int index) { return WorkQueue::worker_name(index); }
 
 Result<StudyRecord> Study::create(const std::string& url, const StudyRecord& record) {
   if (record.name.empty()) return Status::invalid("--name: a study needs a name");
@@ -104,7 +68,7 @@ FrozenTrial Study::freeze(const TrialRecord& r) const {
   FrozenTrial f;
   f.number = r.number;
   f.state = r.state;
-  f.worker_lost = r.state == TrialState::kFail && is_lost_worker_reason(r.reason);
+  f.worker_lost = r.state == TrialState::kFail && WorkQueue::is_lost_worker_reason(r.reason);
   if (!r.params.is_null()) {
     if (auto p = space_.from_external(r.params)) f.params = std::move(*p);
   }
@@ -130,32 +94,8 @@ std::optional<TrialRecord> Study::best(const std::vector<TrialRecord>& trials, D
   return best;
 }
 
-Result<std::pair<int, int>> Study::reap_on(Storage& st, const std::vector<TrialRecord>& trials,
-                                           double grace_s, int max_retries) {
-  int reaped = 0, retried = 0;
-  for (const auto& t : trials) {
-    if (t.state != TrialState::kRunning || !t.heartbeat) continue;
-    std::string reason;
-    if (local_worker_is_dead(t.worker)) {
-      reason = std::string(kLostWorker) + t.worker + std::string(kLostWorkerEnd);
-    } else if (t.heartbeat_age && *t.heartbeat_age > grace_s) {
-      reason = std::string(kSilentWorker) + t.worker + " for " +
-               std::to_string(static_cast<int>(*t.heartbeat_age)) + " s";
-    } else {
-      continue;
-    }
-    auto r = st.fail_stale(t.id, *t.heartbeat, reason, max_retries);
-    if (!r) return r.status();
-    reaped += r->first;
-    retried += r->second.has_value();
-  }
-  return std::make_pair(reaped, retried);
-}
-
 Result<std::pair<int, int>> Study::reap_stale(double grace_s, int max_retries) {
-  auto running = storage_->running(record_.id);
-  if (!running) return running.status();
-  return reap_on(*storage_, *running, grace_s, max_retries);
+  return WorkQueue::reap(*storage_, record_.id, grace_s, max_retries);
 }
 
 Status Study::refresh(Storage& st, HistoryCache& cache) const {
@@ -176,9 +116,7 @@ Status Study::refresh(Storage& st, HistoryCache& cache) const {
 
 Result<std::optional<ActiveTrial>> Study::ask_on(Storage& st, HistoryCache& cache, const std::string& worker,
                                                  std::int64_t budget, const OptimizeOptions& o) {
-  auto running = st.running(record_.id);
-  if (!running) return running.status();
-  if (auto r = reap_on(st, *running, o.grace_s, o.max_retries); !r) return r.status();
+  if (auto r = WorkQueue::reap(st, record_.id, o.grace_s, o.max_retries); !r) return r.status();
   auto claimed = st.claim_waiting(record_.id, worker);
   if (!claimed) return claimed.status();
   std::optional<TrialRecord> rec = std::move(*claimed);
@@ -212,23 +150,8 @@ Result<std::optional<ActiveTrial>> Study::ask(const std::string& worker, std::in
   return ask_on(*storage_, history_, worker, budget, o);
 }
 
-Result<bool> Study::tell_on(Storage& st, const ActiveTrial& t, const TrialOutcome& outcome) {
-  TrialOutcome out = outcome;
-  std::optional<double> value;
-  if (out.state == TrialState::kComplete) {
-    if (!std::isfinite(out.value)) {
-      out = TrialOutcome::fail("objective value is " + std::string(std::isnan(out.value) ? "nan" : "inf"));
-    } else {
-      value = out.value;
-    }
-  } else if (out.state == TrialState::kPruned && std::isfinite(out.value)) {
-    value = out.value;  // the last intermediate value, which TPE ranks pruned trials by
-  }
-  return st.finish(t.record.id, out.state, value, out.reason);
-}
-
 Result<bool> Study::tell(const ActiveTrial& t, const TrialOutcome& outcome) {
-  return tell_on(*storage_, t, outcome);
+  return WorkQueue::finish(*storage_, t.record.id, outcome);
 }
 
 Result<TrialRecord> Study::enqueue(const Json& params) {
@@ -245,50 +168,32 @@ Result<OptimizeSummary> Study::optimize(const Objective& objective, const Optimi
   pruner_ = o.pruner;
   const auto t0 = std::chrono::steady_clock::now();
   OptimizeSummary summary;
-  std::mutex mu;  // guards summary, active, first_error, on_trial_done
-  std::set<std::int64_t> active;
-  Status first_error;
-  std::atomic<bool> stop{false};
+  // Stale trials are reaped once up front so the summary counts them; ask() keeps reaping as it goes.
+  auto reaped = reap_stale(o.grace_s, o.max_retries);
+  if (!reaped) {
+    pruner_.reset();
+    return reaped.status();
+  }
+  summary.reaped = reaped->first;
+  summary.retried = reaped->second;
 
-  // Heartbeats for every trial running in this process, from one thread with its own connection.
-  std::condition_variable hb_cv;
-  bool hb_done = false;
-  auto hb_storage = open_storage(url_, OpenMode::kReadWrite);
-  if (!hb_storage) return hb_storage.status();
-  std::thread heartbeat([&] {
-    std::unique_lock lock(mu);
-    while (!hb_done) {
-      hb_cv.wait_for(lock, std::chrono::duration<double>(o.heartbeat_s));
-      if (hb_done) break;
-      std::vector<std::int64_t> ids(active.begin(), active.end());
-      lock.unlock();
-      (void)(*hb_storage)->heartbeat(ids);
-      lock.lock();
-    }
-  });
-
-  auto worker = [&](int index) {
-    auto opened = open_storage(url_, OpenMode::kReadWrite);
-    auto fail = [&](const Status& s) {
+  // Each worker asks over its own connection with its own view of the history (HistoryCache).
+  std::mutex mu;  // guards histories
+  std::map<std::string, HistoryCache> histories;
+  auto claim = [&](Storage& st, const std::string& worker) -> Result<std::optional<Job>> {
+    HistoryCache* history = nullptr;
+    {
       std::lock_guard lock(mu);
-      if (first_error.is_ok()) first_error = s;
-      stop = true;
-    };
-    if (!opened) return fail(opened.status());
-    Storage& st = **opened;
-    HistoryCache history;
-    const std::string name = worker_name(index);
-    while (!stop) {
-      if (o.timeout_s > 0 && elapsed_s(t0) >= o.timeout_s) break;
-      auto asked = ask_on(st, history, name, o.n_trials, o);
-      if (!asked) return fail(asked.status());
-      if (!*asked) break;
-      ActiveTrial t = std::move(**asked);
-      {
-        std::lock_guard lock(mu);
-        active.insert(t.record.id);
-      }
-      TrialContext ctx(*this, st, t.record, t.params);
+      history = &histories[worker];
+    }
+    auto asked = ask_on(st, *history, worker, o.n_trials, o);
+    if (!asked) return asked.status();
+    if (!*asked) return std::optional<Job>();
+    auto t = std::make_shared<const ActiveTrial>(std::move(**asked));
+    Job job;
+    job.record = t->record;
+    job.run = [this, &st, &objective, t] {
+      TrialContext ctx(*this, st, t->record, t->params);
       TrialOutcome outcome;
       try {
         outcome = objective(ctx);
@@ -298,51 +203,24 @@ Result<OptimizeSummary> Study::optimize(const Objective& objective, const Optimi
       if (outcome.state == TrialState::kPruned && !ctx.intermediate_.empty()) {
         outcome.value = ctx.intermediate_.back().second;
       }
-      auto told = tell_on(st, t, outcome);
-      std::lock_guard lock(mu);
-      active.erase(t.record.id);
-      if (!told) return fail(told.status());
-      if (!*told) {
-        ++summary.lost;
-        continue;
-      }
-      TrialState final_state = outcome.state;
-      if (final_state == TrialState::kComplete && !std::isfinite(outcome.value))
-        final_state = TrialState::kFail;
-      summary.complete += final_state == TrialState::kComplete;
-      summary.pruned += final_state == TrialState::kPruned;
-      summary.failed += final_state == TrialState::kFail;
-      if (o.on_trial_done) {
-        TrialRecord done = t.record;
-        done.state = final_state;
-        if (final_state != TrialState::kFail) done.value = outcome.value;
-        done.reason = outcome.reason;
-        o.on_trial_done(done);
-      }
-    }
+      return outcome;
+    };
+    return std::optional<Job>(std::move(job));
   };
-  // Stale trials are reaped once up front so the summary counts them; ask() keeps reaping as it goes.
-  auto reaped = reap_stale(o.grace_s, o.max_retries);
-  if (!reaped) {
-    stop = true;
-    first_error = reaped.status();
-  } else {
-    summary.reaped = reaped->first;
-    summary.retried = reaped->second;
-  }
-  std::vector<std::thread> threads;
-  for (int i = 1; i < o.workers && !stop; ++i) threads.emplace_back(worker, i);
-  if (!stop) worker(0);
-  for (auto& th : threads) th.join();
-  {
-    std::lock_guard lock(mu);
-    hb_done = true;
-  }
-  hb_cv.notify_all();
-  heartbeat.join();
+  const WorkQueue queue(url_, record_.id,
+                        {.workers = o.workers,
+                         .heartbeat_s = o.heartbeat_s,
+                         .grace_s = o.grace_s,
+                         .max_retries = o.max_retries,
+                         .timeout_s = o.timeout_s});
+  auto ran = queue.run(claim, {}, o.on_trial_done ? WorkQueue::Done(o.on_trial_done) : WorkQueue::Done());
   pruner_.reset();
+  if (!ran) return ran.status();
+  summary.complete = ran->complete;
+  summary.pruned = ran->pruned;
+  summary.failed = ran->failed;
+  summary.lost = ran->lost;
   summary.wall_s = elapsed_s(t0);
-  if (!first_error.is_ok()) return first_error;
   return summary;
 }
 

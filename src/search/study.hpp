@@ -17,7 +17,8 @@
 // the study has that many and nothing it can run is left, so running the same command again (or on another
 // machine) joins or resumes the study instead of adding n_trials more. Workers send heartbeats; a RUNNING
 // trial whose heartbeat is older than the grace period, or whose worker was a process on this host that no
-// longer exists, is failed and re-enqueued with the same parameters (up to max_retries times).
+// longer exists, is failed and re-enqueued with the same parameters (up to max_retries times): the workers,
+// heartbeats and reaping are search::WorkQueue's (work_queue.hpp), shared with evolution's fitness.
 // Sampling is seeded by (study seed, trial number): see sampler.hpp.
 #pragma once
 
@@ -31,19 +32,9 @@
 #include "search/pruner.hpp"
 #include "search/sampler.hpp"
 #include "search/storage.hpp"
+#include "search/work_queue.hpp"
 
 namespace actlab::search {
-
-struct TrialOutcome {
-  TrialState state = TrialState::kComplete;
-  double value = 0;
-  std::string reason;
-  static TrialOutcome complete(double v) { return {TrialState::kComplete, v, ""}; }
-  static TrialOutcome pruned(std::string why = "pruned") {
-    return {TrialState::kPruned, std::nan(""), std::move(why)};
-  }
-  static TrialOutcome fail(std::string why) { return {TrialState::kFail, 0, std::move(why)}; }
-};
 
 class Study;
 
@@ -150,9 +141,6 @@ class Study {
                                             std::int64_t budget, const OptimizeOptions& o);
   // Brings the cache up to date with the storage; its trials are then what st.trials() would give, frozen.
   Status refresh(Storage& st, HistoryCache& cache) const;
-  Result<std::pair<int, int>> reap_on(Storage& st, const std::vector<TrialRecord>& trials, double grace_s,
-                                      int max_retries);
-  Result<bool> tell_on(Storage& st, const ActiveTrial& t, const TrialOutcome& outcome);
   FrozenTrial freeze(const TrialRecord& r) const;
 
   std::string url_;

@@ -1,0 +1,129 @@
+// A study's trials as a work queue shared by threads and processes (docs/search.md): the one runner behind
+// Study::optimize and behind evolution's distributed fitness.
+//
+//   WorkQueue q(url, study_id, {.workers = 4, .grace_s = 30});
+//   // Given parameters (evolution's fitness): enqueue those not finished yet, work until all are.
+//   auto out = q.map(storage, {Json{{"x", 1}}, Json{{"x", 2}}}, key_of,
+//                    [](const TrialRecord& t) { return TrialOutcome::complete(f(t.params)); });
+//   // Studies: each worker claims its next trial itself (a WAITING one, or a new one it samples).
+//   auto s = q.run([&](Storage& st, const std::string& worker) -> Result<std::optional<Job>> { ... });
+//
+// Life of a trial: WAITING → RUNNING (claimed by one worker in one atomic statement) → COMPLETE | PRUNED |
+// FAIL. Every worker thread has its own connection; one monitor thread (the caller's) sends heartbeats for
+// all trials running in this process every heartbeat_s. A RUNNING trial whose worker ("host:pid:index") is a
+// process of this host that no longer exists, or whose heartbeat is older than grace_s, is failed and its
+// parameters re-enqueued as a WAITING retry (up to max_retries times); a worker that finishes a trial reaped
+// meanwhile loses it (Storage::finish leaves finished trials alone). Nothing here knows what the work is.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/json.hpp"
+#include "core/status.hpp"
+#include "search/storage.hpp"
+
+namespace actlab::search {
+
+struct TrialOutcome {
+  TrialState state = TrialState::kComplete;
+  double value = 0;
+  std::string reason;
+  static TrialOutcome complete(double v) { return {TrialState::kComplete, v, ""}; }
+  static TrialOutcome pruned(std::string why = "pruned") {
+    return {TrialState::kPruned, std::nan(""), std::move(why)};
+  }
+  static TrialOutcome fail(std::string why) { return {TrialState::kFail, 0, std::move(why)}; }
+};
+
+struct QueueOptions {
+  int workers = 1;           // threads in this process, each with its own connection
+  double heartbeat_s = 2.0;  // heartbeat interval of RUNNING trials
+  double grace_s = 10.0;     // a RUNNING trial silent this long is stale
+  int max_retries = 3;       // re-runs of a stale trial's parameters
+  double poll_s = 0.2;       // how often an idle worker looks again, and the stop condition is asked
+  double timeout_s = 0;      // stop claiming after this many seconds (0: none)
+};
+
+// A claimed trial (RUNNING, in the claiming worker's name) and the work to do for it.
+struct Job {
+  TrialRecord record;
+  std::function<TrialOutcome()> run;
+};
+
+struct QueueSummary {
+  int complete = 0, pruned = 0, failed = 0;
+  int lost = 0;  // finished here but already failed as stale by someone else
+};
+
+// Given parameters read back or worked out: outcome i belongs to parameters i.
+struct MapResult {
+  std::vector<TrialOutcome> outcomes;
+  int from_store = 0;  // finished before this call (by an earlier run or another process)
+};
+
+class WorkQueue {
+ public:
+  // The next job for `worker` over its own connection `st`, or nullopt when there is none now.
+  using Claim = std::function<Result<std::optional<Job>>(Storage& st, const std::string& worker)>;
+  // True when the workers should stop; asked from the monitor thread every poll_s.
+  using Stop = std::function<Result<bool>()>;
+  // Called after each trial this process finished, one call at a time, with its final state, value, reason.
+  using Done = std::function<void(const TrialRecord& finished)>;
+  // The work of a claimed trial, from its record (params).
+  using Work = std::function<TrialOutcome(const TrialRecord& trial)>;
+
+  WorkQueue(std::string url, std::int64_t study, QueueOptions options)
+      : url_(std::move(url)), study_(study), options_(options) {}
+
+  const QueueOptions& options() const { return options_; }
+
+  // Runs options.workers threads until: `stop` says so (workers with nothing to claim wait and look again),
+  // or, without `stop`, each worker's claim returns nullopt; or timeout_s passes; or a storage error
+  // (returned). A work that throws fails its trial with the message. Errors name the field: workers,
+  // heartbeat_s, grace_s.
+  Result<QueueSummary> run(const Claim& claim, const Stop& stop = {}, const Done& on_done = {}) const;
+
+  // Each parameter set, by key(params): the outcome already in the study (COMPLETE first; FAIL or PRUNED only
+  // when no run of it is WAITING or RUNNING), or enqueued as a WAITING trial unless one is pending already,
+  // then worked on by this process's workers (claiming any WAITING trial, reaping stale ones) until every key
+  // has finished. `st` is the caller's own connection.
+  Result<MapResult> map(Storage& st, const std::vector<Json>& params,
+                        const std::function<std::string(const Json&)>& key, const Work& work) const;
+
+  // Works on WAITING trials, reaping stale ones, until idle_s seconds pass without a WAITING or RUNNING trial
+  // (a worker that joins a run from another process).
+  Result<QueueSummary> serve(double idle_s, const Work& work) const;
+
+  // A job that claims the oldest WAITING trial and runs `work` on it.
+  static Result<std::optional<Job>> claim_waiting(Storage& st, std::int64_t study, const std::string& worker,
+                                                  const Work& work);
+
+  // Fails stale RUNNING trials (see above) among `running` and re-enqueues them; returns (reaped, retried).
+  static Result<std::pair<int, int>> reap(Storage& st, const std::vector<TrialRecord>& running,
+                                          double grace_s, int max_retries);
+  // The same over the study's RUNNING trials as read now.
+  static Result<std::pair<int, int>> reap(Storage& st, std::int64_t study, double grace_s, int max_retries);
+
+  // RUNNING → the outcome's state; a COMPLETE with a non-finite value becomes FAIL, a PRUNED keeps a finite
+  // value. False when the trial had been reaped meanwhile.
+  static Result<bool> finish(Storage& st, std::int64_t trial, const TrialOutcome& outcome);
+
+  // "host:pid:index", the worker name stored with the trials this process runs.
+  static std::string worker_name(int index);
+  // True for the reasons reap() writes: the trial failed because its worker was lost, not by its own work.
+  static bool is_lost_worker_reason(std::string_view reason);
+
+ private:
+  std::string url_;
+  std::int64_t study_;
+  QueueOptions options_;
+};
+
+}  // namespace actlab::search
