@@ -4,12 +4,14 @@
 // the model serves every part of the plan (docs/shallow.md).
 //
 //   lab::ExplainPlan p;
-//   p.model = "m.json";                          // or m.onnx; or explain(model, p) with an nn::Model in
-//   memory p.regions = lab::RegionPlan{};               // enumerate the regions (DFS, all threads) p.shallow
-//   = true;                            // build the shallow network from them p.verify =
-//   lab::VerifyPlan{.points = 300};   // and check it against the deep net p.shap = lab::ShapPlan{.x = {0.3,
-//   -0.7}, .background = z}; auto r = lab::explain(p); r->regions->regions.size();  r->regions->lps;
-//   r->verify->mismatches;  r->shap->phi; shallow::save_shallow(*r->shallow, "s.json");
+//   p.model = "m.json";                  // or .onnx; explain(model, p) takes an nn::Model in memory
+//   p.regions = lab::RegionPlan{};       // enumerate the regions (DFS, all threads)
+//   p.shallow = true;                    // build the shallow network from them
+//   p.verify = lab::VerifyPlan{.points = 300};                // check it against the deep net
+//   p.shap = lab::ShapPlan{.x = {0.3, -0.7}, .background = z};  // SHAP values of one input
+//   auto r = lab::explain(p);
+//   r->regions->regions.size();  r->regions->lps;  r->verify->mismatches;  r->shap->phi;
+//   shallow::save_shallow(*r->shallow, "s.json");
 //
 // Errors name the plan's field ("method: expected dfs or brute, ...", "x: 3 values, the network's input has
 // 2"); the CLI turns the field into its flag.
@@ -35,25 +37,25 @@
 namespace actlab::lab {
 
 struct RegionPlan {
-  std::string method = "dfs";                    // dfs (output-sensitive) | brute (all 2^N patterns)
-  std::optional<std::pair<double, double>> box;  // only the input box [lo, hi]^n (exact inside it only)
-  long max_regions = 1'000'000;                  // memory budget: stop past this many regions
-  int threads = default_thread_count();          // DFS workers, >= 1; the result is the same for any count
-  bool plot = false;                             // also the figure of the regions of a 2-D input,
-  int grid = 300;                                // sampled on a grid × grid raster
+  std::string method = "dfs";                      // dfs (output-sensitive) | brute (all 2^N patterns)
+  std::optional<std::pair<double, double>> box{};  // only the input box [lo, hi]^n (exact inside it only)
+  long max_regions = 1'000'000;                    // memory budget: stop past this many regions
+  int threads = default_thread_count();            // DFS workers, >= 1; the result is the same for any count
+  bool plot = false;                               // also the figure of the regions of a 2-D input,
+  int grid = 300;                                  // sampled on a grid × grid raster
 };
 
 struct VerifyPlan {
-  std::string shallow;  // a shallow network file to check; "" = the one this plan builds
+  std::string shallow{};  // a shallow network file to check; "" = the one this plan builds
   long points = 1000;
   bool boundary = false;  // integer points exactly on hyperplanes instead of random ones
   std::uint64_t seed = 0;
 };
 
 struct ShapPlan {
-  std::vector<double> x;       // the input to explain
-  MatrixD background;          // B × n background rows, or (when empty)
-  std::string background_csv;  // a CSV file of them, read with the network's input width
+  std::vector<double> x{};       // the input to explain
+  MatrixD background{};          // B × n background rows, or (when empty)
+  std::string background_csv{};  // a CSV file of them, read with the network's input width
   int output = 0;
   std::string method = "exact";  // exact | sampling (approximate)
   long samples = 200;            // sampling: permutations
@@ -61,11 +63,11 @@ struct ShapPlan {
 };
 
 struct ExplainPlan {
-  std::string model;                  // .json (actlab model) or .onnx; unused by the in-memory overloads
-  std::optional<RegionPlan> regions;  // enumerate the activation regions
-  bool shallow = false;               // build the shallow network (needs regions)
-  std::optional<VerifyPlan> verify;   // compare a shallow network with the deep one
-  std::optional<ShapPlan> shap;       // SHAP values of one input
+  std::string model{};                  // .json (actlab model) or .onnx; unused by the in-memory overloads
+  std::optional<RegionPlan> regions{};  // enumerate the activation regions
+  bool shallow = false;                 // build the shallow network (needs regions)
+  std::optional<VerifyPlan> verify{};   // compare a shallow network with the deep one
+  std::optional<ShapPlan> shap{};       // SHAP values of one input
 };
 
 struct ExplainResult {

@@ -15,8 +15,7 @@
 //
 //   lab::OptbenchPlan b;
 //   b.functions = "5";  b.tests = "hilly,megacity";  b.evals = 2000;  b.repeats = 2;
-//   auto h = lab::optbench(b);           // h->scores.cells, h->scores.total, h->published (Dik's full run
-//   only)
+//   auto h = lab::optbench(b);    // h->scores.cells, h->scores.total; h->published: Dik's full run only
 //
 // Errors name the plan's field ("budget: must be >= 1 ...", "opt: expected adam and/or adamm, ..."); the
 // CLI turns the field into its flag.
@@ -40,8 +39,8 @@ namespace actlab::lab {
 // Progress of a long entry (e.g. for a progress bar): start(total) once, on the calling thread, before the
 // first run; done() once per finished run, from any thread. Either may be empty.
 struct RunProgress {
-  std::function<void(std::int64_t total)> start;
-  std::function<void()> done;
+  std::function<void(std::int64_t total)> start{};
+  std::function<void()> done{};
 };
 
 // ---- the 1-1-1 convergence study (article 16845) ----
@@ -72,12 +71,12 @@ struct ConvergeSubject {
 
 // One (activation, optimizer, reflect) row with its runs and their summary.
 struct ConvergeRow {
-  std::string activation, optimizer;  // optimizer: "adam" or "adamm"
+  std::string activation{}, optimizer{};  // optimizer: "adam" or "adamm"
   bool reflect = false;
-  std::vector<nn::ConvergeOutcome> runs;  // seed k at index k
-  double success_rate = 0;                // fraction of runs below the threshold within the budget
-  double median_evals = 0;                // over the successful runs; NaN when none
-  double median_error = 0;                // median best (y − t)² over all runs
+  std::vector<nn::ConvergeOutcome> runs{};  // seed k at index k
+  double success_rate = 0;                  // fraction of runs below the threshold within the budget
+  double median_evals = 0;                  // over the successful runs; NaN when none
+  double median_error = 0;                  // median best (y − t)² over all runs
 };
 
 // A reflect-on row left out because its activation has no usable effective domain (plan.acts = "all").

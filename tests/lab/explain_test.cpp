@@ -94,7 +94,11 @@ TEST(Explain, ErrorsNameTheField) {
   EXPECT_EQ(field({.shap = ShapPlan{.x = {1, 2, 3}, .background_csv = "/nonexistent/bg.csv"}}), "background");
   EXPECT_EQ(field({.shap = ShapPlan{.x = {1, 2, 3}, .background = bg}}), "ok");
   // A model that is not ReLU is refused by the conversion.
-  auto tanh = random_model({.arch = "2-4-1", .acts = "tanh", .seed = 1});
+  RandomModelPlan tp;
+  tp.arch = "2-4-1";
+  tp.acts = "tanh";
+  tp.seed = 1;
+  auto tanh = random_model(tp);
   ASSERT_TRUE(tanh);
   auto r = explain(*tanh, {.regions = RegionPlan{}});
   ASSERT_FALSE(r);

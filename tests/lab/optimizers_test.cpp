@@ -36,8 +36,11 @@ TEST(Converge, RowsForEveryCombinationSortedByActivation) {
     ASSERT_EQ(row.runs.size(), 3u);
     EXPECT_GE(row.success_rate, 0.0);
     EXPECT_LE(row.success_rate, 1.0);
-    if (row.success_rate > 0) EXPECT_LE(row.median_evals, 3000);
-    if (row.success_rate == 0) EXPECT_TRUE(std::isnan(row.median_evals));
+    if (row.success_rate > 0) {
+      EXPECT_LE(row.median_evals, 3000);
+    } else {
+      EXPECT_TRUE(std::isnan(row.median_evals));
+    }
     for (const auto& run : row.runs) EXPECT_EQ(run.curve.size(), r->checkpoints.size());
   }
   // tanh with x = 0.5, t = 0.3 is easy for Adam.
