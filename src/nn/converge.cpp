@@ -54,8 +54,8 @@ float float_inside(double v, double lo, double hi) {
 }
 
 Status check(const ConvergeRun& run) {
-  if (run.budget < 1) return Status::invalid("--budget must be >= 1 loss evaluation");
-  if (!(run.threshold > 0)) return Status::invalid("--threshold must be > 0");
+  if (run.budget < 1) return Status::invalid_field("budget", "must be >= 1 loss evaluation");
+  if (!(run.threshold > 0)) return Status::invalid_field("threshold", "must be > 0");
   if (run.reflect_box) {
     if (Status s = run.reflect_box->validate(); !s) return s;
     if (run.reflect_box->dims() != 4) return Status::invalid("the 1-1-1 box needs 4 coordinates");

@@ -63,7 +63,7 @@ optim::Box Bounds111::box() const {
 Result<EffectiveDomain> effective_domain(const activations::Activation& a, double kappa, double search) {
   const std::string who = a.name() + ": ";
   if (a.row_wise()) return Status::invalid(who + "row-wise activations have no element-wise derivative");
-  if (!(kappa > 0 && kappa < 1)) return Status::invalid("kappa must be in (0, 1)");
+  if (!(kappa > 0 && kappa < 1)) return Status::invalid_field("kappa", "must be in (0, 1)");
   if (!(search > 10 * kGrid) || !std::isfinite(search))
     return Status::invalid("the search range is too small");
   const Scan s = scan(a, search);
@@ -123,8 +123,8 @@ Result<EffectiveDomain> effective_domain(const activations::Activation& a, doubl
 
 Result<Bounds111> bounds_111(const activations::Activation& a, double x, double t, double kappa,
                              double search) {
-  if (!std::isfinite(x)) return Status::invalid("--x must be finite");
-  if (!std::isfinite(t)) return Status::invalid("--target must be finite");
+  if (!std::isfinite(x)) return Status::invalid_field("x", "must be finite");
+  if (!std::isfinite(t)) return Status::invalid_field("target", "must be finite");
   auto dom = effective_domain(a, kappa, search);
   if (!dom) return dom.status();
   Bounds111 b;
