@@ -39,8 +39,8 @@ Result<Standardize> parse_standardize(const std::string& text);
 std::string standardize_name(Standardize s);
 
 struct DataPlan {
-  std::string source;           // built-in name, generator spec, CSV path or IDX directory
-  std::string target;           // CSV target column, by name or index ("" = the last)
+  std::string source{};         // built-in name, generator spec, CSV path or IDX directory
+  std::string target{};         // CSV target column, by name or index ("" = the last)
   std::size_t rows = 0;         // generators: number of rows (0: the generator's default)
   std::int64_t data_seed = -1;  // generators: seed of the data (< 0: `seed`)
   double test = 0.3;            // fraction of all rows (ignored when the source has its own test set)

@@ -62,10 +62,10 @@ namespace actlab::lab {
 // every hidden slot (the output stays linear), initialised by `init`, or with uniform integer weights and
 // biases in [lo, hi] when `integer_weights` is set.
 struct RandomModelPlan {
-  std::string arch;  // "2-12-1"
+  std::string arch{};  // "2-12-1"
   std::string acts = "relu";
   std::string init = "he";
-  std::optional<std::pair<double, double>> integer_weights;
+  std::optional<std::pair<double, double>> integer_weights{};
   std::uint64_t seed = 0;
 };
 // Errors name the field: "arch", "act", "init", "integer_weights".
