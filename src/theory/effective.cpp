@@ -114,6 +114,22 @@ const char* criticality_class_name(CriticalityClass c) {
   return "none";
 }
 
+Json Classification::to_json() const {
+  Json j;
+  j["class"] = criticality_class_name(kind);
+  j["a1"] = json_number(a1);
+  j["b1"] = json_number(b1);
+  if (critical) {
+    j["critical"] = {{"C_b", json_number(critical->C_b)},
+                     {"C_W", json_number(critical->C_W)},
+                     {"K_star", json_number(critical->K_star)}};
+  } else {
+    j["critical"] = nullptr;
+  }
+  j["notes"] = notes;
+  return j;
+}
+
 Result<Classification> classify(const GaussianIntegrator& g) {
   const activations::Activation& act = g.activation();
   if (act.row_wise()) return Status::invalid("classify: " + act.name() + " is row-wise");

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "activations/activation.hpp"
+#include "core/json.hpp"
 #include "core/status.hpp"
 #include "theory/gaussian.hpp"
 
@@ -95,6 +96,9 @@ struct Classification {
   std::optional<CriticalPoint> critical;  // the first of `roots` with C_b ≥ 0 (half-stable), or as above
   std::vector<CriticalPoint> roots;       // every K* > 0 with r(K*) = 1 found on the grid, any sign of C_b
   std::string notes;                      // why this class (e.g. the range of r on the grid)
+
+  // {"class", "a1", "b1", "critical": {C_b, C_W, K_star} or null, "notes"}.
+  Json to_json() const;
 };
 
 // Scan grid of classify: K log-spaced on [kEffectiveKMin, kEffectiveKMax], kEffectivePerDecade per decade.

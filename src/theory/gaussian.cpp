@@ -120,8 +120,7 @@ struct Batch {
 
 Result<GaussianIntegrator> GaussianIntegrator::make(const activations::Activation& act) {
   if (act.row_wise())
-    return Status::invalid("gaussian: '" + act.name() +
-                           "' is row-wise; Gaussian maps need an element-wise φ");
+    return Status::invalid(act.name() + " is row-wise: mean-field theory needs an element-wise activation");
   GaussianIntegrator g(act);
   std::vector<double> k = activations::find_kinks(act.f_expr(), -kKinkWindow, kKinkWindow);
   if (act.entry() && !act.entry()->kinks.empty()) {
@@ -320,6 +319,34 @@ double GaussianIntegrator::half_sq_diff(double q, double c, Derivative which) co
     sum += w1[i] * inner;
   }
   return sum;
+}
+
+Json Expectations::to_json() const {
+  Json j;
+  j["q"] = q;
+  j["E_phi"] = json_number(moments.phi);
+  j["E_phi2"] = json_number(moments.phi2);
+  j["E_dphi2"] = json_number(moments.dphi2);
+  j["E_d2phi2"] = json_number(moments.d2phi2);
+  j["E_phi_d2phi"] = json_number(moments.phi_d2phi);
+  j["E_u_phi_dphi"] = json_number(moments.u_phi_dphi);
+  if (c) {
+    j["c"] = *c;
+    j["E_phi_phi"] = json_number(*phi_phi);
+    j["E_dphi_dphi"] = json_number(*dphi_dphi);
+  }
+  return j;
+}
+
+Result<Expectations> expectations(const GaussianIntegrator& g, double q, std::optional<double> c) {
+  if (!(q >= 0) || !std::isfinite(q)) return Status::invalid_field("q", "the variance must be >= 0");
+  if (c && !(std::fabs(*c) <= 1)) return Status::invalid_field("c", "the correlation must be in [-1, 1]");
+  Expectations e{.q = q, .moments = g.expect(q), .c = c, .phi_phi = {}, .dphi_dphi = {}};
+  if (c) {
+    e.phi_phi = g.expect_product(q, q, *c, Derivative::kValue);
+    e.dphi_dphi = g.expect_product(q, q, *c, Derivative::kFirst);
+  }
+  return e;
 }
 
 }  // namespace actlab::theory

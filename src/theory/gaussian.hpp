@@ -24,10 +24,12 @@
 // for a catalog entry. Kinks outside the window are ignored (they matter only for q ≳ (kKinkWindow/12)²).
 #pragma once
 
+#include <optional>
 #include <utility>
 #include <vector>
 
 #include "activations/activation.hpp"
+#include "core/json.hpp"
 #include "core/status.hpp"
 
 namespace actlab::theory {
@@ -103,5 +105,22 @@ class GaussianIntegrator {
   activations::Activation act_;  // a copy: the integrator owns its compiled kernel
   std::vector<double> kinks_;
 };
+
+// The raw expectations behind `actlab theory expect`: the Moments at variance q and, given a correlation c,
+// the two-point products at (q, q, c).
+struct Expectations {
+  double q = 0.0;
+  Moments moments;
+  std::optional<double> c;
+  std::optional<double> phi_phi;    // E φ(u1) φ(u2)
+  std::optional<double> dphi_dphi;  // E φ'(u1) φ'(u2)
+
+  // {"q", "E_phi", "E_phi2", "E_dphi2", "E_d2phi2", "E_phi_d2phi", "E_u_phi_dphi"[, "c", "E_phi_phi",
+  //  "E_dphi_dphi"]}.
+  Json to_json() const;
+};
+
+// Errors (bad input, naming the field): q < 0 or non-finite ("q"), |c| > 1 ("c").
+Result<Expectations> expectations(const GaussianIntegrator& g, double q, std::optional<double> c = {});
 
 }  // namespace actlab::theory

@@ -117,6 +117,11 @@ double variance_map_slope(const GaussianIntegrator& g, Init init, double q) {
   return init.sigma_w * init.sigma_w * (m.dphi2 + m.phi_d2phi);
 }
 
+std::optional<double> depth_scale(double rate) {
+  if (!(rate > 0.0 && rate < 1.0)) return std::nullopt;
+  return -1.0 / std::log(rate);
+}
+
 Result<FixedPoint> variance_fixed_point(const GaussianIntegrator& g, Init init, double q0, int max_iter) {
   if (!std::isfinite(init.sigma_w) || !std::isfinite(init.sigma_b))
     return Status::invalid("variance_fixed_point: σ_w and σ_b must be finite");
@@ -170,7 +175,7 @@ Result<FixedPoint> variance_fixed_point(const GaussianIntegrator& g, Init init, 
   fp.chi1 = sw2 * m.dphi2;
   fp.converged = close(q, fp.residual);
   fp.stable = std::abs(fp.slope) < 1.0;
-  if (fp.slope > 0.0 && fp.slope < 1.0) fp.xi_q = -1.0 / std::log(fp.slope);
+  fp.xi_q = depth_scale(fp.slope);
   if (std::abs(fp.chi1 - 1.0) <= kChi1Tol) {
     fp.xi_c = kInf;
   } else if (fp.chi1 < 1.0) {

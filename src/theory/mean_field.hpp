@@ -52,6 +52,10 @@ struct FixedPoint {
   std::optional<double> xi_c;
 };
 
+// The depth scale of an exponential approach at rate r per layer (Schoenholz et al., ICLR 2017):
+// ξ = −1/log r for 0 < r < 1 (ξ_q from F'(q*), ξ_c from χ_c); absent otherwise (no exponential law).
+std::optional<double> depth_scale(double rate);
+
 // q* by iterating q ← F(q) from q0 (at most max_iter times, until |F(q) − q| ≤ 1e-12 max(1, q); this is the
 // limit the network's q^l reaches, so q* is a stable or marginal fixed point). If that has not converged
 // (near F' = 1 iterations converge like 1/l), Brent's method on F(q) − q finishes, bracketing in

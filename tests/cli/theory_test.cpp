@@ -1,6 +1,6 @@
-// actlab theory eoc | expect | propagate, run as a user would. Oracles: the spec's tanh EOC values
-// (../shared/specs/theory-edge-of-chaos.md §5 #9: σ_b = 0.2 → σ_w = 1.30414584, q* = 0.51207850), ReLU's EOC
-// (0, √2) and the arc-cosine kernel (§4.4).
+// actlab theory eoc | expect | propagate | classify | kernel | phase, run as a user would. Oracles: tanh's
+// EOC point σ_b = 0.2 → σ_w = 1.30414584, q* = 0.51207850 (docs/theory.md, "Reference values"; Poole et al.
+// 2016, arXiv 1606.05340), ReLU's EOC (0, √2) and the arc-cosine kernel (Cho & Saul 2009).
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -93,8 +93,9 @@ TEST(TheoryPropagate, LayersPhaseAndErrors) {
 namespace actlab::cli {
 namespace {
 
-// Oracles: ../shared/specs/theory-effective-repu-mrepu.md §2.2 (ReLU C_W = 2; tanh a1 = b1 = -2, critical (0,
-// 1)) and §2.3 (RePU p = 2, C_W = 1/3, C_b = 0 from K = 2.1: 2.205, 2.431, 2.955, 4.37, 9.53, 45.4, 1031).
+// Oracles (Roberts, Yaida & Hanin, "The Principles of Deep Learning Theory", 2022, ch. 5; docs/theory.md,
+// "Effective theory"): ReLU C_W = 2; tanh a1 = b1 = -2, critical (0, 1); RePU p = 2, C_W = 1/3, C_b = 0 from
+// K = 2.1: 2.205, 2.431, 2.955, 4.37, 9.53, 45.4, 1031.
 TEST(TheoryClassify, ClassesAndCriticalPoints) {
   Json relu = output_json(run_actlab({"theory", "classify", "relu", "--json"}));
   EXPECT_EQ(relu["class"], "scale_invariant");
@@ -155,8 +156,8 @@ std::string temp_path(const std::string& name) {
   return (std::filesystem::temp_directory_path() / ("actlab_theory_test_" + name)).string();
 }
 
-// Spec §3: ReLU V/K² = 5(l − 1); the Monte Carlo columns, their reproducibility and the exact finite-width
-// ReLU law n((1 + 5/n)^(l−1) − 1) within 4 standard errors.
+// ReLU V/K² = 5(l − 1) (docs/theory.md, "Four-point vertex and Monte Carlo"); the Monte Carlo columns, their
+// reproducibility and the exact finite-width ReLU law n((1 + 5/n)^(l−1) − 1) within 4 standard errors.
 TEST(TheoryKernel, VertexAndMonteCarlo) {
   const std::vector<std::string> args = {"theory", "kernel", "relu", "--cw",    "2", "--cb",
                                          "0",      "--k0",   "1",    "--depth", "4", "--width",
@@ -200,8 +201,8 @@ TEST(TheoryKernel, VertexAndMonteCarlo) {
                    "--k0");
 }
 
-// Spec §1: chaotic phase c* < 1 with χ_c = f'(c*) < 1; ordered phase c* = 1. Values from the spec's tanh
-// σ_b² = 0.05 table (σ_w² = 2.5: c* = 0.44680, χ_c = 0.91872, ξ_c = 11.80).
+// Chaotic phase c* < 1 with χ_c = f'(c*) < 1; ordered phase c* = 1 (Schoenholz et al. 2017). Values from the
+// tanh σ_b² = 0.05 table of docs/theory.md (σ_w² = 2.5: c* = 0.44680, χ_c = 0.91872, ξ_c = 11.80).
 TEST(TheoryPropagate, CorrelationFixedPoint) {
   Json j = output_json(run_actlab({"theory", "propagate", "tanh", "--sigma-w", "1.5811388300841898",
                                    "--sigma-b", "0.22360679774997896", "--depth", "2", "--json"}));
@@ -243,6 +244,60 @@ TEST(TheoryPlots, EocPropagateKernelWriteFiles) {
   EXPECT_TRUE(nonempty_file(ker));
   expect_bad_input({"theory", "eoc", "tanh", "--sigma-b", "0.1", "--plot", temp_path("x.pdf")}, ".pdf");
   for (const auto& p : {eoc, prop, ker}) std::filesystem::remove(p);
+}
+
+}  // namespace
+}  // namespace actlab::cli
+
+// actlab theory phase (moved from tests/cli/theory_phase_test.cpp; the grid itself is tested in
+// tests/theory/phase_test.cpp, the contour lines in tests/report/contour_test.cpp): the picture is written,
+// and the JSON grid agrees with direct `theory propagate` calls.
+namespace actlab::cli {
+namespace {
+
+using testing::output_json;
+using testing::run_actlab;
+
+TEST(TheoryPhase, GridMatchesDirectCallsAndWritesThePicture) {
+  if (!report::gnuplot_available()) GTEST_SKIP() << "gnuplot is not installed";
+  const std::string out = (std::filesystem::temp_directory_path() / "actlab_theory_phase_test.png").string();
+  std::filesystem::remove(out);
+  Json j = output_json(run_actlab(
+      {"theory", "phase", "tanh", "--out", out, "--sigma-w", "0.5:2.5:5", "--sigma-b", "0:0.6:4", "--json"}));
+  std::error_code ec;
+  EXPECT_GT(std::filesystem::file_size(out, ec), 0u);
+  ASSERT_EQ(j["grid"].size(), 20u);
+  EXPECT_FALSE(j["eoc"].empty());
+  // A few grid points against `theory propagate` at the same (σ_w, σ_b).
+  for (int k : {3, 9, 14, 19}) {
+    const Json& p = j["grid"][k];
+    const std::string sw = std::to_string(p["sigma_w"].get<double>()),
+                      sb = std::to_string(p["sigma_b"].get<double>());
+    Json d = output_json(run_actlab(
+        {"theory", "propagate", "tanh", "--sigma-w", sw, "--sigma-b", sb, "--depth", "1", "--json"}));
+    EXPECT_NEAR(p["chi1"].get<double>(), d["chi1_star"].get<double>(), 1e-10) << k;
+    EXPECT_NEAR(p["c_star"].get<double>(), d["c_star"].get<double>(), 1e-10) << k;
+    EXPECT_EQ(p["phase"], d["phase"]) << k;
+  }
+  // ReLU diverges above σ_w = √2 at σ_b > 0: null rows, not NaN.
+  Json r = output_json(run_actlab(
+      {"theory", "phase", "relu", "--out", out, "--sigma-w", "1:2:3", "--sigma-b", "0.1:0.2:2", "--json"}));
+  EXPECT_EQ(r["grid"][2]["phase"], "divergent");
+  EXPECT_TRUE(r["grid"][2]["c_star"].is_null());
+  std::filesystem::remove(out);
+}
+
+TEST(TheoryPhase, BadInput) {
+  auto bad = [](std::vector<std::string> args, const std::string& fragment) {
+    auto r = run_actlab(args);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find(fragment), std::string::npos) << r.err;
+  };
+  bad({"theory", "phase", "tanh", "--out", "x.png", "--sigma-w", "0:1:3"}, "--sigma-w");
+  bad({"theory", "phase", "tanh", "--out", "x.png", "--sigma-b", "-1:1:3"}, "--sigma-b");
+  bad({"theory", "phase", "tanh", "--out", "x.png", "--sigma-w", "1"}, "at least 2");
+  bad({"theory", "phase", "softmax", "--out", "x.png"}, "row-wise");
+  bad({"theory", "phase", "tanh"}, "--out");
 }
 
 }  // namespace

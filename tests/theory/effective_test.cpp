@@ -1,5 +1,6 @@
-// Oracles: specs/theory-effective-repu-mrepu.md §2.2 (classes, a₁/b₁, tanh χ⊥), §2.3 (RePU closed forms and
-// the C_b = 0 double-exponential recursion), §2.4 (MRePU expansion coefficients, r table, χ∥ = 1 points).
+// Oracles (Roberts, Yaida & Hanin, "The Principles of Deep Learning Theory", 2022, ch. 5; docs/theory.md,
+// "Effective theory"): the universality classes, a₁/b₁, tanh χ⊥; the RePU closed forms and the C_b = 0
+// double-exponential recursion; the MRePU expansion coefficients, r table and χ∥ = 1 points.
 #include "theory/effective.hpp"
 
 #include <gtest/gtest.h>
@@ -281,6 +282,18 @@ TEST(Effective, SoftshrinkIsCriticalAtEveryK) {
   EXPECT_NEAR(x.chi_perp, 1.0, 1e-10);
   EXPECT_NEAR(p.C_b + p.C_W * x.g, p.K_star, 1e-12);
   for (double K : {0.05, 0.3, 3.0, 30.0}) EXPECT_NEAR(susceptibilities(s.g, 1.0, K).r, 1.0, 1e-10) << K;
+}
+
+// The classification as JSON: class name, a1, b1, the critical point or null, notes, in that order.
+TEST(Effective, ClassificationJson) {
+  const Json tanh = classified(setup("tanh")).to_json();
+  EXPECT_EQ(tanh.begin().key(), "class");
+  EXPECT_EQ(tanh["class"], "k0");
+  EXPECT_NEAR(tanh["critical"]["C_W"].get<double>(), 1.0, 1e-12);
+  const Json repu = classified(setup("repu")).to_json();
+  EXPECT_EQ(repu["class"], "none");
+  EXPECT_TRUE(repu["critical"].is_null());
+  EXPECT_TRUE(repu["notes"].is_string());
 }
 
 }  // namespace

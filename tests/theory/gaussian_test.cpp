@@ -1,5 +1,6 @@
-// Oracles: closed forms of specs/theory-edge-of-chaos.md §4.4 and §5, specs/theory-effective-repu-mrepu.md
-// §2.3, brute-force Simpson integrals and seeded Monte Carlo.
+// Oracles: closed forms (the ReLU arc-cosine kernel, Cho & Saul 2009; the erf kernels, Williams 1997; GELU
+// and RePU; docs/theory.md, "Numerical method and its accuracy"), brute-force Simpson integrals and seeded
+// Monte Carlo.
 #include "theory/gaussian.hpp"
 
 #include <gtest/gtest.h>
@@ -137,8 +138,8 @@ TEST(Gaussian, GeluClosedForm) {
   for (double q : {0.5, 2.0, 10.0}) expect_rel(g.expect(q).phi2, exact(q, q, q), 1e-12, "E gelu^2");
 }
 
-// specs/theory-effective-repu-mrepu.md §2.3: ⟨σ²⟩ = (2p−1)!! K^p/2, χ∥/C_W = p(2p−1)!! K^(p−1)/2,
-// χ⊥/C_W = p²(2p−3)!! K^(p−1)/2.
+// RePU closed forms (docs/theory.md, "Effective theory"): ⟨σ²⟩ = (2p−1)!! K^p/2, χ∥/C_W = p(2p−1)!!
+// K^(p−1)/2, χ⊥/C_W = p²(2p−3)!! K^(p−1)/2.
 TEST(Gaussian, RepuTable) {
   auto dfact = [](int n) {
     double r = 1;
@@ -158,7 +159,7 @@ TEST(Gaussian, RepuTable) {
   }
 }
 
-// specs/theory-effective-repu-mrepu.md §2.2: χ⊥ of tanh at K = 1 is 0.4644029 (7 digits); fact 19.
+// docs/theory.md, "Effective theory": χ⊥ of tanh at K = 1 is 0.4644029 (7 digits); fact 19.
 TEST(Gaussian, TanhReferenceValues) {
   auto g = integrator("tanh");
   EXPECT_NEAR(g.expect(1.0).dphi2, 0.4644029, 5e-8);
@@ -304,6 +305,27 @@ TEST(Gaussian, HermiteCoefficients) {
   const Moments m = r.expect(2.0);
   EXPECT_NEAR(m.phi4, 6.0, 1e-13);
   EXPECT_NEAR(m.var_phi2, 5.0, 1e-13);
+}
+
+// `theory expect`'s value: the Moments at q, the two-point products at (q, q, c) when c is given (ReLU's
+// arc-cosine kernel), and field-named errors.
+TEST(Gaussian, ExpectationsValue) {
+  auto r = integrator("relu");
+  const double q = 2, c = 0.5;
+  auto e = expectations(r, q, c);
+  ASSERT_TRUE(e.has_value()) << e.status().message();
+  EXPECT_NEAR(e->moments.phi2, q / 2, 1e-13);
+  ASSERT_TRUE(e->phi_phi && e->dphi_dphi);
+  EXPECT_NEAR(*e->phi_phi, q / (2 * kPi) * (std::sqrt(1 - c * c) + (kPi - std::acos(c)) * c), 1e-12);
+  EXPECT_NEAR(*e->dphi_dphi, (kPi - std::acos(c)) / (2 * kPi), 1e-12);
+  const Json j = e->to_json();
+  EXPECT_EQ(j.begin().key(), "q");
+  EXPECT_TRUE(j.contains("E_dphi_dphi"));
+  auto plain = expectations(r, q);
+  ASSERT_TRUE(plain.has_value());
+  EXPECT_FALSE(plain->to_json().contains("c"));
+  EXPECT_EQ(expectations(r, -1.0).status().field(), "q");
+  EXPECT_EQ(expectations(r, 1.0, 2.0).status().field(), "c");
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
-// Oracles: specs/theory-edge-of-chaos.md §1 (tanh σ_b² = 0.05 table), §2.2 (ReLU-like closed forms), §2.4
-// (EOC tables), §4.4 (erf EOC closed form), §5 (#1-#4, #8, #9, #21), and a brute-force iteration of F.
+// Oracles (docs/theory.md, "Reference values" and "The ReLU-like class"; Poole et al. 2016, Schoenholz et al.
+// 2017): the tanh σ_b² = 0.05 chaotic-phase table, the ReLU-like closed forms, the EOC tables, the erf EOC
+// closed form (Williams 1997), and a brute-force iteration of F.
 #include "theory/mean_field.hpp"
 
 #include <gtest/gtest.h>
@@ -424,6 +425,14 @@ TEST(MeanField, CorrelationFixedPointPhases) {
   bad.q = -1.0;
   bad.chi1 = 0.5;
   EXPECT_FALSE(correlation_fixed_point(g, chaotic, bad).has_value());
+}
+
+// ξ = −1/log r only for an exponential approach, 0 < r < 1.
+TEST(MeanField, DepthScale) {
+  EXPECT_NEAR(*depth_scale(std::exp(-0.25)), 4.0, 1e-12);
+  EXPECT_FALSE(depth_scale(1.0).has_value());
+  EXPECT_FALSE(depth_scale(0.0).has_value());
+  EXPECT_FALSE(depth_scale(std::nan("")).has_value());
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
-// Oracles: the kernel recursion (theory/effective.hpp) for E z², and the exact finite-width ReLU result of
-// specs/theory-effective-repu-mrepu.md §3: E z⁴/(3 K²) = (1 + 5/n)^(l−1), i.e. n Var Ĝ/K² = n((1 + 5/n)^(l−1)
-// − 1) at every width. Statistical tolerance: 4 standard errors (a false failure once in ~16000 checks).
+// Oracles: the kernel recursion (theory/effective.hpp) for E z², and the exact finite-width ReLU result
+// (docs/theory.md, "Four-point vertex and Monte Carlo"): E z⁴/(3 K²) = (1 + 5/n)^(l−1), i.e. n Var Ĝ/K² =
+// n((1 + 5/n)^(l−1) − 1) at every width. Statistical tolerance: 4 standard errors (a false failure once in
+// ~16000 checks).
 #include "theory/monte_carlo.hpp"
 
 #include <gtest/gtest.h>

@@ -1,6 +1,7 @@
-// Oracles: specs/theory-effective-repu-mrepu.md §3 (ReLU V/K² = 5(l − 1); scale-invariant (3A₄/A₂² − 1)(l −
-// 1); MRePU p = 2 at K^(1) = 1e−3; tanh V/(K² l) → 2/3), §2.3 (RePU u_l = s_p (p^(2(l−1)) − 1)/(p² − 1)), and
-// an independent finite-width Monte Carlo (theory/monte_carlo.hpp) at large width.
+// Oracles (Roberts, Yaida & Hanin 2022, ch. 4; docs/theory.md, "Four-point vertex and Monte Carlo"): ReLU
+// V/K² = 5(l − 1); scale-invariant (3A₄/A₂² − 1)(l − 1); MRePU p = 2 at K^(1) = 1e−3; tanh V/(K² l) → 2/3;
+// RePU u_l = s_p (p^(2(l−1)) − 1)/(p² − 1); and an independent finite-width Monte Carlo
+// (theory/monte_carlo.hpp) at large width.
 #include "theory/vertex.hpp"
 
 #include <gtest/gtest.h>
