@@ -1,33 +1,44 @@
 // actlab train | eval | predict | model random — the training engine on real data (docs/training.md).
-// This file joins data/, nn/, optim/ and (for --init critical) theory/.
+// Flags → lab::TrainPlan → lab::train (lab::evaluate_model, lab::predict, lab::random_model) → text or
+// --json.
 #include "lab/train.hpp"
 
 #include <cmath>
 #include <cstdio>
 #include <fstream>
-#include <map>
 #include <memory>
-#include <optional>
 #include <string>
-#include <vector>
 
-#include "activations/activation.hpp"
 #include "cli/args.hpp"
 #include "cli/command.hpp"
-#include "cli/train_setup.hpp"
 #include "core/json.hpp"
 #include "core/progress.hpp"
-#include "data/builtin.hpp"
-#include "data/dataset.hpp"
+#include "data/prepare.hpp"
 #include "lab/model.hpp"
 #include "nn/trainer.hpp"
+#include "report/format.hpp"
 
 namespace actlab::cli {
 namespace {
 
-using activations::Activation;
-using data::Dataset;
-using data::Task;
+using report::fmt;
+
+// --data, --target, --rows, --data-seed: the source part of a data plan.
+struct DataFlags {
+  std::string data, target;
+  std::size_t rows = 0;
+  std::int64_t data_seed = -1;  // generators: < 0 means the command's seed
+
+  data::DataPlan plan(std::uint64_t seed) const {
+    data::DataPlan p;
+    p.source = data;
+    p.target = target;
+    p.rows = rows;
+    p.data_seed = data_seed;
+    p.seed = seed;
+    return p;
+  }
+};
 
 // ---- actlab train ----
 
