@@ -1,5 +1,5 @@
 // The initialisation answer for a model: one (σ_w, σ_b) per weighted layer and the reason for each
-// (docs/theory.md, "Critical initialisation"; docs/training.md, "--init").
+// (docs/training.md, "Critical initialisation"; docs/theory.md for the theory behind it).
 //
 //   auto m = nn::build_model("mlp:8x3", nn::Shape{{4}}, 2, acts);
 //   auto r = lab::recommend_init("critical", *m);   // or he, torch, glorot, lecun, orthogonal, gaussian:...

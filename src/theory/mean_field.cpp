@@ -192,7 +192,7 @@ Result<std::vector<EocPoint>> eoc_points(const GaussianIntegrator& g, double sig
   if (grid.homogeneous)
     return Status::not_found(
         "no EOC point at σ_b = " + num(sigma_b) +
-        ": φ is positively homogeneous (ReLU-like), its EOC is σ_b = 0 only (spec §2.2)");
+        ": φ is positively homogeneous (ReLU-like), its EOC is σ_b = 0 only (docs/theory.md, \"The ReLU-like class\")");
   return Status::not_found("no EOC point at σ_b = " + num(sigma_b) + " for q in [1e-8, 1e4]");
 }
 
