@@ -35,7 +35,7 @@ std::vector<const Activation*> feeding_activations(const nn::Model<float>& m) {
       last = &a->activation();
       for (std::size_t w : waiting) out[w] = last;
       waiting.clear();
-    } else if (l.type() == "dense" || l.type() == "conv2d") {
+    } else if (nn::layer_kind_info(l.kind()).weighted) {
       out.push_back(last);
       if (!last) waiting.push_back(out.size() - 1);
     }
