@@ -16,13 +16,6 @@
 // Tolerance: |got - want| <= 1e-5*|want| + 1e-6 at every element, NaN == NaN.
 // The kernel is single-threaded; the run script sets OPENBLAS_NUM_THREADS=OMP_NUM_THREADS=1 all the same.
 
-// GCC 12 false positive inside its AVX-512 intrinsic headers when Eigen's packet math is inlined (GCC bug
-// 105593, fixed in GCC 13); silenced for this file only, as in src/activations/kernel.cpp.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-
 #include <benchmark/benchmark.h>
 
 #include <Eigen/Core>

@@ -30,13 +30,6 @@
 //   DIR/check.txt       "tree index value" lines: eval_f's output at kCheckPoints indices per tree (%.9g)
 // The kernels are single-threaded; the run script sets OPENBLAS_NUM_THREADS=OMP_NUM_THREADS=1 all the same.
 
-// GCC 12 false positive inside its AVX-512 intrinsic headers when Eigen's packet math is inlined (GCC bug
-// 105593, fixed in GCC 13); silenced for this file only, as in src/activations/kernel.cpp.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-
 #include <benchmark/benchmark.h>
 
 #include <algorithm>

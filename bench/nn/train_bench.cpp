@@ -4,12 +4,6 @@
 //   BM_LapidCnnStep    the Lapid CNN, Adam, batches of 128 (time per step over a 4-step epoch)
 // Each verifies first that a few steps lower the loss (and stops with an error if not), then times steps.
 // The side-by-side comparison with PyTorch is bench/compare/run_train_speed.sh.
-// GCC 12 reports -Wmaybe-uninitialized inside its own avx512fintrin.h when Eigen's GEMM is inlined with
-// -march=native (GCC bug 105593, fixed in GCC 13): a false positive, silenced for this file only.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
 
 #include <benchmark/benchmark.h>
 

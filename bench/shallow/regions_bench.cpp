@@ -1,10 +1,3 @@
-// GCC 12 reports '__Y may be used uninitialized' inside its own AVX-512 intrinsic headers when Eigen's packet
-// math is inlined in this file (GCC bug 105593, fixed in GCC 13): a false positive, silenced for this file
-// only.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
 // Region enumeration (DFS, one warm-started Clp LP per branch) on the spec's prototype networks
 // (../shared/specs/shallow-relu.md §2.3: random He-initialised nets, biases N(0, 0.25²), seed 1).
 // Before timing, each case is verified: DFS == brute force (patterns) where 2^N is small enough, the

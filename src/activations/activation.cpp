@@ -39,8 +39,9 @@ Result<Activation> Activation::make(std::string_view spec, const std::map<std::s
       if (!e->find_param(k)) {
         std::vector<std::string> known;
         for (const ParamSpec& p : e->params) known.push_back(p.name);
-        return Status::invalid("--param " + k + ": " + e->name + " has no parameter '" + k + "'" +
-                               (known.empty() ? " (it has none)" : " (it has " + join(known) + ")"));
+        return Status::invalid_field(
+            "param " + k, e->name + " has no parameter '" + k + "'" +
+                              (known.empty() ? " (it has none)" : " (it has " + join(known) + ")"));
       }
     }
     for (const ParamSpec& p : e->params) {
@@ -68,7 +69,7 @@ Result<Activation> Activation::make(std::string_view spec, const std::map<std::s
     const std::vector<std::string> used = variables(a.symbolic_);
     for (const std::string& k : param_names) {
       if (std::find(used.begin(), used.end(), k) == used.end()) {
-        return Status::invalid("--param " + k + ": the formula has no parameter '" + k + "'");
+        return Status::invalid_field("param " + k, "the formula has no parameter '" + k + "'");
       }
     }
     for (const auto& [k, v] : params) a.params_.emplace_back(k, v);

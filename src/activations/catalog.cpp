@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <deque>
 #include <map>
+#include <mutex>
 
 namespace actlab::activations {
 namespace {
@@ -207,14 +209,31 @@ std::vector<std::string> param_names(const CatalogEntry& e) {
   return n;
 }
 
-// The built-in entries, then the user entries; built once, grown only by append_catalog_entries().
+// Every entry ever registered lives in `store`, a deque: appending never moves an element, and nothing is
+// ever erased, so pointers into it stay valid for the life of the process. `visible` is the catalog as
+// catalog() shows it (the built-in entries, then the user entries registered and not removed); it is replaced
+// whole, never changed in place, so a snapshot taken before a registration stays as it was.
 struct Registry {
-  std::vector<CatalogEntry> entries = build();
-  std::size_t builtin_count = entries.size();
+  std::mutex add_mu;  // one registration (check + append) at a time; taken before mu
+  std::mutex mu;      // guards store's growth and the `visible` pointer
+  std::deque<CatalogEntry> store;
+  std::shared_ptr<const CatalogView::List> visible;
+  std::size_t builtin_count = 0;
+
+  Registry() {
+    std::vector<CatalogEntry> builtin = build();
+    CatalogView::List list;
+    for (CatalogEntry& e : builtin) {
+      store.push_back(std::move(e));
+      list.push_back(&store.back());
+    }
+    builtin_count = list.size();
+    visible = std::make_shared<const CatalogView::List>(std::move(list));
+  }
 };
 
 Registry& registry() {
-  static Registry r;
+  static Registry r;  // thread-safe initialisation
   return r;
 }
 
@@ -231,11 +250,15 @@ const ParamSpec* CatalogEntry::find_param(std::string_view n) const {
   return nullptr;
 }
 
-const std::vector<CatalogEntry>& catalog() { return registry().entries; }
+CatalogView catalog() {
+  Registry& r = registry();
+  std::lock_guard<std::mutex> lock(r.mu);
+  return CatalogView(r.visible);
+}
 
 const CatalogEntry* find_entry(std::string_view name) { return find_entry_in(catalog(), name); }
 
-const CatalogEntry* find_entry_in(std::span<const CatalogEntry> entries, std::string_view name) {
+const CatalogEntry* find_entry_in(const CatalogView& entries, std::string_view name) {
   const std::string key = normalise(name);
   for (const CatalogEntry& e : entries) {
     if (e.name == key || std::find(e.aliases.begin(), e.aliases.end(), key) != e.aliases.end()) return &e;
@@ -246,7 +269,7 @@ const CatalogEntry* find_entry_in(std::span<const CatalogEntry> entries, std::st
 std::vector<std::string> catalog_names() { return catalog_functions().names(); }
 
 const FunctionResolver& catalog_functions() {
-  static const EntryFunctions kFunctions([] { return std::span<const CatalogEntry>(catalog()); });
+  static const EntryFunctions kFunctions([] { return catalog(); });
   return kFunctions;
 }
 
@@ -301,14 +324,27 @@ Result<Expr> parse_entry_formula(const CatalogEntry& e, const FunctionResolver& 
                        {.functions = e.is_user() ? &functions : nullptr, .parameters = param_names(e)});
 }
 
-void append_catalog_entries(std::vector<CatalogEntry> entries) {
-  std::vector<CatalogEntry>& all = registry().entries;
-  all.insert(all.end(), std::make_move_iterator(entries.begin()), std::make_move_iterator(entries.end()));
+Status append_catalog_entries(const CheckNewEntries& check) {
+  Registry& r = registry();
+  std::lock_guard<std::mutex> adding(r.add_mu);
+  auto entries = check(catalog());
+  if (!entries) return entries.status();
+  std::lock_guard<std::mutex> lock(r.mu);
+  auto list = std::make_shared<CatalogView::List>(*r.visible);
+  for (CatalogEntry& e : *entries) {
+    r.store.push_back(std::move(e));
+    list->push_back(&r.store.back());
+  }
+  r.visible = std::move(list);
+  return {};
 }
 
 void remove_user_entries() {
   Registry& r = registry();
-  r.entries.erase(r.entries.begin() + static_cast<std::ptrdiff_t>(r.builtin_count), r.entries.end());
+  std::lock_guard<std::mutex> adding(r.add_mu);
+  std::lock_guard<std::mutex> lock(r.mu);
+  r.visible = std::make_shared<const CatalogView::List>(
+      r.visible->begin(), r.visible->begin() + static_cast<std::ptrdiff_t>(r.builtin_count));
 }
 
 }  // namespace actlab::activations

@@ -14,13 +14,17 @@
 // 2009.04759), Snake (Liu Ziyin et al., arXiv 2006.08195), Dik's tanh (MQL5 article 16515), RePU/MRePU (Kim &
 // Kang, arXiv 2408.02697; docs/theory.md, "Effective theory").
 //
-// User entries (user_catalog.hpp) are registered after the built-in ones, at program start: from then on
-// catalog(), find_entry(), catalog_names() and catalog_functions() see them like any other entry.
+// User entries (user_catalog.hpp) are registered after the built-in ones, at any time and from any thread:
+// from then on catalog(), find_entry(), catalog_names() and catalog_functions() see them like any other
+// entry. An entry never moves once registered, so a `const CatalogEntry*` (as an Activation keeps) stays
+// valid for the life of the process.
 #pragma once
 
+#include <cstddef>
 #include <functional>
+#include <iterator>
+#include <memory>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,13 +73,62 @@ struct CatalogEntry {
   const ParamSpec* find_param(std::string_view name) const;
 };
 
-// The built-in entries, then the registered user entries. Registering user entries (user_catalog.hpp) may
-// move the vector: pointers and references into it taken before then are invalid afterwards.
-const std::vector<CatalogEntry>& catalog();
+// A snapshot of the catalog, or of any list of entries: the entries in order, as `const CatalogEntry&`. Cheap
+// to copy (a shared, immutable list of pointers); later registrations do not change a snapshot taken before.
+class CatalogView {
+ public:
+  using List = std::vector<const CatalogEntry*>;
+
+  class Iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = CatalogEntry;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const CatalogEntry*;
+    using reference = const CatalogEntry&;
+    Iterator() = default;
+    explicit Iterator(List::const_iterator it) : it_(it) {}
+    reference operator*() const { return **it_; }
+    pointer operator->() const { return *it_; }
+    Iterator& operator++() {
+      ++it_;
+      return *this;
+    }
+    Iterator operator++(int) {
+      Iterator old = *this;
+      ++it_;
+      return old;
+    }
+    bool operator==(const Iterator&) const = default;
+
+   private:
+    List::const_iterator it_{};
+  };
+
+  CatalogView() : list_(std::make_shared<const List>()) {}
+  explicit CatalogView(List entries) : list_(std::make_shared<const List>(std::move(entries))) {}
+  explicit CatalogView(std::shared_ptr<const List> entries) : list_(std::move(entries)) {}
+
+  std::size_t size() const { return list_->size(); }
+  bool empty() const { return list_->empty(); }
+  const CatalogEntry& operator[](std::size_t i) const { return *(*list_)[i]; }
+  const CatalogEntry& front() const { return *list_->front(); }
+  const CatalogEntry& back() const { return *list_->back(); }
+  Iterator begin() const { return Iterator(list_->begin()); }
+  Iterator end() const { return Iterator(list_->end()); }
+  const List& pointers() const { return *list_; }
+
+ private:
+  std::shared_ptr<const List> list_;
+};
+
+// The built-in entries, then the registered user entries, as they stand now. Safe alongside registrations
+// on other threads; the entries it shows never move or die.
+CatalogView catalog();
 // By canonical name or alias (case-insensitive; '-' reads as '_'). nullptr when there is none.
 const CatalogEntry* find_entry(std::string_view name);
 // find_entry() over any list of entries.
-const CatalogEntry* find_entry_in(std::span<const CatalogEntry> entries, std::string_view name);
+const CatalogEntry* find_entry_in(const CatalogView& entries, std::string_view name);
 // Every canonical name and alias, for suggestions.
 std::vector<std::string> catalog_names();
 
@@ -86,7 +139,7 @@ const FunctionResolver& catalog_functions();
 // against the built-in ones and the entries before them, before anything is registered).
 class EntryFunctions final : public FunctionResolver {
  public:
-  using Entries = std::function<std::span<const CatalogEntry>()>;
+  using Entries = std::function<CatalogView()>;
   explicit EntryFunctions(Entries entries) : entries_(std::move(entries)) {}
   std::optional<Result<Expr>> call(std::string_view name, const std::vector<Expr>& positional,
                                    const NamedArgs& named) const override;
@@ -101,9 +154,14 @@ class EntryFunctions final : public FunctionResolver {
 Result<Expr> parse_entry_formula(const CatalogEntry& e,
                                  const FunctionResolver& functions = catalog_functions());
 
-// Registration, for user_catalog.cpp: append entries (already checked) after the built-in ones; drop them
-// all.
-void append_catalog_entries(std::vector<CatalogEntry> entries);
+// Registration, for user_catalog.cpp. `check` gets the catalog as it stands and returns the entries to append
+// after it (or why not); it runs under the registration lock, so concurrent registrations see each other's
+// entries and a name is never taken twice. Lookups go on meanwhile: they see the catalog without the new
+// entries until all of them are appended at once.
+using CheckNewEntries = std::function<Result<std::vector<CatalogEntry>>(const CatalogView& registered)>;
+Status append_catalog_entries(const CheckNewEntries& check);
+// Drops every user entry from the catalog (tests start over from the built-in entries). The entries stay in
+// memory, so Activations made from them stay valid.
 void remove_user_entries();
 
 }  // namespace actlab::activations

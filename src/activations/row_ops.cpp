@@ -1,12 +1,5 @@
 #include "activations/row_ops.hpp"
 
-// GCC 12 false positive inside its AVX-512 intrinsic headers when Eigen's packet math is inlined (GCC bug
-// 105593, fixed in GCC 13); silenced for this file only, as in kernel.cpp.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-
 #include <Eigen/Core>
 #include <algorithm>
 #include <cmath>

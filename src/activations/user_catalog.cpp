@@ -7,8 +7,10 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <deque>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <set>
 #include <sstream>
 
@@ -212,7 +214,7 @@ bool is_name(const std::string& s) {
 }
 
 // Why `name` cannot be used (empty: it can). scope: the entries visible so far.
-std::string name_problem(const std::string& name, std::span<const CatalogEntry> scope) {
+std::string name_problem(const std::string& name, const CatalogView& scope) {
   if (!is_name(name)) return "not a valid name (lower case letters, digits and '_', starting with a letter)";
   const auto& b = builtin_names();
   if (std::find(b.begin(), b.end(), name) != b.end()) {
@@ -257,15 +259,17 @@ std::optional<std::pair<int, int>> locate_formula(const std::string& text, const
 // Checks `entries` in order against `scope` (the entries visible before them) and each other. `text`: the
 // file they were read from, for line:column of formula errors (empty: columns within the formula).
 Result<std::vector<CatalogEntry>> check_entries(const std::vector<UserEntry>& entries,
-                                                std::vector<CatalogEntry> scope, const std::string& source,
+                                                const CatalogView& before, const std::string& source,
                                                 const std::string& text) {
-  const EntryFunctions functions([&scope] { return std::span<const CatalogEntry>(scope); });
-  std::vector<CatalogEntry> out;
+  std::deque<CatalogEntry> checked;  // appending never moves an element: `scope` points into it
+  CatalogView::List scope = before.pointers();
+  const EntryFunctions functions([&scope] { return CatalogView(scope); });
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const UserEntry& u = entries[i];
     const std::string where = "entries[" + std::to_string(i) + "] \"" + u.name + "\"";
     auto fail = [&](const std::string& msg) { return Status::invalid(source + ": " + where + ": " + msg); };
-    if (std::string why = name_problem(u.name, scope); !why.empty()) return fail("the name " + why);
+    if (std::string why = name_problem(u.name, CatalogView(scope)); !why.empty())
+      return fail("the name " + why);
     std::set<std::string> seen;
     for (const ParamSpec& p : u.params) {
       const auto& b = builtin_names();
@@ -302,18 +306,19 @@ Result<std::vector<CatalogEntry>> check_entries(const std::vector<UserEntry>& en
       if (auto r = declared_range(e, defaults); !r) return fail("range: " + r.status().message());
       if (auto k = declared_kinks(e, defaults); !k) return fail("kinks: " + k.status().message());
     }
-    scope.push_back(e);
-    out.push_back(std::move(e));
+    checked.push_back(std::move(e));
+    scope.push_back(&checked.back());
   }
-  return out;
+  return std::vector<CatalogEntry>(std::make_move_iterator(checked.begin()),
+                                   std::make_move_iterator(checked.end()));
 }
 
-std::vector<CatalogEntry> builtin_scope() {
-  std::vector<CatalogEntry> s;
+CatalogView builtin_scope() {
+  CatalogView::List s;
   for (const CatalogEntry& e : catalog()) {
-    if (!e.is_user()) s.push_back(e);
+    if (!e.is_user()) s.push_back(&e);
   }
-  return s;
+  return CatalogView(std::move(s));
 }
 
 Json to_json(const UserEntry& e) {
@@ -396,20 +401,18 @@ Result<std::vector<UserEntry>> read_user_catalog(const std::string& path) {
 }
 
 Status register_user_entries(const std::vector<UserEntry>& entries, const std::string& source) {
-  auto checked = check_entries(entries, catalog(), source.empty() ? "(user entries)" : source, "");
-  if (!checked) return checked.status();
-  append_catalog_entries(std::move(*checked));
-  return {};
+  return append_catalog_entries([&](const CatalogView& registered) {
+    return check_entries(entries, registered, source.empty() ? "(user entries)" : source, "");
+  });
 }
 
 Status load_user_catalog(const std::string& path) {
   auto file = read_file(path);
   if (!file) return file.status();
   // Checked once, against everything registered so far, with the file's text for line:column.
-  auto checked = check_entries(file->entries, catalog(), path, file->text);
-  if (!checked) return checked.status();
-  append_catalog_entries(std::move(*checked));
-  return {};
+  return append_catalog_entries([&](const CatalogView& registered) {
+    return check_entries(file->entries, registered, path, file->text);
+  });
 }
 
 Status save_user_entry(const std::string& path, const UserEntry& e) {

@@ -1,7 +1,7 @@
 // User catalogs: activations kept in a JSON file (evolved ones, or your own), registered after the built-in
 // entries so that every command takes them by name (docs/catalog.md, "User catalog").
 //
-//   if (Status s = load_user_catalog("my.json"); !s) return s;   // at program start, before any threads
+//   if (Status s = load_user_catalog("my.json"); !s) return s;   // at any time, from any thread
 //   auto a = Activation::make("evo_fmnist_1");                   // now a catalog name like any other
 //   auto b = Activation::make("evo_fmnist_1(x) + 0.1*x");        // and callable from formulas
 //
@@ -63,8 +63,9 @@ Result<std::vector<UserEntry>> read_user_catalog(const std::string& path);
 
 // Checks the entries in order, as read_user_catalog() does and also against the user entries registered
 // already, then appends them to the catalog: all of them, or none when one fails. `source` is where they came
-// from (a file path; CatalogEntry::source), named in messages and by `actlab act list`. Registration may move
-// the catalog (catalog.hpp): do it at program start, before activations are made and before any threads.
+// from (a file path; CatalogEntry::source), named in messages and by `actlab act list`. Safe from any thread
+// and at any time: registrations are serialised, lookups go on meanwhile, and entries registered earlier (and
+// the Activations made from them) are left where they are (catalog.hpp).
 Status register_user_entries(const std::vector<UserEntry>& entries, const std::string& source);
 
 // read_user_catalog(path), then register_user_entries(entries, path), in one pass: the file's formulas may

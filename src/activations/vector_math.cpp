@@ -3,13 +3,6 @@
 // through Eigen's packet functions on chunks of kChunk elements kept on the stack.
 #include "activations/vector_math.hpp"
 
-// GCC 12 reports '__Y is used uninitialized' inside its own AVX-512 intrinsic headers when Eigen's packet
-// math is inlined here (GCC bug 105593, fixed in GCC 13): a false positive, silenced for this file only.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-
 #include <Eigen/Core>
 #include <algorithm>
 #include <array>

@@ -8,11 +8,14 @@ std::string flag_message(const Status& s, FlagNames flags) {
   const std::string& field = s.field();
   std::string m = s.message();
   if (field.empty()) return m;
-  const auto at = m.find(field + ": ");
+  // The field where it starts a word ("--storage: storage: ..." after a caller's with_context("--storage")).
+  auto at = m.find(field + ": ");
+  while (at != std::string::npos && at > 0 && m[at - 1] != ' ') at = m.find(field + ": ", at + 1);
   if (at == std::string::npos) return m;
   std::string flag = "--" + field;
-  for (char& c : flag)
-    if (c == '_') c = '-';
+  // snake_case field → kebab-case flag; an entry of a map field ("param my_p") keeps its own name.
+  for (std::size_t i = 0; i < flag.size() && flag[i] != ' '; ++i)
+    if (flag[i] == '_') flag[i] = '-';
   for (const auto& [name, renamed] : flags)
     if (field == name) flag = renamed;
   return m.replace(at, field.size(), flag);

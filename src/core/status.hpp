@@ -57,6 +57,15 @@ class [[nodiscard]] Status {
   bool is_bad_input() const {
     return code_ == StatusCode::kInvalidArgument || code_ == StatusCode::kNotFound;
   }
+  // The same for any code: Status::not_found("no database at x").with_field("storage") reads
+  // "storage: no database at x" with field() "storage". A field may name one entry of a map-valued field
+  // ("param p": the entry p of the parameters), which the CLI writes "--param p".
+  Status with_field(std::string field) const {
+    if (is_ok()) return *this;
+    Status s(code_, field + ": " + message_);
+    s.field_ = std::move(field);
+    return s;
+  }
   // Prefix the message with where the error happened: "--param p: " + message.
   Status with_context(const std::string& where) const {
     if (is_ok()) return *this;

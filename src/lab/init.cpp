@@ -31,11 +31,11 @@ std::vector<const Activation*> feeding_activations(const nn::Model<float>& m) {
   std::vector<std::size_t> waiting;  // weighted layers seen before any activation
   for (std::size_t i = 0; i < m.size(); ++i) {
     const nn::Layer<float>& l = m.layer(i);
-    if (const auto* a = dynamic_cast<const nn::ActivationLayer<float>*>(&l)) {
-      last = &a->activation();
+    if (l.kind() == nn::LayerKind::kActivation) {
+      last = &static_cast<const nn::ActivationLayer<float>&>(l).activation();
       for (std::size_t w : waiting) out[w] = last;
       waiting.clear();
-    } else if (l.type() == "dense" || l.type() == "conv2d") {
+    } else if (nn::layer_kind_info(l.kind()).weighted) {
       out.push_back(last);
       if (!last) waiting.push_back(out.size() - 1);
     }

@@ -138,7 +138,7 @@ Result<Activation> ActivationLayer<T>::current_activation() const {
 
 template <class T>
 Json ActivationLayer<T>::to_json() const {
-  Json j = {{"type", "activation"}, {"name", act_.name()}};
+  Json j = {{"type", this->type()}, {"name", act_.name()}};
   if (!act_.params().empty()) {
     Json p = Json::object();
     for (const auto& [name, value] : act_.params()) p[name] = json_number(value);

@@ -27,7 +27,7 @@ class ActivationLayer final : public Layer<T> {
   static Result<std::unique_ptr<ActivationLayer>> make(const activations::Activation& act,
                                                        const Shape& shape);
 
-  std::string type() const override { return "activation"; }
+  LayerKind kind() const override { return LayerKind::kActivation; }
   void forward(const RowMatrix<T>& x, RowMatrix<T>& y, Mode mode, Rng& rng) override;
   void backward(const RowMatrix<T>& x, const RowMatrix<T>& y, const RowMatrix<T>& dy,
                 RowMatrix<T>* dx) override;

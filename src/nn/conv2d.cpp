@@ -139,7 +139,7 @@ Json Conv2d<T>::to_json() const {
     }
     w.push_back(std::move(per_c));
   }
-  return {{"type", "conv2d"},       {"in_channels", c_},
+  return {{"type", this->type()},   {"in_channels", c_},
           {"out_channels", co_},    {"kernel", k_},
           {"stride", s_},           {"padding", p_},
           {"weight", std::move(w)}, {"bias", vector_to_json(bias_.value)}};

@@ -16,7 +16,7 @@ class Conv2d final : public Layer<T> {
   // in: the input's {C, H, W}. Needs out ≥ 1 after (H + 2p − k)/s + 1.
   static Result<std::unique_ptr<Conv2d>> make(const Shape& in, int out_channels, int kernel, int stride = 1,
                                               int padding = 0);
-  std::string type() const override { return "conv2d"; }
+  LayerKind kind() const override { return LayerKind::kConv2d; }
   void forward(const RowMatrix<T>& x, RowMatrix<T>& y, Mode mode, Rng& rng) override;
   void backward(const RowMatrix<T>& x, const RowMatrix<T>& y, const RowMatrix<T>& dy,
                 RowMatrix<T>* dx) override;
@@ -27,6 +27,8 @@ class Conv2d final : public Layer<T> {
 
   Param<T>& weight() { return weight_; }  // Co × (C·k·k)
   Param<T>& bias() { return bias_; }      // 1 × Co
+  const Param<T>& weight() const { return weight_; }
+  const Param<T>& bias() const { return bias_; }
   int fan_in() const { return c_ * k_ * k_; }
 
  private:

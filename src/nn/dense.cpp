@@ -32,7 +32,7 @@ void Dense<T>::backward(const RowMatrix<T>& x, const RowMatrix<T>&, const RowMat
 
 template <class T>
 Json Dense<T>::to_json() const {
-  return {{"type", "dense"},
+  return {{"type", this->type()},
           {"in", in()},
           {"out", out()},
           {"weight", matrix_to_json(weight_.value)},

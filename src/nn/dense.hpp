@@ -11,7 +11,7 @@ template <class T>
 class Dense final : public Layer<T> {
  public:
   Dense(int in, int out);
-  std::string type() const override { return "dense"; }
+  LayerKind kind() const override { return LayerKind::kDense; }
   void forward(const RowMatrix<T>& x, RowMatrix<T>& y, Mode mode, Rng& rng) override;
   void backward(const RowMatrix<T>& x, const RowMatrix<T>& y, const RowMatrix<T>& dy,
                 RowMatrix<T>* dx) override;
@@ -22,6 +22,8 @@ class Dense final : public Layer<T> {
 
   Param<T>& weight() { return weight_; }  // out × in
   Param<T>& bias() { return bias_; }      // 1 × out
+  const Param<T>& weight() const { return weight_; }
+  const Param<T>& bias() const { return bias_; }
   int in() const { return static_cast<int>(weight_.value.cols()); }
   int out() const { return static_cast<int>(weight_.value.rows()); }
 

@@ -10,11 +10,11 @@ template <class T>
 class Dropout final : public Layer<T> {
  public:
   static Result<std::unique_ptr<Dropout>> make(const Shape& in, double p);
-  std::string type() const override { return "dropout"; }
+  LayerKind kind() const override { return LayerKind::kDropout; }
   void forward(const RowMatrix<T>& x, RowMatrix<T>& y, Mode mode, Rng& rng) override;
   void backward(const RowMatrix<T>& x, const RowMatrix<T>& y, const RowMatrix<T>& dy,
                 RowMatrix<T>* dx) override;
-  Json to_json() const override { return {{"type", "dropout"}, {"p", p_}}; }
+  Json to_json() const override { return {{"type", this->type()}, {"p", p_}}; }
   std::unique_ptr<Layer<T>> clone() const override { return std::make_unique<Dropout>(*this); }
   std::unique_ptr<Layer<double>> to_double() const override;
   double p() const { return p_; }

@@ -13,13 +13,13 @@ class Flatten final : public Layer<T> {
     this->in_ = in;
     this->out_ = {{in.size()}};
   }
-  std::string type() const override { return "flatten"; }
+  LayerKind kind() const override { return LayerKind::kFlatten; }
   bool passes_through() const override { return true; }
   void forward(const RowMatrix<T>& x, RowMatrix<T>& y, Mode, Rng&) override { y = x; }
   void backward(const RowMatrix<T>&, const RowMatrix<T>&, const RowMatrix<T>& dy, RowMatrix<T>* dx) override {
     if (dx) *dx = dy;
   }
-  Json to_json() const override { return {{"type", "flatten"}}; }
+  Json to_json() const override { return {{"type", this->type()}}; }
   std::unique_ptr<Layer<T>> clone() const override { return std::make_unique<Flatten>(*this); }
   std::unique_ptr<Layer<double>> to_double() const override {
     return std::make_unique<Flatten<double>>(this->in_);

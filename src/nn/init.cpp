@@ -138,7 +138,9 @@ std::string init_name(const InitSpec& s) {
 }
 
 std::size_t weighted_layer_count(const Model<float>& model) {
-  return weighted_layers(const_cast<Model<float>&>(model)).size();
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < model.size(); ++i) n += layer_kind_info(model.layer(i).kind()).weighted ? 1 : 0;
+  return n;
 }
 
 Status initialize(Model<float>& model, std::span<const InitSpec> specs, std::uint64_t seed) {

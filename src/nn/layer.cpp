@@ -2,6 +2,31 @@
 
 namespace actlab::nn {
 
+// Row i of kLayerKinds describes the enumerator of value i.
+static_assert([] {
+  for (std::size_t i = 0; i < kLayerKinds.size(); ++i) {
+    if (static_cast<std::size_t>(kLayerKinds[i].kind) != i) return false;
+  }
+  return kLayerKinds.size() == static_cast<std::size_t>(LayerKind::kActivation) + 1;
+}());
+
+const LayerKindInfo& layer_kind_info(LayerKind k) { return kLayerKinds[static_cast<std::size_t>(k)]; }
+
+std::string_view layer_kind_name(LayerKind k) { return layer_kind_info(k).name; }
+
+std::optional<LayerKind> parse_layer_kind(std::string_view name) {
+  for (const LayerKindInfo& info : kLayerKinds) {
+    if (info.name == name) return info.kind;
+  }
+  return std::nullopt;
+}
+
+std::string layer_kind_names() {
+  std::string s;
+  for (const LayerKindInfo& info : kLayerKinds) s += (s.empty() ? "" : ", ") + std::string(info.name);
+  return s;
+}
+
 std::string Shape::str() const {
   std::string s = "[";
   for (std::size_t i = 0; i < dims.size(); ++i) s += (i ? ", " : "") + std::to_string(dims[i]);

@@ -13,8 +13,11 @@
 // T is float for training and double for the finite-difference gradient check.
 #pragma once
 
+#include <array>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/json.hpp"
@@ -48,11 +51,40 @@ struct Param {
   RowMatrix<T> grad;  // same shape as value
 };
 
+// The kinds of layer a model holds. kLayerKinds is the one table of them: the model file's "type" names
+// (Layer::type(), the loader), whether the kind has a weight and a bias that initialisation fills, and the
+// gradient-check registry's list of kinds to cover (tests/nn/gradient_check_test.cpp).
+enum class LayerKind { kDense, kConv2d, kMaxPool2d, kDropout, kFlatten, kActivation };
+
+struct LayerKindInfo {
+  LayerKind kind;
+  std::string_view name;  // the model file's "type"
+  bool weighted;          // has a weight and a bias (nn::initialize fills them)
+};
+
+inline constexpr std::array<LayerKindInfo, 6> kLayerKinds = {{
+    {LayerKind::kDense, "dense", true},
+    {LayerKind::kConv2d, "conv2d", true},
+    {LayerKind::kMaxPool2d, "maxpool2d", false},
+    {LayerKind::kDropout, "dropout", false},
+    {LayerKind::kFlatten, "flatten", false},
+    {LayerKind::kActivation, "activation", false},
+}};
+
+const LayerKindInfo& layer_kind_info(LayerKind k);
+std::string_view layer_kind_name(LayerKind k);
+// The kind named by a model file's "type"; nullopt when none is.
+std::optional<LayerKind> parse_layer_kind(std::string_view name);
+// Every name, in table order: "dense, conv2d, maxpool2d, dropout, flatten, activation".
+std::string layer_kind_names();
+
 template <class T>
 class Layer {
  public:
   virtual ~Layer() = default;
-  virtual std::string type() const = 0;  // "dense", "conv2d", "maxpool2d", "dropout", "flatten", "activation"
+  virtual LayerKind kind() const = 0;
+  // The kind's name in the model file: "dense", "conv2d", "maxpool2d", "dropout", "flatten", "activation".
+  std::string type() const { return std::string(layer_kind_name(kind())); }
   const Shape& in_shape() const { return in_; }
   const Shape& out_shape() const { return out_; }
 

@@ -14,11 +14,11 @@ template <class T>
 class MaxPool2d final : public Layer<T> {
  public:
   static Result<std::unique_ptr<MaxPool2d>> make(const Shape& in, int size = 2);
-  std::string type() const override { return "maxpool2d"; }
+  LayerKind kind() const override { return LayerKind::kMaxPool2d; }
   void forward(const RowMatrix<T>& x, RowMatrix<T>& y, Mode mode, Rng& rng) override;
   void backward(const RowMatrix<T>& x, const RowMatrix<T>& y, const RowMatrix<T>& dy,
                 RowMatrix<T>* dx) override;
-  Json to_json() const override { return {{"type", "maxpool2d"}, {"size", size_}}; }
+  Json to_json() const override { return {{"type", this->type()}, {"size", size_}}; }
   std::unique_ptr<Layer<T>> clone() const override { return std::make_unique<MaxPool2d>(*this); }
   std::unique_ptr<Layer<double>> to_double() const override;
 

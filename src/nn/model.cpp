@@ -209,85 +209,88 @@ Result<std::unique_ptr<Layer<T>>> layer_from_json(const Json& j, const Shape& in
   if (!j.is_object() || !j.contains("type") || !j["type"].is_string())
     return rd.error("needs a \"type\" string");
   const std::string type = j["type"];
-  if (type == "dense") {
-    auto n_in = rd.integer(j, "in", 1);
-    if (!n_in) return n_in.status();
-    auto n_out = rd.integer(j, "out", 1);
-    if (!n_out) return n_out.status();
-    if (!(in == Shape{{*n_in}})) {
-      return rd.error("\"in\" is " + std::to_string(*n_in) + " but the previous output is " + in.str());
+  const std::optional<LayerKind> kind = parse_layer_kind(type);
+  if (!kind) return rd.error("unknown layer type \"" + type + "\" (" + layer_kind_names() + ")");
+  switch (*kind) {
+    case LayerKind::kDense: {
+      auto n_in = rd.integer(j, "in", 1);
+      if (!n_in) return n_in.status();
+      auto n_out = rd.integer(j, "out", 1);
+      if (!n_out) return n_out.status();
+      if (!(in == Shape{{*n_in}})) {
+        return rd.error("\"in\" is " + std::to_string(*n_in) + " but the previous output is " + in.str());
+      }
+      auto d = std::make_unique<Dense<T>>(*n_in, *n_out);
+      if (Status s = rd.matrix(j, "weight", *n_out, *n_in, d->weight().value); !s.is_ok()) return s;
+      if (Status s = rd.matrix(j, "bias", 1, *n_out, d->bias().value); !s.is_ok()) return s;
+      return std::unique_ptr<Layer<T>>(std::move(d));
     }
-    auto d = std::make_unique<Dense<T>>(*n_in, *n_out);
-    if (Status s = rd.matrix(j, "weight", *n_out, *n_in, d->weight().value); !s.is_ok()) return s;
-    if (Status s = rd.matrix(j, "bias", 1, *n_out, d->bias().value); !s.is_ok()) return s;
-    return std::unique_ptr<Layer<T>>(std::move(d));
-  }
-  if (type == "conv2d") {
-    auto ci = rd.integer(j, "in_channels", 1);
-    if (!ci) return ci.status();
-    auto co = rd.integer(j, "out_channels", 1);
-    if (!co) return co.status();
-    auto k = rd.integer(j, "kernel", 1);
-    if (!k) return k.status();
-    const int stride = j.value("stride", 1), padding = j.value("padding", 0);
-    if (in.dims.size() != 3 || in.dims[0] != *ci) {
-      return rd.error("\"in_channels\" is " + std::to_string(*ci) + " but the previous output is " +
-                      in.str());
-    }
-    auto c = Conv2d<T>::make(in, *co, *k, stride, padding);
-    if (!c) return rd.error(c.status().message());
-    const Json& w = j.contains("weight") ? j["weight"] : Json();
-    // weight[co][ci][k][k] → Co × (Ci·k·k)
-    if (!w.is_array() || static_cast<int>(w.size()) != *co)
-      return rd.error("\"weight\" must be [out_channels][in_channels][k][k]");
-    auto& wm = (*c)->weight().value;
-    for (int o = 0; o < *co; ++o) {
-      if (!w[o].is_array() || static_cast<int>(w[o].size()) != *ci)
-        return rd.error("\"weight\"[" + std::to_string(o) + "] must have in_channels entries");
-      for (int ch = 0; ch < *ci; ++ch) {
-        const Json& kk = w[o][ch];
-        if (!kk.is_array() || static_cast<int>(kk.size()) != *k)
-          return rd.error("\"weight\" kernels must be k × k");
-        for (int ky = 0; ky < *k; ++ky) {
-          if (!kk[ky].is_array() || static_cast<int>(kk[ky].size()) != *k)
+    case LayerKind::kConv2d: {
+      auto ci = rd.integer(j, "in_channels", 1);
+      if (!ci) return ci.status();
+      auto co = rd.integer(j, "out_channels", 1);
+      if (!co) return co.status();
+      auto k = rd.integer(j, "kernel", 1);
+      if (!k) return k.status();
+      const int stride = j.value("stride", 1), padding = j.value("padding", 0);
+      if (in.dims.size() != 3 || in.dims[0] != *ci) {
+        return rd.error("\"in_channels\" is " + std::to_string(*ci) + " but the previous output is " +
+                        in.str());
+      }
+      auto c = Conv2d<T>::make(in, *co, *k, stride, padding);
+      if (!c) return rd.error(c.status().message());
+      const Json& w = j.contains("weight") ? j["weight"] : Json();
+      // weight[co][ci][k][k] → Co × (Ci·k·k)
+      if (!w.is_array() || static_cast<int>(w.size()) != *co)
+        return rd.error("\"weight\" must be [out_channels][in_channels][k][k]");
+      auto& wm = (*c)->weight().value;
+      for (int o = 0; o < *co; ++o) {
+        if (!w[o].is_array() || static_cast<int>(w[o].size()) != *ci)
+          return rd.error("\"weight\"[" + std::to_string(o) + "] must have in_channels entries");
+        for (int ch = 0; ch < *ci; ++ch) {
+          const Json& kk = w[o][ch];
+          if (!kk.is_array() || static_cast<int>(kk.size()) != *k)
             return rd.error("\"weight\" kernels must be k × k");
-          for (int kx = 0; kx < *k; ++kx) {
-            if (!kk[ky][kx].is_number()) return rd.error("\"weight\" has a value that is not a number");
-            wm(o, (ch * *k + ky) * *k + kx) = static_cast<T>(kk[ky][kx].get<double>());
+          for (int ky = 0; ky < *k; ++ky) {
+            if (!kk[ky].is_array() || static_cast<int>(kk[ky].size()) != *k)
+              return rd.error("\"weight\" kernels must be k × k");
+            for (int kx = 0; kx < *k; ++kx) {
+              if (!kk[ky][kx].is_number()) return rd.error("\"weight\" has a value that is not a number");
+              wm(o, (ch * *k + ky) * *k + kx) = static_cast<T>(kk[ky][kx].get<double>());
+            }
           }
         }
       }
+      if (Status s = rd.matrix(j, "bias", 1, *co, (*c)->bias().value); !s.is_ok()) return s;
+      return std::unique_ptr<Layer<T>>(std::move(*c));
     }
-    if (Status s = rd.matrix(j, "bias", 1, *co, (*c)->bias().value); !s.is_ok()) return s;
-    return std::unique_ptr<Layer<T>>(std::move(*c));
-  }
-  if (type == "maxpool2d") {
-    auto p = MaxPool2d<T>::make(in, j.value("size", 2));
-    if (!p) return rd.error(p.status().message());
-    return std::unique_ptr<Layer<T>>(std::move(*p));
-  }
-  if (type == "dropout") {
-    auto d = Dropout<T>::make(in, j.value("p", 0.5));
-    if (!d) return rd.error(d.status().message());
-    return std::unique_ptr<Layer<T>>(std::move(*d));
-  }
-  if (type == "flatten") return std::unique_ptr<Layer<T>>(std::make_unique<Flatten<T>>(in));
-  if (type == "activation") {
-    if (!j.contains("name") || !j["name"].is_string())
-      return rd.error("needs a \"name\" (catalog name or formula)");
-    std::map<std::string, double> params;
-    if (j.contains("params")) {
-      if (!j["params"].is_object()) return rd.error("\"params\" must be an object of numbers");
-      for (const auto& [k, v] : j["params"].items()) params[k] = json_to_double(v);
+    case LayerKind::kMaxPool2d: {
+      auto p = MaxPool2d<T>::make(in, j.value("size", 2));
+      if (!p) return rd.error(p.status().message());
+      return std::unique_ptr<Layer<T>>(std::move(*p));
     }
-    auto act = activations::Activation::make(j["name"].get<std::string>(), params);
-    if (!act) return rd.error(act.status().message());
-    auto a = ActivationLayer<T>::make(*act, in);
-    if (!a) return rd.error(a.status().message());
-    return std::unique_ptr<Layer<T>>(std::move(*a));
+    case LayerKind::kDropout: {
+      auto d = Dropout<T>::make(in, j.value("p", 0.5));
+      if (!d) return rd.error(d.status().message());
+      return std::unique_ptr<Layer<T>>(std::move(*d));
+    }
+    case LayerKind::kFlatten: return std::unique_ptr<Layer<T>>(std::make_unique<Flatten<T>>(in));
+    case LayerKind::kActivation: {
+      if (!j.contains("name") || !j["name"].is_string())
+        return rd.error("needs a \"name\" (catalog name or formula)");
+      std::map<std::string, double> params;
+      if (j.contains("params")) {
+        if (!j["params"].is_object()) return rd.error("\"params\" must be an object of numbers");
+        for (const auto& [k, v] : j["params"].items()) params[k] = json_to_double(v);
+      }
+      auto act = activations::Activation::make(j["name"].get<std::string>(), params);
+      if (!act) return rd.error(act.status().message());
+      auto a = ActivationLayer<T>::make(*act, in);
+      if (!a) return rd.error(a.status().message());
+      return std::unique_ptr<Layer<T>>(std::move(*a));
+    }
   }
-  return rd.error("unknown layer type \"" + type +
-                  "\" (dense, conv2d, maxpool2d, dropout, flatten, activation)");
+  return Status::internal("layer kind " + type + " has no reader");
 }
 
 }  // namespace

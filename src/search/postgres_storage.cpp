@@ -160,18 +160,18 @@ Result<std::unique_ptr<SqlConnection>> open_postgres(const std::string& url, Ope
   if (!parsed) {
     std::string msg = scrub(err ? trim(err) : "unreadable", url, masked);
     PQfreemem(err);
-    return Status::invalid("--storage: malformed PostgreSQL URL '" + masked + "': " + msg +
-                           " (expected postgresql://user@host:port/dbname)");
+    return Status::invalid_field("storage", "malformed PostgreSQL URL '" + masked + "': " + msg +
+                                                " (expected postgresql://user@host:port/dbname)");
   }
   PQconninfoFree(parsed);
   const char* keys[] = {"dbname", "connect_timeout", "application_name", nullptr};
   const char* vals[] = {url.c_str(), "10", "actlab", nullptr};
   PGconn* conn = PQconnectdbParams(keys, vals, /*expand_dbname=*/1);
-  if (!conn) return Status::io_error("--storage: out of memory connecting to " + masked);
+  if (!conn) return Status::io_error("out of memory connecting to " + masked).with_field("storage");
   if (PQstatus(conn) != CONNECTION_OK) {
     std::string msg = scrub(trim(PQerrorMessage(conn)), url, masked);
     PQfinish(conn);
-    return Status::io_error("--storage: cannot connect to " + masked + ": " + msg);
+    return Status::io_error("cannot connect to " + masked + ": " + msg).with_field("storage");
   }
   PQsetNoticeProcessor(conn, ignore_notice, nullptr);
   auto c = std::make_unique<PostgresConnection>(conn, masked);

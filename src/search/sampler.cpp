@@ -33,7 +33,7 @@ const char* to_string(Direction d) { return d == Direction::kMinimize ? "minimiz
 Result<Direction> parse_direction(const std::string& s) {
   if (s == "minimize") return Direction::kMinimize;
   if (s == "maximize") return Direction::kMaximize;
-  return Status::invalid("--direction: expected minimize or maximize, got '" + s + "'");
+  return Status::invalid_field("direction", "expected minimize or maximize, got '" + s + "'");
 }
 
 double sample_uniform(const Distribution& d, Rng& rng) {
@@ -127,8 +127,8 @@ Result<std::unique_ptr<Sampler>> make_sampler(const std::string& name) {
   if (name == "random") return std::unique_ptr<Sampler>(new RandomSampler());
   if (name == "grid") return std::unique_ptr<Sampler>(new GridSampler());
   const auto bad = [&](const std::string& why) {
-    return Status::invalid("--sampler: " + why +
-                           " (expected tpe[:multivariate][,fail-worst], tpe-multivariate, random or grid)");
+    return Status::invalid_field(
+        "sampler", why + " (expected tpe[:multivariate][,fail-worst], tpe-multivariate, random or grid)");
   };
   TpeOptions o;
   if (name == "tpe-multivariate") {

@@ -152,7 +152,7 @@ Result<StudyRecord> SqlStorage::create_study(const StudyRecord& s) {
     auto existing = conn_->query("SELECT study_id FROM studies WHERE name = $1", {s.name});
     if (!existing) return existing.status();
     if (!existing->empty())
-      return Status::invalid("--name: a study named '" + s.name + "' already exists in " + url());
+      return Status::invalid_field("name", "a study named '" + s.name + "' already exists in " + url());
     auto rows = conn_->query(
         sql("INSERT INTO studies (name, direction, sampler, seed, space_json, objective_json, created) "
             "VALUES ($1, $2, $3, $4, $5, $6, {NOW}) RETURNING " +
@@ -174,8 +174,9 @@ Result<StudyRecord> SqlStorage::get_study(const std::string& name) {
     if (all) {
       for (const auto& s : *all) known += (known.empty() ? "" : ", ") + s.name;
     }
-    return Status::not_found("--name: no study named '" + name + "' in " + url() +
-                             (known.empty() ? " (it holds no studies)" : " (studies: " + known + ")"));
+    return Status::not_found("no study named '" + name + "' in " + url() +
+                             (known.empty() ? " (it holds no studies)" : " (studies: " + known + ")"))
+        .with_field("name");
   }
   return parse_study((*rows)[0]);
 }

@@ -147,14 +147,14 @@ class SqliteConnection final : public SqlConnection {
 
 Result<std::unique_ptr<SqlConnection>> open_sqlite(const std::string& path, int busy_timeout_ms,
                                                    OpenMode mode, const std::string& url) {
-  if (path.empty()) return Status::invalid("--storage: '" + url + "' names no file");
+  if (path.empty()) return Status::invalid_field("storage", "'" + url + "' names no file");
   const bool exists = access(path.c_str(), F_OK) == 0;
   if (!exists && mode != OpenMode::kCreate) {
-    return Status::not_found("--storage: no database at " + path +
-                             " (create a study there first: actlab study create)");
+    return Status::not_found("no database at " + path + " (create a study there first: actlab study create)")
+        .with_field("storage");
   }
   if (exists && mode != OpenMode::kReadOnly && access(path.c_str(), W_OK) != 0) {
-    return Status::invalid("--storage: " + path + " is read-only");
+    return Status::invalid_field("storage", path + " is read-only");
   }
   int flags = SQLITE_OPEN_NOMUTEX;
   flags |= mode == OpenMode::kReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
@@ -163,7 +163,7 @@ Result<std::unique_ptr<SqlConnection>> open_sqlite(const std::string& path, int 
   if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close_v2(db);
-    return Status::io_error("--storage: cannot open " + path + ": " + msg);
+    return Status::io_error("cannot open " + path + ": " + msg).with_field("storage");
   }
   sqlite3_busy_timeout(db, busy_timeout_ms);
   auto conn = std::make_unique<SqliteConnection>(db, url);

@@ -32,9 +32,9 @@ Result<std::unique_ptr<Storage>> open_storage(const std::string& url, OpenMode m
     if (rest.rfind("//", 0) == 0) {
       rest = rest.substr(2);
       if (rest.empty() || rest[0] != '/') {
-        return Status::invalid(
-            "--storage: '" + masked +
-            "': write sqlite:///absolute/path.db (three slashes) or sqlite:relative/path.db");
+        return Status::invalid_field(
+            "storage",
+            "'" + masked + "': write sqlite:///absolute/path.db (three slashes) or sqlite:relative/path.db");
       }
     }
     int busy_ms = 60000;
@@ -45,7 +45,7 @@ Result<std::unique_ptr<Storage>> open_storage(const std::string& url, OpenMode m
       char* end = nullptr;
       const long v = query.rfind(key, 0) == 0 ? std::strtol(query.c_str() + key.size(), &end, 10) : -1;
       if (v < 0 || !end || *end != '\0') {
-        return Status::invalid("--storage: '" + masked + "': the only option is ?busy_timeout_ms=N");
+        return Status::invalid_field("storage", "'" + masked + "': the only option is ?busy_timeout_ms=N");
       }
       busy_ms = static_cast<int>(v);
     }
@@ -53,9 +53,9 @@ Result<std::unique_ptr<Storage>> open_storage(const std::string& url, OpenMode m
     if (!conn) return conn.status();
     return SqlStorage::open(std::move(*conn), mode);
   }
-  return Status::invalid("--storage: '" + masked +
-                         "' is not a storage URL; expected sqlite:///path/study.db or "
-                         "postgresql://user@host:port/dbname");
+  return Status::invalid_field("storage", "'" + masked +
+                                              "' is not a storage URL; expected sqlite:///path/study.db or "
+                                              "postgresql://user@host:port/dbname");
 }
 
 }  // namespace actlab::search

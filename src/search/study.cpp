@@ -42,7 +42,7 @@ bool TrialContext::should_prune() {
 std::string Study::worker_name(int index) { return WorkQueue::worker_name(index); }
 
 Result<StudyRecord> Study::create(const std::string& url, const StudyRecord& record) {
-  if (record.name.empty()) return Status::invalid("--name: a study needs a name");
+  if (record.name.empty()) return Status::invalid_field("name", "a study needs a name");
   auto space = Space::from_json(record.space);
   if (!space) return space.status();
   if (space->size() == 0) return Status::invalid("the search space has no parameter");
@@ -161,9 +161,9 @@ Result<TrialRecord> Study::enqueue(const Json& params) {
 }
 
 Result<OptimizeSummary> Study::optimize(const Objective& objective, const OptimizeOptions& o) {
-  if (o.workers < 1) return Status::invalid("--workers: must be at least 1");
+  if (o.workers < 1) return Status::invalid_field("workers", "must be at least 1");
   if (!(o.heartbeat_s > 0) || !(o.grace_s > o.heartbeat_s)) {
-    return Status::invalid("--heartbeat: the grace period must exceed the heartbeat interval");
+    return Status::invalid_field("heartbeat", "the grace period must exceed the heartbeat interval");
   }
   pruner_ = o.pruner;
   const auto t0 = std::chrono::steady_clock::now();

@@ -21,10 +21,13 @@ double cost(int param, int choice, int choices) {
 }  // namespace
 
 Status SyntheticProblem::validate() const {
-  if (categorical < 0 || categorical > 1000) return Status::invalid("--categorical: expected 0 to 1000");
-  if (choices < 2 || choices > 1000) return Status::invalid("--choices: expected 2 to 1000");
-  if (floats < 0 || floats > 2) return Status::invalid("--floats: expected 0, 1 or 2");
-  if (categorical + floats == 0) return Status::invalid("--categorical/--floats: the space has no parameter");
+  if (categorical < 0 || categorical > 1000)
+    return Status::invalid_field("categorical", "expected 0 to 1000");
+  if (choices < 2 || choices > 1000) return Status::invalid_field("choices", "expected 2 to 1000");
+  if (floats < 0 || floats > 2) return Status::invalid_field("floats", "expected 0, 1 or 2");
+  if (categorical + floats == 0)
+    return Status::invalid_field("categorical",
+                                 "the space has no parameter (categorical and floats are both 0)");
   return Status::ok();
 }
 

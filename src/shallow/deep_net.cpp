@@ -1,10 +1,3 @@
-// GCC 12 reports '__Y may be used uninitialized' inside its own AVX-512 intrinsic headers when Eigen's packet
-// math is inlined in this file (GCC bug 105593, fixed in GCC 13): a false positive, silenced for this file
-// only.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
 #include "shallow/deep_net.hpp"
 
 #include <cmath>
@@ -60,11 +53,11 @@ Result<DeepReluNet> DeepReluNet::from_model(const nn::Model<float>& model) {
   for (std::size_t i = 0; i < model.size(); ++i) {
     const nn::Layer<float>& layer = model.layer(i);
     const std::string where = "layers[" + std::to_string(i) + "] (" + layer.type() + ")";
-    if (layer.type() == "flatten" || layer.type() == "dropout") continue;
-    if (const auto* d = dynamic_cast<const nn::Dense<float>*>(&layer)) {
-      auto& dd = const_cast<nn::Dense<float>&>(*d);
-      MatrixD w = dd.weight().value.cast<double>();
-      Eigen::VectorXd b = dd.bias().value.cast<double>().transpose();
+    if (layer.kind() == nn::LayerKind::kFlatten || layer.kind() == nn::LayerKind::kDropout) continue;
+    if (layer.kind() == nn::LayerKind::kDense) {
+      const auto& d = static_cast<const nn::Dense<float>&>(layer);
+      MatrixD w = d.weight().value.cast<double>();
+      Eigen::VectorXd b = d.bias().value.cast<double>().transpose();
       if (pending) {  // dense after dense: compose
         cur.b = w * cur.b + b;
         cur.w = w * cur.w;
@@ -75,9 +68,10 @@ Result<DeepReluNet> DeepReluNet::from_model(const nn::Model<float>& model) {
       }
       continue;
     }
-    if (const auto* a = dynamic_cast<const nn::ActivationLayer<float>*>(&layer)) {
-      if (a->activation().name() != "relu") {
-        return Status::invalid(where + ": activation '" + a->activation().name() +
+    if (layer.kind() == nn::LayerKind::kActivation) {
+      const auto& a = static_cast<const nn::ActivationLayer<float>&>(layer);
+      if (a.activation().name() != "relu") {
+        return Status::invalid(where + ": activation '" + a.activation().name() +
                                "' is not ReLU; shallow conversion needs dense + relu networks");
       }
       if (!pending) {  // relu on the input or relu after relu: an identity layer before it

@@ -81,7 +81,8 @@ TEST(Activation, ErrorsNameTheProblem) {
       << unknown.status().message();
   auto bad_param = Activation::make("repu", {{"q", 1}});
   ASSERT_FALSE(bad_param);
-  EXPECT_EQ(bad_param.status().message(), "--param q: repu has no parameter 'q' (it has p)");
+  EXPECT_EQ(bad_param.status().message(), "param q: repu has no parameter 'q' (it has p)");
+  EXPECT_EQ(bad_param.status().field(), "param q");
   auto none = Activation::make("relu", {{"a", 1}});
   EXPECT_NE(none.status().message().find("(it has none)"), std::string::npos);
   auto unused = Activation::make("x*sigmoid(x)", {{"b", 1}});

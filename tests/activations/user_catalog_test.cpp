@@ -1,13 +1,17 @@
 // User catalog files: good files register entries that every lookup sees; bad ones are refused whole, with
-// the file, the entry and (for JSON and formula errors) the line:column; save_user_entry round-trips.
+// the file, the entry and (for JSON and formula errors) the line:column; save_user_entry round-trips;
+// registered entries never move, and registration is safe from several threads.
 #include "activations/user_catalog.hpp"
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
+#include <vector>
 
 #include "activations/activation.hpp"
 #include "activations/parser.hpp"
@@ -313,6 +317,64 @@ TEST_F(UserCatalog, ReadingDoesNotRegister) {
   EXPECT_EQ(catalog().size(), builtin);
   ASSERT_TRUE(register_user_entries(*r, "somewhere").is_ok());
   EXPECT_EQ(find_entry("r1")->source, "somewhere");
+}
+
+// An Activation keeps a pointer to its catalog entry: entries never move, so it stays valid while hundreds
+// more are registered from several threads, with lookups and Activation::make running alongside.
+TEST_F(UserCatalog, EntriesStayPutWhileOthersAreAddedFromManyThreads) {
+  const std::size_t builtin = catalog().size();
+  ASSERT_TRUE(register_user_entries({{.name = "first_one", .formula = "x*tanh(b*x)", .params = {{"b", 2.0}}}},
+                                    "stable.json")
+                  .is_ok());
+  auto a = Activation::make("first_one", {{"b", 1.5}});
+  ASSERT_TRUE(a) << a.status().message();
+  const CatalogEntry* e = a->entry();
+  ASSERT_NE(e, nullptr);
+
+  constexpr int kThreads = 8, kPerThread = 40;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([t, &failures] {
+      for (int i = 0; i < kPerThread; ++i) {
+        // Each new entry calls the first one, so every check looks it up while other threads append.
+        const std::string name = "grown_" + std::to_string(t) + "_" + std::to_string(i);
+        const UserEntry u{.name = name, .formula = std::to_string(i + 1) + "*first_one(x)"};
+        if (!register_user_entries({u}, "thread_" + std::to_string(t)).is_ok()) ++failures;
+        auto b = Activation::make(name);
+        if (!b || b->entry() != find_entry(name) || std::abs(b->f(1.0) - (i + 1) * std::tanh(2.0)) > 1e-12)
+          ++failures;
+      }
+    });
+  }
+  // Two threads racing for one name: exactly one registers it.
+  std::atomic<int> won{0};
+  for (int t = 0; t < 2; ++t) {
+    threads.emplace_back([&won] {
+      if (register_user_entries({{.name = "contested", .formula = "x"}}, "race").is_ok()) ++won;
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(won.load(), 1);
+  EXPECT_EQ(catalog().size(), builtin + 1 + kThreads * kPerThread + 1);
+
+  // The first Activation and its entry are where they were.
+  EXPECT_EQ(find_entry("first_one"), e);
+  EXPECT_EQ(a->entry(), e);
+  EXPECT_EQ(e->name, "first_one");
+  EXPECT_EQ(e->source, "stable.json");
+  ASSERT_EQ(e->params.size(), 1u);
+  EXPECT_EQ(e->params[0].name, "b");
+  EXPECT_FALSE(a->row_wise());
+  EXPECT_NEAR(a->f(0.7), 0.7 * std::tanh(1.5 * 0.7), 1e-12);
+  EXPECT_NEAR(a->df(0.7), std::tanh(1.05) + 1.05 * (1 - std::tanh(1.05) * std::tanh(1.05)), 1e-12);
+
+  // Removing the user entries hides them from lookups; the Activation still works.
+  remove_user_entries();
+  EXPECT_EQ(find_entry("first_one"), nullptr);
+  EXPECT_EQ(a->entry()->name, "first_one");
+  EXPECT_NEAR(a->f(2.0), 2.0 * std::tanh(3.0), 1e-12);
 }
 
 }  // namespace

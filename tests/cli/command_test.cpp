@@ -16,5 +16,22 @@ TEST(Command, StatusToExitCode) {
   EXPECT_NE(err.find("actlab: error: --x: bad\n"), std::string::npos);
 }
 
+TEST(Command, FlagMessageTurnsTheFieldIntoItsFlag) {
+  EXPECT_EQ(flag_message(Status::invalid_field("workers", "must be at least 1")),
+            "--workers: must be at least 1");
+  EXPECT_EQ(flag_message(Status::invalid_field("train_fraction", "x")), "--train-fraction: x");
+  EXPECT_EQ(flag_message(Status::not_found("no database at /x").with_field("storage")),
+            "--storage: no database at /x");
+  EXPECT_EQ(flag_message(Status::io_error("down").with_field("storage").with_context("study")),
+            "study: --storage: down");
+  // An entry of a map field keeps its own spelling: --param my_p, not --param my-p.
+  EXPECT_EQ(flag_message(Status::invalid_field("param my_p", "no such parameter")),
+            "--param my_p: no such parameter");
+  EXPECT_EQ(flag_message(Status::invalid("plain")), "plain");
+  // The field where it starts a word, not inside a flag a caller already wrote.
+  EXPECT_EQ(flag_message(Status::not_found("no database").with_field("storage").with_context("--storage")),
+            "--storage: --storage: no database");
+}
+
 }  // namespace
 }  // namespace actlab::cli

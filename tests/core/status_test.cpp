@@ -68,6 +68,16 @@ TEST(Status, WithContextPrefixesErrorsOnly) {
   EXPECT_EQ(ok.message(), "");
 }
 
+TEST(Status, WithFieldNamesTheFieldForAnyCode) {
+  const Status s = Status::not_found("no database at /tmp/x.db").with_field("storage");
+  EXPECT_EQ(s.code(), StatusCode::kNotFound);
+  EXPECT_EQ(s.message(), "storage: no database at /tmp/x.db");
+  EXPECT_EQ(s.field(), "storage");
+  EXPECT_EQ(Status::io_error("down").with_field("storage").with_context("open").field(), "storage");
+  EXPECT_TRUE(Status::ok().with_field("storage").is_ok());
+  EXPECT_EQ(Status::ok().with_field("storage").field(), "");
+}
+
 TEST(Result, HoldsAValue) {
   Result<double> r = parse_positive("2.5");
   ASSERT_TRUE(r);

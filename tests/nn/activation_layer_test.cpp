@@ -1,14 +1,6 @@
 // ActivationLayer: element-wise values and slopes against closed forms, PReLU's learnable slope (in params(),
 // gradient Σ dy·x over x < 0), rrelu's training noise and evaluation mean slope, and the row-wise entries.
 
-// GCC 12 reports '__Y is used uninitialized' inside its own AVX-512 intrinsic headers when Eigen's packet
-// math is inlined in this file (GCC bug 105593, fixed in GCC 13): a false positive, silenced for this file
-// only.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-
 #include "nn/activation_layer.hpp"
 
 #include <gtest/gtest.h>

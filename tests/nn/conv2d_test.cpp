@@ -1,14 +1,6 @@
 // Conv2d (im2col + GEMM) against a direct convolution written as nested loops over (b, co, oy, ox, c, ky, kx)
 // with zero padding and stride, for the forward pass and both gradients; shapes and errors by hand.
 
-// GCC 12 reports '__Y is used uninitialized' inside its own AVX-512 intrinsic headers when Eigen's packet
-// math is inlined in this file (GCC bug 105593, fixed in GCC 13): a false positive, silenced for this file
-// only.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-
 #include "nn/conv2d.hpp"
 
 #include <gtest/gtest.h>

@@ -2,14 +2,6 @@
 // (empirical std of N weights has relative sd ≈ 1/√(2N), so 512×512 → 0.14 %, and we allow 2–3 %),
 // torch's uniform bound, orthogonality WᵀW = gain²·I (tall) / WWᵀ = gain²·I (wide), seeding.
 
-// GCC 12 reports '__Y is used uninitialized' inside its own AVX-512 intrinsic headers when Eigen's packet
-// math is inlined in this file (GCC bug 105593, fixed in GCC 13): a false positive, silenced for this file
-// only.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-
 #include "nn/init.hpp"
 
 #include <gtest/gtest.h>

@@ -1,8 +1,11 @@
-// The layer interface's helpers: Shape (size, printing, equality) and the matrix ↔ JSON layout of the model
-// file (a matrix as a list of rows, a 1×n or n×1 matrix as a flat list).
+// The layer interface's helpers: Shape (size, printing, equality), the matrix ↔ JSON layout of the model
+// file (a matrix as a list of rows, a 1×n or n×1 matrix as a flat list), and the table of layer kinds.
 #include "nn/layer.hpp"
 
 #include <gtest/gtest.h>
+
+#include <set>
+#include <string_view>
 
 #include "nn/dense.hpp"
 
@@ -78,4 +81,22 @@ TEST(Layer, ShapesAndParamsThroughTheInterface) {
 }
 
 }  // namespace
+TEST(Layer, KindTableNamesEveryKindOnce) {
+  std::set<std::string_view> names;
+  for (const LayerKindInfo& k : kLayerKinds) {
+    EXPECT_EQ(layer_kind_name(k.kind), k.name);
+    EXPECT_EQ(parse_layer_kind(k.name), k.kind) << k.name;
+    names.insert(k.name);
+  }
+  EXPECT_EQ(names.size(), kLayerKinds.size());
+  EXPECT_EQ(parse_layer_kind("lstm"), std::nullopt);
+  EXPECT_EQ(layer_kind_names(), "dense, conv2d, maxpool2d, dropout, flatten, activation");
+  EXPECT_TRUE(layer_kind_info(LayerKind::kDense).weighted);
+  EXPECT_TRUE(layer_kind_info(LayerKind::kConv2d).weighted);
+  EXPECT_FALSE(layer_kind_info(LayerKind::kActivation).weighted);
+  const Dense<float> d(3, 2);
+  EXPECT_EQ(d.kind(), LayerKind::kDense);
+  EXPECT_EQ(d.to_json()["type"], d.type());
+}
+
 }  // namespace actlab::nn

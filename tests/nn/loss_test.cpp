@@ -2,14 +2,6 @@
 // (softmax − onehot)/B whose rows sum to zero, stability for huge logits; mse and its gradient by hand;
 // accuracy's first-maximum rule; the loss names.
 
-// GCC 12 reports '__Y is used uninitialized' inside its own AVX-512 intrinsic headers when Eigen's packet
-// math is inlined in this file (GCC bug 105593, fixed in GCC 13): a false positive, silenced for this file
-// only.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-
 #include "nn/loss.hpp"
 
 #include <gtest/gtest.h>

@@ -1,14 +1,6 @@
 // MaxPool2d against hand examples: window maxima, floor for sizes that do not divide, the first-maximum rule
 // on ties (row-major window order, as torch), gradient routing to the argmax, NaN propagation, errors.
 
-// GCC 12 reports '__Y is used uninitialized' inside its own AVX-512 intrinsic headers when Eigen's packet
-// math is inlined in this file (GCC bug 105593, fixed in GCC 13): a false positive, silenced for this file
-// only.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-
 #include "nn/max_pool.hpp"
 
 #include <gtest/gtest.h>

@@ -18,7 +18,8 @@ TEST(Storage, RejectsMalformedUrls) {
     auto st = open_storage(url, OpenMode::kCreate);
     ASSERT_FALSE(st) << url;
     EXPECT_TRUE(st.status().is_bad_input()) << url << ": " << st.status().message();
-    EXPECT_NE(st.status().message().find("--storage"), std::string::npos);
+    EXPECT_EQ(st.status().field(), "storage") << url;
+    EXPECT_EQ(st.status().message().rfind("storage: ", 0), 0u) << st.status().message();
   }
   auto pg = open_storage("postgresql://me:secret@[::1", OpenMode::kReadWrite);
   ASSERT_FALSE(pg);

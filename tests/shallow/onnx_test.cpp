@@ -1,10 +1,3 @@
-// GCC 12 reports '__Y may be used uninitialized' inside its own AVX-512 intrinsic headers when Eigen's packet
-// math is inlined in this file (GCC bug 105593, fixed in GCC 13): a false positive, silenced for this file
-// only.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
 // ONNX import against PyTorch: graphs written by torch.onnx.export (tests/golden/shallow, made by
 // tools/gen_shallow_onnx.py) give the outputs PyTorch computed; unsupported ops are named with their node.
 #include "shallow/onnx.hpp"

@@ -1,10 +1,3 @@
-// GCC 12 reports '__Y may be used uninitialized' inside its own AVX-512 intrinsic headers when Eigen's packet
-// math is inlined in this file (GCC bug 105593, fixed in GCC 13): a false positive, silenced for this file
-// only.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
 // Region enumeration: DFS against brute force, counts against theory, lower-dimensional regions, the box,
 // the memory budget, and every region's witness and local model against the deep forward pass.
 #include "shallow/regions.hpp"
