@@ -31,6 +31,9 @@ TEST(Command, FlagMessageTurnsTheFieldIntoItsFlag) {
   // The field where it starts a word, not inside a flag a caller already wrote.
   EXPECT_EQ(flag_message(Status::not_found("no database").with_field("storage").with_context("--storage")),
             "--storage: --storage: no database");
+  // A front end may name a field's flag differently.
+  EXPECT_EQ(flag_message(Status::invalid_field("source", "x.csv: no such file"), {{"source", "--data"}}),
+            "--data: x.csv: no such file");
 }
 
 }  // namespace
