@@ -30,13 +30,7 @@ struct DataFlags {
   std::int64_t data_seed = -1;  // generators: < 0 means the command's seed
 
   data::DataPlan plan(std::uint64_t seed) const {
-    data::DataPlan p;
-    p.source = data;
-    p.target = target;
-    p.rows = rows;
-    p.data_seed = data_seed;
-    p.seed = seed;
-    return p;
+    return {.source = data, .target = target, .rows = rows, .data_seed = data_seed, .seed = seed};
   }
 };
 

@@ -7,6 +7,7 @@
 
 #include "data/builtin.hpp"
 #include "nn/init.hpp"
+#include "nn/model.hpp"
 
 namespace actlab::lab {
 namespace {
@@ -89,6 +90,31 @@ TEST(Train, RegressionTakesMseAndBadPlansNameTheField) {
   p = iris_plan();
   p.data.source = "irsi";
   EXPECT_FALSE(train(p));
+}
+
+TEST(Train, SavedModelEvaluatesAndPredictsOnRawInputs) {
+  auto r = train(iris_plan());
+  ASSERT_TRUE(r) << r.status().message();
+  const std::string path = ::testing::TempDir() + "lab_train_iris.json";
+  ASSERT_TRUE(nn::save_model(r->model, path).is_ok());
+  data::DataPlan source;
+  source.source = "iris";
+  auto e = evaluate_model(path, source);
+  ASSERT_TRUE(e) << e.status().message();
+  EXPECT_EQ(e->rows, 150u);
+  EXPECT_TRUE(e->classification);
+  EXPECT_GT(e->evaluation.accuracy, 0.85);  // every row, through the model's own standardisation
+  auto raw = data::load("iris");
+  std::vector<double> x0;
+  for (Eigen::Index j = 0; j < raw->x.cols(); ++j) x0.push_back(raw->x(0, j));
+  auto p = predict(path, x0);
+  ASSERT_TRUE(p) << p.status().message();
+  EXPECT_EQ(p->output.size(), 3u);
+  ASSERT_TRUE(p->argmax);
+  EXPECT_EQ(*p->argmax, 0u);  // row 0 is a setosa, which this net gets right
+  EXPECT_EQ(predict(path, {1.0, 2.0}).status().field(), "x");
+  source.source = "wine";  // 13 features: does not fit
+  EXPECT_EQ(evaluate_model(path, source).status().field(), "source");
 }
 
 }  // namespace
