@@ -11,17 +11,12 @@
 #include <vector>
 
 #include "activations/activation.hpp"
+#include "support/integrator.hpp"
 
 namespace actlab::theory {
 namespace {
 
-GaussianIntegrator integrator(const char* spec) {
-  auto act = activations::Activation::make(spec);
-  EXPECT_TRUE(act.has_value()) << spec << ": " << act.status().message();
-  auto g = GaussianIntegrator::make(*act);
-  EXPECT_TRUE(g.has_value()) << spec;
-  return std::move(g).value();
-}
+using actlab::testing::integrator;
 
 TEST(KernelProfile, RepuBlowsUp) {
   const auto g = integrator("repu");

@@ -12,18 +12,13 @@
 #include <vector>
 
 #include "activations/activation.hpp"
+#include "support/integrator.hpp"
 #include "theory/propagate.hpp"
 
 namespace actlab::theory {
 namespace {
 
-GaussianIntegrator integrator(const char* spec) {
-  auto act = activations::Activation::make(spec);
-  EXPECT_TRUE(act.has_value()) << spec << ": " << act.status().message();
-  auto g = GaussianIntegrator::make(*act);
-  EXPECT_TRUE(g.has_value()) << spec;
-  return std::move(g).value();
-}
+using actlab::testing::integrator;
 
 TEST(EdgeOfChaos, TanhAndReluRows) {
   const auto tanh = integrator("tanh");
