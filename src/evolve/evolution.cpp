@@ -346,7 +346,8 @@ Status check(const PrimitiveSet& ps, const EvolveOptions& o) {
     if (o.cgp.rows < 1 || o.cgp.cols < 1 || o.cgp.levels_back < 1) {
       return Status::invalid("the CGP grid needs rows, cols and levels-back >= 1");
     }
-    if (ps.constants().enabled) return Status::invalid("Cartesian GP has no constants (use --gp tree)");
+    if (ps.constants().enabled)
+      return Status::invalid_field("gp", "Cartesian GP has no constants (use tree)");
   }
   auto base = activations::parse_formula(o.baseline, {.functions = &activations::catalog_functions()});
   if (!base) return base.status().with_context("baseline '" + o.baseline + "'");

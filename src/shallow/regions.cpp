@@ -80,9 +80,9 @@ struct TaskResult {
 };
 
 Status budget_exceeded(long max_regions) {
-  return Status::invalid("more than " + std::to_string(max_regions) +
-                         " regions (the memory budget, --max-regions); stopped after " +
-                         std::to_string(max_regions) + " regions");
+  return Status::invalid_field("max_regions", "more than " + std::to_string(max_regions) +
+                                                  " regions (the memory budget); stopped after " +
+                                                  std::to_string(max_regions) + " regions");
 }
 
 // State shared by the workers of one enumeration: the region budget, and a stop flag once it is exceeded.
@@ -484,9 +484,9 @@ class Enumerator {
         rows[static_cast<std::size_t>(i)] = it->second;
       }
       if (static_cast<long>(rs_.regions.size()) >= opt_.max_regions) {
-        return Status::invalid("more than " + std::to_string(opt_.max_regions) +
-                               " regions (the memory budget, --max-regions); stopped after " +
-                               std::to_string(rs_.regions.size()) + " regions");
+        return Status::invalid_field("max_regions", "more than " + std::to_string(opt_.max_regions) +
+                                                        " regions (the memory budget); stopped after " +
+                                                        std::to_string(rs_.regions.size()) + " regions");
       }
       rs_.regions.push_back({s_, lm.alpha, lm.beta, std::move(rows), full_dim, w.x});
     }

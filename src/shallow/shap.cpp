@@ -130,9 +130,10 @@ Result<ShapResult> shap_values(const DeepReluNet& net, const Eigen::VectorXd& x,
       for (int j = 0; j < n; ++j)
         if (x[j] != z[j]) vary.push_back(j);
       if (static_cast<int>(vary.size()) > opt.max_exact_features) {
-        return Status::invalid("exact SHAP needs 2^" + std::to_string(vary.size()) +
-                               " evaluations for background row " + std::to_string(b + 1) + " (more than 2^" +
-                               std::to_string(opt.max_exact_features) + "); use --method sampling");
+        return Status::invalid_field(
+            "method", "exact SHAP needs 2^" + std::to_string(vary.size()) +
+                          " evaluations for background row " + std::to_string(b + 1) + " (more than 2^" +
+                          std::to_string(opt.max_exact_features) + "); use sampling");
       }
       exact_row(net, x, z, vary, o, r.phi, r.evaluations);
     }
