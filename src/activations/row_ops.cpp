@@ -19,8 +19,8 @@ Eigen::Map<ArrD> scratch(std::size_t n) {
 }
 
 // y = softmax(s·x + noise) with the max subtracted first. The exponentials are one pass of Eigen's packet exp
-// in double (not one libm call per element); e^{−inf} and e^{v} for v < −708, where Eigen's double exp
-// returns ~5.6e-309 instead of 0, both round to 0 in float, and add nothing visible to the double sum.
+// in double (not one libm call per element); the few arguments below log(DBL_MIN) take libm's exp, so
+// double rows match torch there too (e^{−2000} is 0, not Eigen's ~1e-308).
 template <class T>
 void softmax_into(std::span<const T> x, std::span<T> y, double scale, const double* noise) {
   double m = -std::numeric_limits<double>::infinity();
@@ -31,7 +31,15 @@ void softmax_into(std::span<const T> x, std::span<T> y, double scale, const doub
     z[i] = static_cast<double>(y[i]);
     m = std::max(m, z[i]);
   }
-  z = (z - m).exp();
+  z -= m;
+  // Below log(DBL_MIN) Eigen's packet exp is not exact on every ISA (without AVX-512 it returns ~1e-308 for
+  // e^{-2000}); a row with such an element (rare: a spread of more than 708) takes libm's exp instead.
+  constexpr double kMinNormalExp = -708.3964185322641;  // log(DBL_MIN)
+  if ((z < kMinNormalExp).any()) {
+    for (Eigen::Index i = 0; i < z.size(); ++i) z[i] = std::exp(z[i]);
+  } else {
+    z = z.exp();
+  }
   double sum = 0.0;
   for (std::size_t i = 0; i < n; ++i) {
     y[i] = static_cast<T>(z[i]);
