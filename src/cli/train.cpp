@@ -161,7 +161,7 @@ int run_train(const TrainFlags& f) {
     return true;
   });
   bar.finish();
-  if (!r) return finish(r.status(), {{"source", "--data"}, {"spec", "--model"}});
+  if (!r) return finish(r.status(), {{"source", "--data"}});
   if (!f.out.empty()) {
     Json mj = r->model.to_json();
     mj["trained_on"] = r->data;

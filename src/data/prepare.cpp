@@ -97,15 +97,29 @@ std::vector<int> Prepared::input_shape() const {
   return train.input_shape.empty() ? std::vector<int>{static_cast<int>(train.features())} : train.input_shape;
 }
 
-Result<Prepared> prepare(const DataPlan& p) {
-  if (p.source.empty()) return Status::invalid_field("source", "required");
+Result<Dataset> load_source(const DataPlan& p) {
   LoadOptions lo;
   lo.target = p.target;
   lo.rows = p.rows;
   lo.seed = p.data_seed >= 0 ? static_cast<std::uint64_t>(p.data_seed) : p.seed;
-  auto loaded = load(p.source, lo);
+  return load(p.source, lo);
+}
+
+Result<Prepared> prepare(const DataPlan& p) {
+  if (p.source.empty()) return Status::invalid_field("source", "required");
+  auto loaded = load_source(p);
   if (!loaded) return loaded.status();
   Dataset& ds = *loaded;
+  if (p.min_classes > 0) {  // before the split, which a one-class set would fail with a vaguer message
+    if (ds.task != Task::kClassification)
+      return Status::invalid_field("source",
+                                   p.source + ": needs a classification data set (name its target column)");
+    if (ds.classes() < p.min_classes) {
+      return Status::invalid_field("source", p.source + ": has " + std::to_string(ds.classes()) +
+                                                 " class(es); classification needs at least " +
+                                                 std::to_string(p.min_classes));
+    }
+  }
 
   Result<Split> sp = Status::internal("unset");
   if (p.sampling == Sampling::kShuffledPool) {

@@ -49,6 +49,8 @@ struct DataPlan {
   Sampling sampling = Sampling::kStratified;
   bool stratified = true;  // kStratified on classification data: keep class proportions
   Standardize standardize = Standardize::kAuto;
+  int min_classes =
+      0;  // > 0: the source must be a classification set with this many classes (field "source")
   bool with_train_val = false;  // also fill Prepared::train_val (train ∪ validation, in row order)
   std::uint64_t seed = 0;       // the split's seed
 };
@@ -65,6 +67,10 @@ struct Prepared {
   // The per-sample shape the model reads: {d}, or {C, H, W} for images.
   std::vector<int> input_shape() const;
 };
+
+// The source as loaded, every row, no split and no standardisation (source, target, rows, data_seed;
+// generators draw with data_seed, or `seed` when it is negative).
+Result<Dataset> load_source(const DataPlan& plan);
 
 // Errors: the source's (not_found, invalid) with context "source", and fractions that leave a part empty,
 // named by field ("test", "val", "subsample").

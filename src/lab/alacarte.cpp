@@ -129,20 +129,17 @@ Result<AlacarteData> prepare_alacarte(const AlacarteSetup& s) {
   p.sampling = data::Sampling::kStratified;
   p.stratified = true;
   p.standardize = data::Standardize::kPerFeature;
+  p.min_classes = 2;
   p.seed = s.split_seed;
   auto d = data::prepare(p);
   if (!d) {
     const Status& st = d.status();
+    if (st.field() == "source") return Status::invalid_field("data", st.message().substr(8));  // "source: "
     // A split that fails is about this data set, not about the fractions, which validate() checked.
     return st.is_bad_input()
                ? Status::invalid_field("data", (st.field().empty() ? "" : s.data + ": ") + st.message())
                : st.with_context("data");
   }
-  if (d->task() != data::Task::kClassification) {
-    return Status::invalid_field(
-        "data", s.data + ": à la carte needs a classification data set (name its target column)");
-  }
-  if (d->train.classes() < 2) return Status::invalid_field("data", s.data + ": needs at least 2 classes");
   if (d->val.rows() == 0 || d->test.rows() == 0) {
     return Status::invalid_field("data", s.data + ": too few rows (" + std::to_string(d->rows) +
                                              ") for a validation and a test split");

@@ -89,16 +89,6 @@ Result<EvolveConfig> EvolveConfig::from_json(const Json& j) {
 namespace {
 
 // Classification data with at least two classes, or why not (checked on the loaded source).
-Status check_classes(const data::Dataset& ds, const std::string& source) {
-  if (ds.task != data::Task::kClassification)
-    return Status::invalid_field("data", source + ": evolve needs a classification data set");
-  if (ds.classes() < 2) {
-    return Status::invalid_field(
-        "data", source + ": has " + std::to_string(ds.classes()) + " class; classification needs at least 2");
-  }
-  return Status::ok();
-}
-
 }  // namespace
 
 Result<EvolveData> prepare_evolve_data(const EvolveConfig& cfg) {
@@ -118,17 +108,12 @@ Result<EvolveData> prepare_evolve_data(const EvolveConfig& cfg) {
                       .subsample = cfg.train_fraction,
                       .sampling = data::Sampling::kShuffledPool,
                       .standardize = data::Standardize::kAuto,
+                      .min_classes = 2,
                       .with_train_val = true,
                       .seed = cfg.seed};
   auto d = data::prepare(plan);
   if (!d) {
     if (d.status().field().empty()) return in_field(d.status(), "data");  // the source itself
-    // Fractions that leave a part empty: a set that is no classification set says so first.
-    data::LoadOptions lo;
-    lo.target = cfg.target;
-    lo.seed = cfg.seed;
-    if (auto ds = data::load(cfg.data, lo); ds)
-      if (Status s = check_classes(*ds, cfg.data); !s) return s;
     const std::string& f = d.status().field();
     const std::string what = d.status().message().substr(f.size() + 2);
     return Status::invalid_field(f == "subsample" ? "train_fraction"
@@ -136,7 +121,6 @@ Result<EvolveData> prepare_evolve_data(const EvolveConfig& cfg) {
                                                   : "data",
                                  what);
   }
-  if (Status s = check_classes(d->train, cfg.data); !s) return s;
   EvolveData e;
   e.input_shape = d->input_shape();  // before the sets move out
   e.train = std::move(d->train);

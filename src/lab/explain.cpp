@@ -155,14 +155,8 @@ Result<ExplainResult> explain(const ExplainPlan& plan) {
 }
 
 Result<ExplainResult> explain(const nn::Model<float>& model, const ExplainPlan& plan) {
-  auto net = DeepReluNet::from_model(model);
+  auto net = shallow::deep_net_of(model);
   if (!net) return net.status();
-  if (const auto& z = model.input_scaling()) {
-    // As shallow::load_deep_net does for a file: the float standardizer's values, folded into layer 1.
-    const Eigen::VectorXd mean = z->mean.transpose().cast<double>(),
-                          scale = z->scale.transpose().cast<double>();
-    if (Status s = net->fold_standardization(mean, scale); !s) return s;
-  }
   return run(std::move(*net), plan, "");
 }
 

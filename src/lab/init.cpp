@@ -3,12 +3,12 @@
 
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <map>
 #include <optional>
 
 #include "activations/activation.hpp"
 #include "nn/activation_layer.hpp"
+#include "report/format.hpp"
 #include "theory/effective.hpp"
 #include "theory/gaussian.hpp"
 #include "theory/mean_field.hpp"
@@ -17,12 +17,6 @@ namespace actlab::lab {
 namespace {
 
 using activations::Activation;
-
-std::string num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
 
 // For each weighted layer, the activation whose output it consumes (the first layer: the one after it).
 std::vector<const Activation*> feeding_activations(const nn::Model<float>& m) {
@@ -54,7 +48,7 @@ Result<nn::InitSpec> critical_spec(const Activation& a, std::optional<double> si
   if (sigma_b) {
     auto pts = theory::eoc_points(*g, *sigma_b);
     if (!pts || pts->empty()) {
-      return bad("critical:sigma_b=" + num(*sigma_b) + ": " + a.name() +
+      return bad("critical:sigma_b=" + report::fmt(*sigma_b, "%g") + ": " + a.name() +
                  " has no edge of chaos there (see `actlab theory eoc " + a.name() + "`)");
     }
     const theory::EocPoint* best = &pts->front();

@@ -2,7 +2,6 @@
 #include "lab/train.hpp"
 
 #include "core/thread_pool.hpp"
-#include "data/builtin.hpp"
 
 namespace actlab::lab {
 
@@ -86,11 +85,7 @@ Result<TrainResult> train(const TrainPlan& plan, const nn::EpochCallback& on_epo
 Result<EvalResult> evaluate_model(const std::string& model_path, const data::DataPlan& plan) {
   auto m = nn::load_model(model_path);
   if (!m) return m.status();
-  data::LoadOptions lo;
-  lo.target = plan.target;
-  lo.rows = plan.rows;
-  lo.seed = plan.data_seed >= 0 ? static_cast<std::uint64_t>(plan.data_seed) : 0;
-  auto ds = data::load(plan.source, lo);
+  auto ds = data::load_source(plan);
   if (!ds) return ds.status();
   if (static_cast<int>(ds->features()) != m->input_shape().size() ||
       ds->outputs() != m->output_shape().size()) {

@@ -51,8 +51,8 @@ struct TrainResult {
 // Errors name the plan's field: data's (source, val, test, ...), model, act, init, loss, epochs, threads.
 Result<TrainResult> train(const TrainPlan& plan, const nn::EpochCallback& on_epoch = {});
 
-// A model file on every row of a data set (the source fields of `data`: source, target, rows, data_seed;
-// generators draw with seed 0 unless data_seed is set), through the model's own input scaling.
+// A model file on every row of a data set (data::load_source of `data`), through the model's own input
+// scaling.
 struct EvalResult {
   std::string model, data;
   std::size_t rows = 0;

@@ -8,10 +8,14 @@
 
 #include <string>
 
+#include "nn/model.hpp"
 #include "shallow/deep_net.hpp"
 
 namespace actlab::shallow {
 
 Result<DeepReluNet> load_deep_net(const std::string& path);
+
+// The same for a model in memory: its input scaling, when it has one, folded into the first layer.
+Result<DeepReluNet> deep_net_of(const nn::Model<float>& model);
 
 }  // namespace actlab::shallow
