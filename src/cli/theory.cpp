@@ -92,14 +92,14 @@ int run_eoc(const std::string& spec, const std::vector<std::string>& params, con
   }
   if (json) return print_json(result_json(spec, curve->to_json(), "plot", plot, "points"));
   std::printf("edge of chaos of %s (chi1 = 1 at the variance fixed point q*)\n\n", spec.c_str());
-  std::printf("  %10s %12s %12s %10s %7s %10s %10s\n", "sigma_b", "sigma_w", "q*", "F'(q*)", "stable",
+  std::printf("  %10s %12s %12s %10s %8s %10s %10s\n", "sigma_b", "sigma_w", "q*", "F'(q*)", "stable",
               "beta_q", "xi_q");
   for (const auto& row : rows) {
     if (row.points.empty()) std::printf("  %10.6g   (no EOC point)\n", row.sigma_b);
     for (const auto& p : row.points) {
-      const std::optional<double> xi = theory::depth_scale(p.slope);
-      std::printf("  %10.6g %12.8g %12.8g %10.6g %7s %10.6g %10s\n", p.sigma_b, p.sigma_w, p.q, p.slope,
-                  p.stable ? "yes" : "no", p.beta_q, xi ? fmt(*xi).c_str() : "-");
+      const std::optional<double> xi = p.marginal ? std::nullopt : theory::depth_scale(p.slope);
+      std::printf("  %10.6g %12.8g %12.8g %10.6g %8s %10.6g %10s\n", p.sigma_b, p.sigma_w, p.q, p.slope,
+                  p.marginal ? "marginal" : p.stable ? "yes" : "no", p.beta_q, xi ? fmt(*xi).c_str() : "-");
     }
   }
   return kExitOk;
@@ -126,40 +126,59 @@ int run_propagate(const std::string& spec, const std::vector<std::string>& param
   auto g = integrator_for(spec, params);
   if (!g) return finish(g.status());
   auto r = theory::propagate(*g, plan);
-  if (!r) return finish(r.status());
+  if (!r) return finish(r.status(), {{"q0_second", "--q0-second"}});
   const auto& fp = r->fixed_point;
   const auto& cf = r->correlation;
   const double sigma_w = plan.init.sigma_w, sigma_b = plan.init.sigma_b;
-  const char* phase = theory::phase_name(cf.phase);
+  const char* phase = cf ? theory::phase_name(cf->phase) : "no fixed point";
   if (!plot.empty()) {
     report::Figure fig{
         .title = spec + ": sigma_w = " + fmt(sigma_w) + ", sigma_b = " + fmt(sigma_b) + " (" + phase + ")",
         .xlabel = "layer l",
-        .ylabel = "q^l / q*, c^l"};
-    report::Series sq{.label = "q^l / q*", .style = "linespoints"},
-        sc{.label = "c^l", .style = "linespoints"}, ss{.label = "c* = " + fmt(cf.c_star), .style = "lines"};
+        .ylabel = "q^l / q^0, c^l"};
+    report::Series sq{.label = "q^l / q^0", .style = "linespoints"},
+        sc{.label = "c^l (two inputs)", .style = "linespoints"};
     for (const auto& L : r->layers) {
       sq.x.push_back(L.l);
-      sq.y.push_back(fp.q > 0 ? L.q / fp.q : std::nan(""));
+      sq.y.push_back(L.q / plan.q0);
       sc.x.push_back(L.l);
       sc.y.push_back(L.c);
     }
-    ss.x = {0.0, static_cast<double>(plan.depth)};
-    ss.y = {cf.c_star, cf.c_star};
-    fig.series = {sq, sc, ss};
+    fig.series = {sq, sc};
+    if (cf) {
+      report::Series ss{.label = "c* = " + fmt(cf->c_star), .style = "lines"};
+      ss.x = {0.0, static_cast<double>(plan.depth)};
+      ss.y = {cf->c_star, cf->c_star};
+      fig.series.push_back(ss);
+    }
     if (Status st = maybe_plot(fig, plot); !st) return finish(st);
   }
   if (json) return print_json(result_json(spec, r->to_json(), "plot", plot, "layers"));
-  std::printf("%s with sigma_w = %s, sigma_b = %s: q* = %s, chi1 = %s (%s), F'(q*) = %s\n", spec.c_str(),
-              fmt(sigma_w).c_str(), fmt(sigma_b).c_str(), fmt(fp.q).c_str(), fmt(fp.chi1).c_str(), phase,
-              fmt(fp.slope).c_str());
-  std::printf("  c* = %s, chi_c = %s, xi_q = %s, xi_c = %s\n\n", fmt(cf.c_star).c_str(),
-              fmt(cf.chi_c).c_str(), fp.xi_q ? fmt(*fp.xi_q).c_str() : "-",
-              cf.xi_c ? fmt(*cf.xi_c).c_str() : "-");
-  std::printf("  %5s %14s %14s %14s %12s\n", "l", "q", "c", "1 - c", "chi1(q)");
-  for (const auto& L : r->layers) {
-    std::printf("  %5d %14.8g %14.10g %14.6g %12.8g\n", L.l, L.q, L.c, L.one_minus_c, L.chi1);
+  if (fp) {
+    std::printf("%s with sigma_w = %s, sigma_b = %s: q* = %s, chi1 = %s (%s), F'(q*) = %s (%s)\n",
+                spec.c_str(), fmt(sigma_w).c_str(), fmt(sigma_b).c_str(), fmt(fp->q).c_str(),
+                fmt(fp->chi1).c_str(), phase, fmt(fp->slope).c_str(), theory::stability_name(*fp));
+  } else {
+    std::printf("%s with sigma_w = %s, sigma_b = %s: no finite fixed point from q0 = %s\n", spec.c_str(),
+                fmt(sigma_w).c_str(), fmt(sigma_b).c_str(), fmt(plan.q0).c_str());
   }
+  if (cf) {
+    std::printf("  c* = %s, chi_c = %s, xi_q = %s, xi_c = %s\n", fmt(cf->c_star).c_str(),
+                fmt(cf->chi_c).c_str(), fp->xi_q ? fmt(*fp->xi_q).c_str() : "-",
+                cf->xi_c ? fmt(*cf->xi_c).c_str() : "-");
+  }
+  if (!r->note.empty()) std::printf("  note: %s\n", r->note.c_str());
+  std::printf("  c: the correlation of two inputs, both from q0 (the joint recursion)\n\n");
+  const bool two = plan.q0_second && *plan.q0_second != plan.q0;
+  std::printf("  %5s %14s", "l", two ? "q1" : "q");
+  if (two) std::printf(" %14s", "q2");
+  std::printf(" %14s %14s %12s\n", "c", "1 - c", "chi1(q)");
+  for (const auto& L : r->layers) {
+    std::printf("  %5d %14.8g", L.l, L.q);
+    if (two) std::printf(" %14.8g", L.q_second);
+    std::printf(" %14.10g %14.6g %12.8g\n", L.c, L.one_minus_c, L.chi1);
+  }
+  if (!r->verdict.empty()) std::printf("  verdict: %s\n", r->verdict.c_str());
   return kExitOk;
 }
 
@@ -212,16 +231,17 @@ int run_kernel(const std::string& spec, const std::vector<std::string>& params, 
   std::printf("\n");
   for (std::size_t i = 0; i < n; ++i) {
     const auto& L = layers[i];
-    std::printf("  %5d %14.8g %12.8g %12.8g %10.6g %12.6g", L.l, L.K, L.chi_par, L.chi_perp, L.r,
-                p->V_over_K2(i));
+    std::printf("  %5d %14.8g %12.8g %12.8g %10.6g %12s", L.l, L.K, L.chi_par, L.chi_perp, L.r,
+                report::fmt(p->V_over_K2(i), "%.6g").c_str());
     if (i < mc.size()) {
       std::printf(" %12.6g +- %-8.2g %10.4g +- %-8.2g", mc[i].K, mc[i].K_se, mc[i].V_over_K2,
                   mc[i].V_over_K2_se);
     }
     std::printf("\n");
   }
-  if (!p->recursion.finite)
-    std::printf("  K overflowed after layer %zu: the kernel explodes with depth\n", n);
+  if (!p->recursion.finite) std::printf("  verdict: %s\n", p->recursion.verdict.c_str());
+  if (p->vertex.size() < n)
+    std::printf("  V/K^2 stops after layer %zu: K^(l+1)^2 is not representable\n", p->vertex.size());
   if (a.mc && mc.size() < n) std::printf("  Monte Carlo: z overflowed after layer %zu\n", mc.size());
   if (!plot.empty()) std::printf("wrote %s\n", plot.c_str());
   return kExitOk;
@@ -370,8 +390,9 @@ void add_theory_command(CLI::App& app, int& exit_code) {
   pr->add_option("--sigma-b", pp.init.sigma_b, "Bias scale sigma_b")->required();
   pr->add_option("--depth", pp.depth, "Number of layers")->required();
   pr->add_option("--q0", pp.q0, "Input variance q^0 (default 1)");
+  pr->add_option("--q0-second", pp.q0_second, "Second input's variance (default: --q0)");
   pr->add_option("--c0", pp.c0, "Input correlation c^0 (default 0)");
-  pr->add_option("--plot", o->plot, "Also draw q^l/q* and c^l against depth into this .svg or .png");
+  pr->add_option("--plot", o->plot, "Also draw q^l/q^0 and c^l against depth into this .svg or .png");
   pr->callback(
       [o, &exit_code] { exit_code = run_propagate(o->spec, o->params, o->propagate, o->plot, o->json); });
 

@@ -83,20 +83,77 @@ Susceptibilities susceptibilities(const GaussianIntegrator& g, double C_W, doubl
   return s;
 }
 
+std::optional<double> homogeneous_degree(const GaussianIntegrator& g) {
+  const Moments m1 = g.expect(1.0), m4 = g.expect(4.0);
+  if (!(m1.phi2 > 0.0) || !(m1.dphi2 > 0.0) || !(m4.phi2 > 0.0)) return std::nullopt;
+  const double p = std::log(m4.phi2 / m1.phi2) / std::log(4.0);
+  if (!(p > 0.0) || p > 64.0) return std::nullopt;
+  auto near = [](double a, double b) { return std::abs(a - b) <= 1e-10 * std::abs(b); };
+  for (double K : {1e-4, 4.0, 1e4}) {
+    const Moments m = g.expect(K);
+    if (!near(m.phi2, std::pow(K, p) * m1.phi2) || !near(m.dphi2, std::pow(K, p - 1) * m1.dphi2) ||
+        !near(m.u_phi_dphi, std::pow(K, p) * m1.u_phi_dphi))
+      return std::nullopt;
+  }
+  return p;
+}
+
 Result<KernelRecursion> kernel_recursion(const GaussianIntegrator& g, double C_b, double C_W, double K0,
                                          int depth) {
   if (!finite_nonneg(C_b) || !finite_nonneg(C_W) || !finite_nonneg(K0))
     return Status::invalid("kernel_recursion: C_b, C_W and K0 must be finite and ≥ 0");
   if (depth < 1) return Status::invalid("kernel_recursion: depth must be ≥ 1");
   KernelRecursion out;
+  out.degree = K0 > 0.0 && C_W > 0.0 ? homogeneous_degree(g) : std::nullopt;
+  auto stop = [&](int l, const char* what) {
+    out.finite = false;
+    out.verdict = std::string("K ") + what + " after layer " + std::to_string(l) +
+                  (what[0] == 'o' ? ": the kernel explodes with depth" : ": the kernel vanishes with depth");
+  };
+  if (out.degree) {
+    // Homogeneous of degree p: ⟨σ²⟩_K = K^p g₁, χ⊥ = C_W K^(p−1) ⟨σ'²⟩₁, χ∥ = C_W K^(p−1) ⟨zσσ'⟩₁, in logs.
+    const double p = *out.degree;
+    const Moments m1 = g.expect(1.0);
+    const double r = m1.u_phi_dphi / m1.dphi2, log_cw = std::log(C_W), log_g1 = std::log(m1.phi2);
+    double logK = std::log(K0);
+    const double tiny = std::numeric_limits<double>::min();
+    for (int l = 1; l <= depth; ++l) {
+      const double K = std::exp(logK), scale = std::exp(log_cw + (p - 1.0) * logK);
+      const KernelLayer layer{l, K, logK, scale * m1.u_phi_dphi, scale * m1.dphi2, r};
+      // Every value of the layer must be a double: χ ~ K^(p−1) leaves the range before K does for p > 2.
+      if (!(std::isfinite(layer.chi_perp) && std::isfinite(layer.chi_par) && std::isfinite(K)) ||
+          K < tiny || layer.chi_perp < tiny || std::abs(layer.chi_par) < tiny) {
+        if (l == 1)
+          return Status::invalid_field("k0", "K0 = " + num(K0) + " puts χ∥ or χ⊥ outside the double range");
+        stop(l - 1, logK > 0 ? "overflows" : "underflows");
+        break;
+      }
+      out.layers.push_back(layer);
+      if (l == depth) break;
+      const double log_term = log_cw + log_g1 + p * logK;  // log(C_W ⟨σ²⟩_K)
+      const double next = C_b > 0.0 ? std::max(std::log(C_b), log_term) +
+                                          std::log1p(std::exp(-std::abs(std::log(C_b) - log_term)))
+                                    : log_term;
+      if (!std::isfinite(next)) {
+        stop(l, next > 0 ? "overflows" : "underflows");
+        break;
+      }
+      logK = next;
+    }
+    return out;
+  }
   double K = K0;
   for (int l = 1; l <= depth; ++l) {
     const Susceptibilities s = susceptibilities(g, C_W, K);
-    out.layers.push_back({l, K, s.chi_par, s.chi_perp, s.r});
+    out.layers.push_back({l, K, std::log(K), s.chi_par, s.chi_perp, s.r});
     if (l == depth) break;
     const double next = C_b + C_W * s.g;
-    if (!std::isfinite(next)) {
-      out.finite = false;
+    if (!std::isfinite(next) || next > kKernelMax) {
+      stop(l, "overflows");
+      break;
+    }
+    if (next < kKernelMin && next < K) {
+      stop(l, "underflows");
       break;
     }
     K = next;

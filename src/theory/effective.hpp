@@ -50,22 +50,38 @@ Susceptibilities susceptibilities(const GaussianIntegrator& g, double C_W, doubl
 struct KernelLayer {
   int l = 1;  // layer index, 1-based: layers[0] is K^(1) = K0
   double K = 0.0;
+  double log_K = 0.0;  // log K^(l), exact where K^(l)'s powers are not representable
   double chi_par = 0.0;
   double chi_perp = 0.0;
   double r = 0.0;
 };
 
+// K^(l) outside [kKernelMin, kKernelMax] ends the recursion of a φ that is not positively homogeneous: ⟨σ²⟩
+// and the vertex's ⟨σ⁴⟩ (~K²) are no longer representable there.
+constexpr double kKernelMin = 1e-150;
+constexpr double kKernelMax = 1e150;
+
 struct KernelRecursion {
   std::vector<KernelLayer> layers;  // K^(1) … K^(n), n ≤ depth
-  // false: K^(n+1) = C_b + C_W g(K^(n)) was not finite (overflow, e.g. RePU's double-exponential growth,
-  // docs/theory.md), so the recursion stopped after layer n < depth. Underflow to 0 is finite and continues.
+  // false: the recursion stopped after layer n < depth; verdict says why ("K overflows after layer 11:
+  // the kernel explodes", "K underflows after layer 11: the kernel vanishes").
   bool finite = true;
+  std::string verdict{};
+  // p when φ is positively homogeneous of degree p (φ(λx) = λ^p φ(x), λ > 0: ReLU p = 1, RePU p): the
+  // recursion is then carried in log K with ⟨σ²⟩_K = K^p ⟨σ²⟩_1, so K, χ∥, χ⊥, r and V/K² stay exact as long
+  // as K itself is a double (RePU's double-exponential kernels).
+  std::optional<double> degree{};
 };
 
+// The degree p of a positively homogeneous φ, read off its Gaussian moments (⟨σ²⟩_K = K^p ⟨σ²⟩_1, ⟨σ'²⟩_K =
+// K^(p−1) ⟨σ'²⟩_1 to 1e-10 at K = 1e-4, 4 and 1e4); absent otherwise.
+std::optional<double> homogeneous_degree(const GaussianIntegrator& g);
+
 // K^(l+1) = C_b + C_W ⟨σ²⟩_{K^(l)}, K^(1) = K0, for l = 1 … depth − 1, with the susceptibilities
-// of each layer. Choice: a non-finite K ends the recursion *without* an error: the finite layers computed so
-// far are returned with finite = false (no NaN or inf is ever in layers). Errors (kInvalidArgument): C_b < 0,
-// C_W < 0, K0 < 0, any of them non-finite, or depth < 1.
+// of each layer. A K that leaves the double range (or [kKernelMin, kKernelMax] for a φ that is not
+// homogeneous) ends the recursion *without* an error: the layers computed so far are returned with finite =
+// false and the verdict (no NaN or inf is ever in layers). Errors (kInvalidArgument): C_b < 0, C_W < 0,
+// K0 < 0, any of them non-finite, or depth < 1.
 Result<KernelRecursion> kernel_recursion(const GaussianIntegrator& g, double C_b, double C_W, double K0,
                                          int depth);
 

@@ -17,6 +17,7 @@ Json KernelProfile::to_json() const {
   j["C_W"] = plan.cw;
   j["C_b"] = plan.cb;
   j["finite"] = recursion.finite;
+  j["verdict"] = recursion.verdict.empty() ? Json(nullptr) : Json(recursion.verdict);
   if (plan.mc) {
     j["width"] = *plan.width;
     j["mc"] = *plan.mc;

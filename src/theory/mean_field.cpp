@@ -15,6 +15,8 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 // q^l above this counts as diverging.
 constexpr double kQDiverge = 1e12;
+// With F(0) = 0, q^l below this has fallen into the fixed point q* = 0.
+constexpr double kQVanish = 1e-200;
 // |F(q) − q| ≤ kResidualTol · max(1, q) counts as a fixed point.
 constexpr double kResidualTol = 1e-12;
 // |χ₁ − 1| ≤ kChi1Tol counts as the EOC (ξ_c = ∞).
@@ -35,7 +37,8 @@ EocPoint eoc_point_at(const GaussianIntegrator& g, double sigma_b, double q) {
   p.sigma_w = std::sqrt(sw2);
   p.chi1 = sw2 * m.dphi2;
   p.slope = sw2 * (m.dphi2 + m.phi_d2phi);
-  p.stable = std::abs(p.slope) < 1.0;
+  p.stable = std::abs(p.slope) < 1.0 - kMarginalTol;
+  p.marginal = std::abs(std::abs(p.slope) - 1.0) <= kMarginalTol;
   p.beta_q = q * m.d2phi2 / (2.0 * m.dphi2);
   return p;
 }
@@ -106,7 +109,15 @@ std::vector<EocPoint> eoc_roots(const GaussianIntegrator& g, const EocGrid& grid
 
 std::string num(double x) { return std::to_string(x); }
 
+bool kink_at_zero(const GaussianIntegrator& g) {
+  return std::any_of(g.kinks().begin(), g.kinks().end(), [](double k) { return std::abs(k) <= 1e-12; });
+}
+
 }  // namespace
+
+Moments moments_at_zero_limit(const GaussianIntegrator& g) {
+  return g.expect(kink_at_zero(g) ? kZeroLimitQ : 0.0);
+}
 
 double variance_map(const GaussianIntegrator& g, Init init, double q) {
   return init.sigma_b * init.sigma_b + init.sigma_w * init.sigma_w * g.expect(q).phi2;
@@ -129,20 +140,37 @@ Result<FixedPoint> variance_fixed_point(const GaussianIntegrator& g, Init init, 
   if (max_iter < 0) return Status::invalid("variance_fixed_point: max_iter must be ≥ 0");
   auto F = [&](double q) { return variance_map(g, init, q); };
   auto h = [&](double q) { return F(q) - q; };
-  auto close = [](double q, double r) { return std::abs(r) <= kResidualTol * std::max(1.0, q); };
+  const double sb2 = init.sigma_b * init.sigma_b, sw2 = init.sigma_w * init.sigma_w;
+  // F(0) = 0: q* = 0 is a fixed point, and closeness must be relative or every tiny q would pass.
+  const bool zero_fixed = sb2 == 0.0 && g.expect(0.0).phi2 == 0.0;
+  auto close = [&](double q, double r) {
+    return std::abs(r) <= kResidualTol * (zero_fixed ? q : std::max(1.0, q));
+  };
   const Status diverges =
       Status::numerical("variance map diverges from q0 = " + num(q0) + " (σ_w = " + num(init.sigma_w) +
                         ", σ_b = " + num(init.sigma_b) + "): no finite fixed point is reached");
   FixedPoint fp;
+  // The q → 0⁺ limit point: F'(0⁺) and χ₁(0⁺) from the limiting moments.
+  auto zero_limit = [&] {
+    const Moments m = moments_at_zero_limit(g);
+    fp.q = 0.0;
+    fp.residual = 0.0;
+    fp.zero_limit = true;
+    fp.slope = sw2 * (m.dphi2 + m.phi_d2phi);
+    fp.chi1 = sw2 * m.dphi2;
+    fp.converged = true;
+  };
   double q = q0, r = h(q);
-  for (; fp.iterations < max_iter && !close(q, r); ++fp.iterations) {
+  bool at_zero = zero_fixed && q0 == 0.0;
+  for (; !at_zero && fp.iterations < max_iter && !close(q, r); ++fp.iterations) {
     q += r;  // q ← F(q)
     if (!std::isfinite(q) || q > kQDiverge) return diverges;
+    if (zero_fixed && q < kQVanish) at_zero = true;
     r = h(q);
   }
-  if (!close(q, r)) {
+  if (!at_zero && !close(q, r)) {
     // Polish: the iterates move in the direction of sign(h); bracket the first root that way by doubling.
-    double step = std::max(std::abs(r), kResidualTol * std::max(1.0, q));
+    double step = std::max(std::abs(r), kResidualTol * (zero_fixed ? q : std::max(1.0, q)));
     double lo = q, hlo = r, hi = q, hhi = r;
     while ((hhi > 0) == (r > 0) && hhi != 0.0) {
       lo = hi;
@@ -155,27 +183,36 @@ Result<FixedPoint> variance_fixed_point(const GaussianIntegrator& g, Init init, 
         return Status::internal("variance_fixed_point: F(0) < 0");
       step *= 2.0;
     }
-    q = brent(h, lo, hi, hlo, hhi, 1e-16 * std::max(1.0, q));
+    if (zero_fixed && hi == 0.0) {
+      at_zero = true;  // no positive root between q and 0: the iterates fall into q* = 0
+    } else {
+      q = brent(h, lo, hi, hlo, hhi, 1e-16 * std::max(1.0, q));
+      if (zero_fixed && q < kQVanish) at_zero = true;
+    }
   }
-  // Newton polish on h(q) = F(q) − q, h' = F' − 1 (same expectation call), kept only while |h| shrinks;
-  // skipped where F' ≈ 1 (ReLU-like φ on the EOC: F is the identity up to rounding).
-  const double sb2 = init.sigma_b * init.sigma_b, sw2 = init.sigma_w * init.sigma_w;
-  for (int k = 0; k < 4; ++k) {
+  if (at_zero) {
+    zero_limit();
+  } else {
+    // Newton polish on h(q) = F(q) − q, h' = F' − 1 (same expectation call), kept only while |h| shrinks;
+    // skipped where F' ≈ 1 (ReLU-like φ on the EOC: F is the identity up to rounding).
+    for (int k = 0; k < 4; ++k) {
+      const Moments m = g.expect(q);
+      const double hq = sb2 + sw2 * m.phi2 - q, dh = sw2 * (m.dphi2 + m.phi_d2phi) - 1.0;
+      if (hq == 0.0 || std::abs(dh) < 1e-8) break;
+      const double qn = q - hq / dh;
+      if (!(qn >= 0.0) || !(std::abs(h(qn)) < std::abs(hq))) break;
+      q = qn;
+    }
     const Moments m = g.expect(q);
-    const double hq = sb2 + sw2 * m.phi2 - q, dh = sw2 * (m.dphi2 + m.phi_d2phi) - 1.0;
-    if (hq == 0.0 || std::abs(dh) < 1e-8) break;
-    const double qn = q - hq / dh;
-    if (!(qn >= 0.0) || !(std::abs(h(qn)) < std::abs(hq))) break;
-    q = qn;
+    fp.q = q;
+    fp.residual = sb2 + sw2 * m.phi2 - q;
+    fp.slope = sw2 * (m.dphi2 + m.phi_d2phi);
+    fp.chi1 = sw2 * m.dphi2;
+    fp.converged = close(q, fp.residual);
   }
-  const Moments m = g.expect(q);
-  fp.q = q;
-  fp.residual = sb2 + sw2 * m.phi2 - q;
-  fp.slope = sw2 * (m.dphi2 + m.phi_d2phi);
-  fp.chi1 = sw2 * m.dphi2;
-  fp.converged = close(q, fp.residual);
-  fp.stable = std::abs(fp.slope) < 1.0;
-  fp.xi_q = depth_scale(fp.slope);
+  fp.stable = std::abs(fp.slope) < 1.0 - kMarginalTol;
+  fp.marginal = std::abs(std::abs(fp.slope) - 1.0) <= kMarginalTol;
+  fp.xi_q = fp.marginal ? std::nullopt : depth_scale(fp.slope);
   if (std::abs(fp.chi1 - 1.0) <= kChi1Tol) {
     fp.xi_c = kInf;
   } else if (fp.chi1 < 1.0) {
@@ -265,6 +302,14 @@ Result<CorrelationFixedPoint> correlation_fixed_point(const GaussianIntegrator& 
     return Status::invalid("correlation_fixed_point: q* and χ₁ must be finite, q* ≥ 0");
   CorrelationFixedPoint out;
   out.phase = phase_of(fp.chi1);
+  if (fp.zero_limit) {
+    // q* = 0 as a limit: the correlation map tends to the normalised kernel map E φ(u1)φ(u2)/E φ(u)², whose
+    // slope at c = 1 is 1 (ReLU's arc-cosine map, the identity for φ smooth at 0): no exponential approach.
+    out.c_star = 1.0;
+    out.chi_c = 1.0;
+    out.xi_c = kInf;
+    return out;
+  }
   if (out.phase == Phase::kChaotic && fp.q == 0.0)
     return Status::invalid("correlation_fixed_point: q* = 0 in the chaotic phase");
   if (out.phase != Phase::kChaotic) {

@@ -41,7 +41,10 @@ struct FixedPoint {
   double slope = 0.0;      // F'(q*)
   double chi1 = 0.0;       // χ₁ = σ_w² E φ'(√q* Z)²
   bool converged = false;  // |F(q*) − q*| ≤ 1e-12 · max(1, q*)
-  bool stable = false;     // |F'(q*)| < 1
+  bool stable = false;     // |F'(q*)| < 1 − kMarginalTol
+  bool marginal = false;   // ||F'(q*)| − 1| ≤ kMarginalTol: neither attracts nor repels exponentially
+  // q* = 0 reached as a limit (σ_b = 0, F(0) = 0, q^l → 0): the moments are their q → 0⁺ limits.
+  bool zero_limit = false;
   int iterations = 0;      // plain iterations of F before the Brent/Newton polish
   // ξ_q = −1/log F'(q*) (Schoenholz et al.); absent when F'(q*) ∉ (0, 1) (unstable, marginal, or no
   // exponential law).
@@ -52,12 +55,18 @@ struct FixedPoint {
   std::optional<double> xi_c;
 };
 
+// |F'(q*)| within this of 1 is marginal: F' = 0.9999999999999999 is rounding, not stability (mish, selu at
+// σ_b = 0 have F'(0) = χ₁ = 1 exactly).
+constexpr double kMarginalTol = 1e-9;
+
 // The depth scale of an exponential approach at rate r per layer (Schoenholz et al., ICLR 2017):
 // ξ = −1/log r for 0 < r < 1 (ξ_q from F'(q*), ξ_c from χ_c); absent otherwise (no exponential law).
 std::optional<double> depth_scale(double rate);
 
 // q* by iterating q ← F(q) from q0 (at most max_iter times, until |F(q) − q| ≤ 1e-12 max(1, q); this is the
-// limit the network's q^l reaches, so q* is a stable or marginal fixed point). If that has not converged
+// limit the network's q^l reaches, so q* is a stable or marginal fixed point). When F(0) = 0 (σ_b = 0 and
+// φ(0) = 0) the test is relative, |F(q) − q| ≤ 1e-12 q, and iterates that fall towards 0 give the limit q* = 0
+// (zero_limit; χ₁ and F' are then their q → 0⁺ limits, e.g. σ_w²/2 for ReLU, σ_w² φ'(0)² for smooth φ). If that has not converged
 // (near F' = 1 iterations converge like 1/l), Brent's method on F(q) − q finishes, bracketing in
 // the direction the iterates move. Last, Newton steps on F(q) − q while they shrink the residual. Errors:
 // invalid σ or q0; kNumerical when q^l diverges (exceeds 1e12: chaotic growth, or ReLU with σ_b > 0 at σ_w =
@@ -72,7 +81,8 @@ struct EocPoint {
   double q = 0.0;        // q*
   double chi1 = 1.0;     // σ_w² E φ'² (1 up to rounding)
   double slope = 0.0;    // F'(q*) (always report it: > 1 is unstable)
-  bool stable = false;   // |F'(q*)| < 1: the network's q^l stays at q*; Swish at small σ_b: false
+  bool stable = false;   // |F'(q*)| < 1 − kMarginalTol: q^l returns to q*; Swish at small σ_b: false
+  bool marginal = false;  // ||F'(q*)| − 1| ≤ kMarginalTol (the q* = 0 point at σ_b = 0: F'(0) = χ₁ = 1)
   double beta_q = 0.0;   // β_q = q* E φ''² / (2 E φ'²): 1 − c^l ~ 1/(β_q l) on the EOC (Hayou et al.)
   bool q_free = false;   // homogeneous φ (ReLU-like): F is the identity, any q is a fixed point; q = 1
 };
@@ -97,6 +107,11 @@ struct EocRow {
   std::vector<EocPoint> points;
 };
 Result<std::vector<EocRow>> eoc_curve(const GaussianIntegrator& g, std::span<const double> sigma_bs);
+
+// The moments in the limit q → 0⁺: the values at 0 for φ smooth at 0; for φ with a kink at 0 (ReLU, RePU)
+// the point values are a convention, so they are taken at q = kZeroLimitQ.
+constexpr double kZeroLimitQ = 1e-100;
+Moments moments_at_zero_limit(const GaussianIntegrator& g);
 
 // Correlation map at the fixed point q*: f(c) = (σ_b² + σ_w² E φ(u1) φ(u2)) / q*,
 // u1 = √q* Z1, u2 = √q* (c Z1 + √(1 − c²) Z2). One 2-D expectation (10–40 ms).
@@ -139,7 +154,8 @@ struct CorrelationFixedPoint {
 // Number of Hermite coefficients used by correlation_fixed_point.
 constexpr int kHermiteTerms = 100;
 
-// c* at the fixed point fp = variance_fixed_point(g, init, …). Ordered / edge: c* = 1. Chaotic: h(c) = f(c)
+// c* at the fixed point fp = variance_fixed_point(g, init, …). q* = 0 as a limit (fp.zero_limit): c* = 1,
+// χ_c = 1, ξ_c = ∞ (the limiting normalised map has slope 1 at c = 1). Ordered / edge: c* = 1. Chaotic: h(c) = f(c)
 // − c is convex on [0, 1] with h(1) = 0 and h'(1) = χ₁ − 1 > 0 (f has non-negative Hermite coefficients,
 // Poole et al.), so it has one root c* in [0, 1) (c* = 0 when f(0) = 0 and f'(0) ≤ 1, e.g. odd φ, σ_b = 0,
 // weak weights). It is bracketed and found by Brent's method on the Hermite series f(c) = (σ_b² + σ_w²

@@ -41,8 +41,9 @@ Json EocCurve::to_json() const {
                              {"chi1", json_number(p.chi1)},
                              {"dF_dq", json_number(p.slope)},
                              {"stable", p.stable},
+                             {"marginal", p.marginal},
                              {"beta_q", json_number(p.beta_q)},
-                             {"xi_q", optional_number(depth_scale(p.slope))},
+                             {"xi_q", optional_number(p.marginal ? std::nullopt : depth_scale(p.slope))},
                              {"q_free", p.q_free}});
     }
   }
@@ -124,7 +125,8 @@ Json PhaseGrid::to_json() const {
     eoc_json.push_back({{"sigma_b", json_number(p.sigma_b)},
                         {"sigma_w", json_number(p.sigma_w)},
                         {"q_star", json_number(p.q)},
-                        {"stable", p.stable}});
+                        {"stable", p.stable},
+                        {"marginal", p.marginal}});
   }
   j["eoc"] = std::move(eoc_json);
   return j;

@@ -2,10 +2,12 @@
 // "Effective theory"): the universality classes, a₁/b₁, tanh χ⊥; the RePU closed forms and the C_b = 0
 // double-exponential recursion; the MRePU expansion coefficients, r table and χ∥ = 1 points.
 #include "theory/effective.hpp"
+#include "theory/vertex.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <map>
 #include <string>
 #include <utility>
@@ -108,13 +110,45 @@ TEST(Effective, RepuDoubleExponentialRecursion) {
   EXPECT_LT(run->layers.size(), 40u);
   for (const KernelLayer& L : run->layers) EXPECT_TRUE(std::isfinite(L.K)) << L.l;
   EXPECT_GT(run->layers.back().K, 1e150);
-  // From 1.9 it underflows to 0, which is finite: all layers are present.
+  EXPECT_NE(run->verdict.find("overflows"), std::string::npos) << run->verdict;
+  // From 1.9 it underflows: the recursion is carried in log K (RePU is homogeneous of degree 2), so every
+  // layer whose K is a double is exact, and the first one that is not ends it with a verdict.
   auto low = kernel_recursion(s.g, 0.0, 1.0 / 3, 1.9, 40);
   ASSERT_TRUE(low.has_value());
-  EXPECT_TRUE(low->finite);
-  EXPECT_EQ(low->layers.size(), 40u);
-  EXPECT_EQ(low->layers.back().K, 0.0);
-  EXPECT_NEAR(low->layers.back().r, 1.5, 1e-12);  // the K → 0⁺ limit (kink at 0)
+  EXPECT_FALSE(low->finite);
+  EXPECT_NE(low->verdict.find("underflows"), std::string::npos) << low->verdict;
+  ASSERT_TRUE(low->degree.has_value());
+  EXPECT_NEAR(*low->degree, 2.0, 1e-10);
+  double logK = std::log(1.9);
+  for (const KernelLayer& L : low->layers) {
+    EXPECT_GT(L.K, 0.0) << L.l;
+    EXPECT_NEAR(L.log_K, logK, 1e-12 * std::abs(logK)) << L.l;
+    EXPECT_NEAR(L.r, 1.5, 1e-12) << L.l;
+    EXPECT_NEAR(L.chi_par / L.K, 1.0, 1e-12) << L.l;
+    logK = 2 * logK - std::log(2.0);
+  }
+  EXPECT_LT(logK, std::log(std::numeric_limits<double>::min()));  // the next K is not a double
+}
+
+// The case: K^(11) = 5.3e-192 is still a double, so χ∥ = K and r = 1.5 there (the old recursion
+// printed χ∥ = r = 0 at layer 11, then made-up values and V/K² = nan). V/K² follows its closed form
+// s₂ (4^(l−1) − 1)/3, s₂ = 2·7!!/(3!!)² − 1 = 67/3.
+TEST(Effective, RepuKernelStaysExactUntilItUnderflows) {
+  const Prepared s = setup("repu", {{"p", 2}});
+  auto rec = kernel_recursion(s.g, 0.0, 0.3333333333333333, 1.3, 14);
+  ASSERT_TRUE(rec.has_value());
+  ASSERT_EQ(rec->layers.size(), 11u);
+  EXPECT_FALSE(rec->finite);
+  EXPECT_NE(rec->verdict.find("after layer 11"), std::string::npos) << rec->verdict;
+  const KernelLayer& L = rec->layers.back();
+  EXPECT_NEAR(L.K / 5.3003823e-192, 1.0, 1e-7);
+  EXPECT_NEAR(L.chi_par / L.K, 3 * 0.3333333333333333, 1e-12);
+  EXPECT_NEAR(L.r, 1.5, 1e-12);
+  auto v = vertex_recursion(s.g, 0.3333333333333333, *rec);
+  ASSERT_TRUE(v.has_value());
+  ASSERT_EQ(v->size(), 11u);
+  for (const VertexLayer& x : *v)
+    EXPECT_NEAR(x.V_over_K2, 67.0 / 9 * (std::pow(4.0, x.l - 1) - 1), 1e-9 * (1 + x.V_over_K2)) << x.l;
 }
 
 TEST(Effective, RecursionErrors) {

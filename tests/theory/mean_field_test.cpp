@@ -143,6 +143,42 @@ TEST(MeanField, TanhEocLimitAtZeroBias) {  // spec §2.4 "0 (limit)" row: σ_w =
   EXPECT_EQ((*eoc)[0].q, 0.0);
   EXPECT_DOUBLE_EQ((*eoc)[0].sigma_w, 1.0);
   EXPECT_DOUBLE_EQ((*eoc)[0].slope, 1.0);
+  EXPECT_TRUE((*eoc)[0].marginal);
+  EXPECT_FALSE((*eoc)[0].stable);
+}
+
+// mish and selu at σ_b = 0: F'(0) = χ₁ = 1 exactly, computed as 0.9999999999999999; that is marginal, not
+// "stable" with ξ_q = 9e15.
+TEST(MeanField, MarginalEocPointsAreNotStable) {
+  for (const char* name : {"mish", "selu"}) {
+    const auto g = integrator(name);
+    auto eoc = eoc_points(g, 0.0);
+    ASSERT_TRUE(eoc.has_value()) << name;
+    ASSERT_FALSE(eoc->empty());
+    EXPECT_EQ(eoc->front().q, 0.0) << name;
+    EXPECT_TRUE(eoc->front().marginal) << name;
+    EXPECT_FALSE(eoc->front().stable) << name;
+  }
+}
+
+// σ_b = 0 in the ordered phase: q* = 0 is reached as a limit, with F'(0⁺) = χ₁(0⁺) (ReLU: σ_w²/2).
+TEST(MeanField, ZeroBiasOrderedFixedPointIsTheLimitZero) {
+  auto fp = variance_fixed_point(integrator("relu"), {1.2, 0.0});
+  ASSERT_TRUE(fp.has_value()) << fp.status().message();
+  EXPECT_EQ(fp->q, 0.0);
+  EXPECT_TRUE(fp->zero_limit);
+  EXPECT_NEAR(fp->slope, 0.72, 1e-12);
+  EXPECT_NEAR(fp->chi1, 0.72, 1e-12);
+  EXPECT_TRUE(fp->stable);
+  auto t = variance_fixed_point(integrator("tanh"), {0.8, 0.0});
+  ASSERT_TRUE(t.has_value());
+  EXPECT_EQ(t->q, 0.0);
+  EXPECT_NEAR(t->chi1, 0.64, 1e-12);
+  // Chaotic tanh at σ_b = 0 keeps its positive fixed point (q* = 0 is unstable there).
+  auto c = variance_fixed_point(integrator("tanh"), {1.5, 0.0});
+  ASSERT_TRUE(c.has_value());
+  EXPECT_GT(c->q, 0.1);
+  EXPECT_FALSE(c->zero_limit);
 }
 
 TEST(MeanField, SwishEocStability) {  // spec §2.4 Swish table, §2.3 caveat: F'(q*) > 1 at small σ_b

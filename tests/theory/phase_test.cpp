@@ -65,9 +65,9 @@ TEST(PhaseGrid, MatchesDirectPropagation) {
     auto d = propagate(g, {.init = {p.sigma_w, p.sigma_b}, .depth = 1});
     ASSERT_TRUE(d.has_value()) << d.status().message();
     ASSERT_TRUE(p.chi1 && p.c_star && p.phase) << k;
-    EXPECT_NEAR(*p.chi1, d->fixed_point.chi1, 1e-10) << k;
-    EXPECT_NEAR(*p.c_star, d->correlation.c_star, 1e-10) << k;
-    EXPECT_EQ(*p.phase, d->correlation.phase) << k;
+    EXPECT_NEAR(*p.chi1, d->fixed_point->chi1, 1e-10) << k;
+    EXPECT_NEAR(*p.c_star, d->correlation->c_star, 1e-10) << k;
+    EXPECT_EQ(*p.phase, d->correlation->phase) << k;
   }
   const PhaseCounts n = grid->counts();
   EXPECT_EQ(n.ordered + n.edge + n.chaotic + n.divergent, 20u);
