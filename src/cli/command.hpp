@@ -29,6 +29,7 @@ int finish(const Status& s, FlagNames flags = {});
 void add_act_command(CLI::App& app, int& exit_code);
 // Registers `actlab theory ...` (cli/theory.cpp).
 void add_theory_command(CLI::App& app, int& exit_code);
+void add_init_command(CLI::App& app, int& exit_code);
 // Registers `actlab train | eval | predict | model random` (cli/train.cpp).
 void add_train_command(CLI::App& app, int& exit_code);
 // Registers `actlab data list | show` (cli/data.cpp).

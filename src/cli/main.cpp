@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   add_catalog_option(app);  // loaded before any command runs, so every command takes user entries by name
   add_act_command(app, exit_code);
   add_theory_command(app, exit_code);
+  add_init_command(app, exit_code);
   add_data_command(app, exit_code);
   add_train_command(app, exit_code);
   add_study_command(app, exit_code);

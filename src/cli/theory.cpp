@@ -99,7 +99,10 @@ int run_eoc(const std::string& spec, const std::vector<std::string>& params, con
     for (const auto& p : row.points) {
       const std::optional<double> xi = p.marginal ? std::nullopt : theory::depth_scale(p.slope);
       std::printf("  %10.6g %12.8g %12.8g %10.6g %8s %10.6g %10s\n", p.sigma_b, p.sigma_w, p.q, p.slope,
-                  p.marginal ? "marginal" : p.stable ? "yes" : "no", p.beta_q, xi ? fmt(*xi).c_str() : "-");
+                  p.marginal ? "marginal"
+                  : p.stable ? "yes"
+                             : "no",
+                  p.beta_q, xi ? fmt(*xi).c_str() : "-");
     }
   }
   return kExitOk;

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "cli/args.hpp"
@@ -17,6 +18,7 @@
 #include "lab/model.hpp"
 #include "nn/trainer.hpp"
 #include "report/format.hpp"
+#include "theory/recommend.hpp"
 
 namespace actlab::cli {
 namespace {
@@ -44,6 +46,7 @@ struct TrainFlags {
   bool nesterov = false, json = false;
   int epochs = 10, patience = 10, threads = 1;
   std::uint64_t seed = 0;
+  std::optional<double> input_scale;
 };
 
 // Flags → plan. Errors name the flag.
@@ -55,7 +58,7 @@ Result<lab::TrainPlan> train_plan(const TrainFlags& f) {
   auto z = data::parse_standardize(f.standardize);
   if (!z) return z.status().with_context("--standardize");
   p.data.standardize = *z;
-  p.model = {.spec = f.model, .acts = f.act, .init = f.init, .seed = f.seed};
+  p.model = {.spec = f.model, .acts = f.act, .init = f.init, .seed = f.seed, .input_scale = f.input_scale};
   nn::TrainOptions& o = p.options;
   o.epochs = f.epochs;
   if (f.batch == "full") {
@@ -134,6 +137,14 @@ void print_train(const lab::TrainResult& r) {
   const bool classify = r.classification;
   std::printf("%s: %zu train / %zu val / %zu test rows; %s, %zu parameters\n", r.data.c_str(), r.train_rows,
               r.val_rows, r.test_rows, r.plan.model.spec.c_str(), r.parameters);
+  for (const auto& a : r.init.answers) {
+    std::printf("init %s for %s: sigma_w = %s, sigma_b = %s, %s", r.init.scheme.c_str(), a.activation.c_str(),
+                fmt(a.sigma_w, "%.6g").c_str(), fmt(a.sigma_b, "%.6g").c_str(),
+                theory::verdict_name(a.verdict));
+    std::printf("%s\n", a.least_bad ? " (least-bad option)" : "");
+  }
+  if (r.init.input_scale != 1.0)
+    std::printf("first layer's weights scaled by %s\n", fmt(r.init.input_scale, "%.6g").c_str());
   std::printf("%6s %12s %10s %12s %10s\n", "epoch", "train_loss", "train_acc", "val_loss", "val_acc");
   for (const auto& e : r.report.epochs) {
     std::printf("%6d %12s %10s %12s %10s\n", e.epoch, fmt(e.train_loss, "%.6f").c_str(),
@@ -165,6 +176,8 @@ int run_train(const TrainFlags& f) {
   if (!f.out.empty()) {
     Json mj = r->model.to_json();
     mj["trained_on"] = r->data;
+    if (!r->init.scheme.empty()) mj["init"] = r->init.to_json();
+    mj["input_scale"] = r->init.input_scale;
     std::ofstream out(f.out);
     out << json_dump(mj, false) << "\n";
     if (!out) return finish(Status::io_error("--out " + f.out + ": cannot write the model file"));
@@ -264,6 +277,8 @@ void add_train_command(CLI::App& app, int& exit_code) {
                    "torch | he | glorot | lecun | orthogonal | gaussian:sigma_w=W,sigma_b=B | "
                    "critical[:sigma_b=B]")
       ->capture_default_str();
+  train->add_option("--input-scale", t->input_scale,
+                    "Factor on the first layer's weights (default: the init's; critical sets K^(1))");
   train->add_option("--opt", t->opt, "sgd | adam | adamw | rmsprop")->capture_default_str();
   train->add_option("--lr", t->lr, "Learning rate")->capture_default_str();
   train

@@ -41,12 +41,13 @@ Result<std::vector<Activation>> parse_acts(const std::string& text) {
 
 Result<BuiltModel> build_model(const std::string& spec, const std::vector<Activation>& acts,
                                const std::string& init, std::uint64_t seed, const nn::Shape& input,
-                               int outputs) {
+                               int outputs, const InitOptions& options) {
   auto m = nn::build_model(spec, input, outputs, acts);
   if (!m) return Status::invalid_field("model", m.status().message());
-  auto r = recommend_init(init, *m);
+  auto r = recommend_init(init, *m, options);
   if (!r) return r.status();
   if (Status s = nn::initialize(*m, r->specs, seed); !s.is_ok()) return s;
+  if (r->input_scale != 1.0) scale_first_layer(*m, r->input_scale);
   return BuiltModel{std::move(*m), std::move(*r)};
 }
 
@@ -60,11 +61,14 @@ Result<BuiltModel> build_model(const ModelPlan& plan, const nn::Shape& input, in
                                                 std::to_string(input.size()) + " features and " +
                                                 std::to_string(outputs) + " outputs");
     }
+    if (plan.input_scale)
+      return Status::invalid_field("input_scale", "applies to a new model, not a model file");
     return BuiltModel{std::move(*m), {}};
   }
   auto acts = parse_acts(plan.acts);
   if (!acts) return acts.status();
-  return build_model(plan.spec, *acts, plan.init, plan.seed, input, outputs);
+  return build_model(plan.spec, *acts, plan.init, plan.seed, input, outputs,
+                     {.input_var = 1.0, .input_scale = plan.input_scale});
 }
 
 nn::Examples examples(const data::Dataset& d) {

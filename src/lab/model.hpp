@@ -35,6 +35,9 @@ struct ModelPlan {
   std::string acts = "relu";       // one for every hidden layer, or a comma list per layer
   std::string init = "he";         // lab::recommend_init's scheme
   std::uint64_t seed = 0;          // the weights' seed
+  // A factor on the first layer's weights instead of the scheme's (critical: the one that puts K^(1) on the
+  // kernel the layers hold; other schemes: 1).
+  std::optional<double> input_scale = {};
 };
 
 struct BuiltModel {
@@ -44,12 +47,12 @@ struct BuiltModel {
 
 // Builds the architecture for `input` → `outputs` and initialises it, or loads the file and checks that it
 // fits. Errors name the field: "model" (the spec: architecture, shape mismatch; a file's own errors are
-// located in it), "act", "init".
+// located in it), "act", "init", "input_scale".
 Result<BuiltModel> build_model(const ModelPlan& plan, const nn::Shape& input, int outputs);
 // The same with activations already made (searches and evolution reuse them across many models).
 Result<BuiltModel> build_model(const std::string& spec, const std::vector<activations::Activation>& acts,
                                const std::string& init, std::uint64_t seed, const nn::Shape& input,
-                               int outputs);
+                               int outputs, const InitOptions& options = {});
 
 // A data set as training examples (labels or targets, by its task). The view borrows from d.
 nn::Examples examples(const data::Dataset& d);

@@ -15,28 +15,32 @@ Json TrainPlan::to_json() const {
             {"val", data.val},
             {"standardize", data::standardize_name(data.standardize)},
             {"seed", data.seed}};
-  Json j = {
-      {"data", std::move(d)},
-      {"model", {{"spec", model.spec}, {"acts", model.acts}, {"init", model.init}, {"seed", model.seed}}},
-      {"epochs", o.epochs},
-      {"batch", o.batch},
-      {"loss", loss ? Json(nn::loss_name(*loss)) : Json("auto")},
-      {"optimizer",
-       {{"kind", optim::optimizer_kind_name(o.optimizer.kind)},
-        {"lr", o.optimizer.lr},
-        {"momentum", o.optimizer.momentum},
-        {"nesterov", o.optimizer.nesterov},
-        {"weight_decay", o.optimizer.weight_decay}}},
-      {"lr_schedule", o.schedule.str()},
-      {"clip_norm", o.clip_norm},
-      {"early_stop",
-       {{"rule", o.early_stop.rule == nn::EarlyStop::Rule::kNone              ? "none"
-                 : o.early_stop.rule == nn::EarlyStop::Rule::kTrainAccPlateau ? "train-acc"
-                                                                              : "val-loss"},
-        {"patience", o.early_stop.patience},
-        {"min_delta", o.early_stop.min_delta}}},
-      {"seed", o.seed},
-      {"threads", o.threads}};
+  Json j = {{"data", std::move(d)},
+            {"model",
+             {{"spec", model.spec},
+              {"acts", model.acts},
+              {"init", model.init},
+              {"seed", model.seed},
+              {"input_scale", model.input_scale ? Json(*model.input_scale) : Json(nullptr)}}},
+            {"epochs", o.epochs},
+            {"batch", o.batch},
+            {"loss", loss ? Json(nn::loss_name(*loss)) : Json("auto")},
+            {"optimizer",
+             {{"kind", optim::optimizer_kind_name(o.optimizer.kind)},
+              {"lr", o.optimizer.lr},
+              {"momentum", o.optimizer.momentum},
+              {"nesterov", o.optimizer.nesterov},
+              {"weight_decay", o.optimizer.weight_decay}}},
+            {"lr_schedule", o.schedule.str()},
+            {"clip_norm", o.clip_norm},
+            {"early_stop",
+             {{"rule", o.early_stop.rule == nn::EarlyStop::Rule::kNone              ? "none"
+                       : o.early_stop.rule == nn::EarlyStop::Rule::kTrainAccPlateau ? "train-acc"
+                                                                                    : "val-loss"},
+              {"patience", o.early_stop.patience},
+              {"min_delta", o.early_stop.min_delta}}},
+            {"seed", o.seed},
+            {"threads", o.threads}};
   return j;
 }
 

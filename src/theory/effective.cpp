@@ -121,8 +121,8 @@ Result<KernelRecursion> kernel_recursion(const GaussianIntegrator& g, double C_b
       const double K = std::exp(logK), scale = std::exp(log_cw + (p - 1.0) * logK);
       const KernelLayer layer{l, K, logK, scale * m1.u_phi_dphi, scale * m1.dphi2, r};
       // Every value of the layer must be a double: χ ~ K^(p−1) leaves the range before K does for p > 2.
-      if (!(std::isfinite(layer.chi_perp) && std::isfinite(layer.chi_par) && std::isfinite(K)) ||
-          K < tiny || layer.chi_perp < tiny || std::abs(layer.chi_par) < tiny) {
+      if (!(std::isfinite(layer.chi_perp) && std::isfinite(layer.chi_par) && std::isfinite(K)) || K < tiny ||
+          layer.chi_perp < tiny || std::abs(layer.chi_par) < tiny) {
         if (l == 1)
           return Status::invalid_field("k0", "K0 = " + num(K0) + " puts χ∥ or χ⊥ outside the double range");
         stop(l - 1, logK > 0 ? "overflows" : "underflows");

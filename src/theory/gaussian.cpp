@@ -346,6 +346,16 @@ Result<Expectations> expectations(const GaussianIntegrator& g, double q, std::op
     e.phi_phi = g.expect_product(q, q, *c, Derivative::kValue);
     e.dphi_dphi = g.expect_product(q, q, *c, Derivative::kFirst);
   }
+  const Moments& m = e.moments;
+  for (double v : {m.phi, m.dphi, m.phi2, m.dphi2, m.d2phi2, m.phi_d2phi, m.u_phi_dphi,
+                   e.phi_phi.value_or(0.0), e.dphi_dphi.value_or(0.0)}) {
+    if (!std::isfinite(v)) {
+      return Status::invalid_field(
+          "activation", g.activation().name() + ": its Gaussian expectations at q = " + std::to_string(q) +
+                            " are not finite (phi or a derivative is not finite on part of the real line, or "
+                            "grows too fast)");
+    }
+  }
   return e;
 }
 

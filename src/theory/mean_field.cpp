@@ -227,9 +227,9 @@ Result<std::vector<EocPoint>> eoc_points(const GaussianIntegrator& g, double sig
   std::vector<EocPoint> pts = eoc_roots(g, grid, sigma_b);
   if (!pts.empty()) return pts;
   if (grid.homogeneous)
-    return Status::not_found(
-        "no EOC point at σ_b = " + num(sigma_b) +
-        ": φ is positively homogeneous (ReLU-like), its EOC is σ_b = 0 only (docs/theory.md, \"The ReLU-like class\")");
+    return Status::not_found("no EOC point at σ_b = " + num(sigma_b) +
+                             ": φ is positively homogeneous (ReLU-like), its EOC is σ_b = 0 only "
+                             "(docs/theory.md, \"The ReLU-like class\")");
   return Status::not_found("no EOC point at σ_b = " + num(sigma_b) + " for q in [1e-8, 1e4]");
 }
 

@@ -45,7 +45,7 @@ struct FixedPoint {
   bool marginal = false;   // ||F'(q*)| − 1| ≤ kMarginalTol: neither attracts nor repels exponentially
   // q* = 0 reached as a limit (σ_b = 0, F(0) = 0, q^l → 0): the moments are their q → 0⁺ limits.
   bool zero_limit = false;
-  int iterations = 0;      // plain iterations of F before the Brent/Newton polish
+  int iterations = 0;  // plain iterations of F before the Brent/Newton polish
   // ξ_q = −1/log F'(q*) (Schoenholz et al.); absent when F'(q*) ∉ (0, 1) (unstable, marginal, or no
   // exponential law).
   std::optional<double> xi_q;
@@ -65,12 +65,12 @@ std::optional<double> depth_scale(double rate);
 
 // q* by iterating q ← F(q) from q0 (at most max_iter times, until |F(q) − q| ≤ 1e-12 max(1, q); this is the
 // limit the network's q^l reaches, so q* is a stable or marginal fixed point). When F(0) = 0 (σ_b = 0 and
-// φ(0) = 0) the test is relative, |F(q) − q| ≤ 1e-12 q, and iterates that fall towards 0 give the limit q* = 0
-// (zero_limit; χ₁ and F' are then their q → 0⁺ limits, e.g. σ_w²/2 for ReLU, σ_w² φ'(0)² for smooth φ). If that has not converged
-// (near F' = 1 iterations converge like 1/l), Brent's method on F(q) − q finishes, bracketing in
-// the direction the iterates move. Last, Newton steps on F(q) − q while they shrink the residual. Errors:
-// invalid σ or q0; kNumerical when q^l diverges (exceeds 1e12: chaotic growth, or ReLU with σ_b > 0 at σ_w =
-// √2: docs/theory.md, "The ReLU-like class").
+// φ(0) = 0) the test is relative, |F(q) − q| ≤ 1e-12 q, and iterates that fall towards 0 give the limit q* =
+// 0 (zero_limit; χ₁ and F' are then their q → 0⁺ limits, e.g. σ_w²/2 for ReLU, σ_w² φ'(0)² for smooth φ). If
+// that has not converged (near F' = 1 iterations converge like 1/l), Brent's method on F(q) − q finishes,
+// bracketing in the direction the iterates move. Last, Newton steps on F(q) − q while they shrink the
+// residual. Errors: invalid σ or q0; kNumerical when q^l diverges (exceeds 1e12: chaotic growth, or ReLU with
+// σ_b > 0 at σ_w = √2: docs/theory.md, "The ReLU-like class").
 Result<FixedPoint> variance_fixed_point(const GaussianIntegrator& g, Init init, double q0 = 1.0,
                                         int max_iter = 200);
 
@@ -83,8 +83,8 @@ struct EocPoint {
   double slope = 0.0;    // F'(q*) (always report it: > 1 is unstable)
   bool stable = false;   // |F'(q*)| < 1 − kMarginalTol: q^l returns to q*; Swish at small σ_b: false
   bool marginal = false;  // ||F'(q*)| − 1| ≤ kMarginalTol (the q* = 0 point at σ_b = 0: F'(0) = χ₁ = 1)
-  double beta_q = 0.0;   // β_q = q* E φ''² / (2 E φ'²): 1 − c^l ~ 1/(β_q l) on the EOC (Hayou et al.)
-  bool q_free = false;   // homogeneous φ (ReLU-like): F is the identity, any q is a fixed point; q = 1
+  double beta_q = 0.0;  // β_q = q* E φ''² / (2 E φ'²): 1 − c^l ~ 1/(β_q l) on the EOC (Hayou et al.)
+  bool q_free = false;  // homogeneous φ (ReLU-like): F is the identity, any q is a fixed point; q = 1
 };
 
 // Scan grid of eoc_points: q log-spaced on [kEocQMin, kEocQMax], kEocPerDecade points per decade.
@@ -155,11 +155,11 @@ struct CorrelationFixedPoint {
 constexpr int kHermiteTerms = 100;
 
 // c* at the fixed point fp = variance_fixed_point(g, init, …). q* = 0 as a limit (fp.zero_limit): c* = 1,
-// χ_c = 1, ξ_c = ∞ (the limiting normalised map has slope 1 at c = 1). Ordered / edge: c* = 1. Chaotic: h(c) = f(c)
-// − c is convex on [0, 1] with h(1) = 0 and h'(1) = χ₁ − 1 > 0 (f has non-negative Hermite coefficients,
-// Poole et al.), so it has one root c* in [0, 1) (c* = 0 when f(0) = 0 and f'(0) ≤ 1, e.g. odd φ, σ_b = 0,
-// weak weights). It is bracketed and found by Brent's method on the Hermite series f(c) = (σ_b² + σ_w²
-// Σ_{k≤100} a_k² c^k)/q* (1-D integrals only: ~1 ms); where the truncation bound σ_w² (E φ² − Σ a_k²)
+// χ_c = 1, ξ_c = ∞ (the limiting normalised map has slope 1 at c = 1). Ordered / edge: c* = 1. Chaotic: h(c)
+// = f(c) − c is convex on [0, 1] with h(1) = 0 and h'(1) = χ₁ − 1 > 0 (f has non-negative Hermite
+// coefficients, Poole et al.), so it has one root c* in [0, 1) (c* = 0 when f(0) = 0 and f'(0) ≤ 1, e.g. odd
+// φ, σ_b = 0, weak weights). It is bracketed and found by Brent's method on the Hermite series f(c) = (σ_b² +
+// σ_w² Σ_{k≤100} a_k² c^k)/q* (1-D integrals only: ~1 ms); where the truncation bound σ_w² (E φ² − Σ a_k²)
 // c*^101/q* could move c* by more than 1e-12 (kinked φ with c* near 1) the root is polished by Brent on the
 // direct form (1 − c) − (1 − f(c)) (one_minus_correlation_map, 10–40 ms per evaluation). with_chi_c = false
 // skips the 2-D integral for χ_c (then chi_c is NaN and xi_c absent in the chaotic phase). Errors: fp.q < 0,

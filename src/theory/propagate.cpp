@@ -62,7 +62,8 @@ Result<Propagation> propagate(const GaussianIntegrator& g, const PropagatePlan& 
   if (!(q0b > 0) || !std::isfinite(q0b)) return Status::invalid_field("q0_second", "must be finite and > 0");
   if (!(std::fabs(plan.c0) <= 1)) return Status::invalid_field("c0", "must be in [-1, 1]");
 
-  Propagation out{.plan = plan, .fixed_point = {}, .correlation = {}, .layers = {}, .verdict = {}, .note = {}};
+  Propagation out{
+      .plan = plan, .fixed_point = {}, .correlation = {}, .layers = {}, .verdict = {}, .note = {}};
   if (auto fp = variance_fixed_point(g, init, plan.q0); fp) {
     out.fixed_point = *fp;
     if (auto cf = correlation_fixed_point(g, init, *fp); cf) out.correlation = *cf;

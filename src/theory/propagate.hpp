@@ -31,11 +31,11 @@
 namespace actlab::theory {
 
 struct PropagatePlan {
-  Init init{};                     // σ_w > 0, σ_b ≥ 0
-  int depth = 20;                  // layers after the input, 1 … kMaxPropagateDepth
-  double q0 = 1.0;                 // first input's variance q₁⁰ > 0
+  Init init{};                        // σ_w > 0, σ_b ≥ 0
+  int depth = 20;                     // layers after the input, 1 … kMaxPropagateDepth
+  double q0 = 1.0;                    // first input's variance q₁⁰ > 0
   std::optional<double> q0_second{};  // second input's variance q₂⁰ > 0 (default: q0)
-  double c0 = 0.0;                 // input correlation c⁰ ∈ [−1, 1]
+  double c0 = 0.0;                    // input correlation c⁰ ∈ [−1, 1]
 };
 
 // Depth limit of propagate (each layer is a 2-D expectation, 10–40 ms).

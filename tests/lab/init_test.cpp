@@ -44,8 +44,10 @@ TEST(Init, CriticalPointsOfKnownClasses) {
   ASSERT_TRUE(r) << r.status().message();
   EXPECT_NEAR(r->specs[1].sigma_w, std::sqrt(2.0), 1e-6);
   const Json j = r->to_json();
-  ASSERT_TRUE(j.is_array());
-  EXPECT_EQ(j[0]["activation"], "relu");
+  ASSERT_TRUE(j.is_object());
+  EXPECT_EQ(j["layers"][0]["activation"], "relu");
+  EXPECT_EQ(j["layers"][0]["verdict"], "critical");
+  EXPECT_EQ(j["answers"][0]["activation"], "relu");
 }
 
 TEST(Init, PerLayerActivationsDecideTheirLayers) {
@@ -72,6 +74,72 @@ TEST(Init, EdgeOfChaosAtAGivenSigmaB) {
     ASSERT_FALSE(e) << bad;
     EXPECT_EQ(e.status().field(), "init") << bad;
   }
+}
+
+// swish's edge of chaos at σ_b = 0.2 is unstable (F'(q*) = 1.099): refused, pointing at a stable σ_b (it
+// used to take the unstable root silently, and a depth-50 swish net then diverged).
+TEST(Init, UnstableEdgeOfChaosIsRefusedWithAHint) {
+  auto r = recommend_init("critical:sigma_b=0.2", mlp("swish"));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.status().field(), "init");
+  EXPECT_NE(r.status().message().find("unstable"), std::string::npos) << r.status().message();
+  EXPECT_NE(r.status().message().find("critical:sigma_b="), std::string::npos) << r.status().message();
+  auto m = recommend_init("critical:sigma_b=0.2", mlp("mrepu"));
+  ASSERT_FALSE(m);
+  EXPECT_NE(m.status().message().find("plain critical"), std::string::npos) << m.status().message();
+}
+
+// repu and mrepu were refused by --init critical; now mrepu gets the input-kernel rule and repu the
+// labelled least-bad option.
+TEST(Init, RepuAndMrepuGetAnAnswer) {
+  auto m = recommend_init("critical", mlp("mrepu", "mlp:8x10"));
+  ASSERT_TRUE(m) << m.status().message();
+  EXPECT_EQ(m->layers[0].verdict, "marginal");
+  const double a1 = 18, L = 9;  // 3p(p − 1) + 3p² at p = 2; mlp:8x10 has 10 dense layers, 9 activations
+  EXPECT_NEAR(m->input_scale, std::sqrt(0.1 / (a1 * L)), 1e-12);
+  auto r = recommend_init("critical", mlp("repu"));
+  ASSERT_TRUE(r) << r.status().message();
+  EXPECT_EQ(r->layers[0].verdict, "cannot be stabilised");
+  ASSERT_EQ(r->answers.size(), 1u);
+  EXPECT_TRUE(r->answers[0].least_bad);
+}
+
+// build_model applies the first layer's scale to its weights only; --input-scale overrides it.
+TEST(Init, FirstLayerScaleIsApplied) {
+  auto acts = parse_acts("mrepu");
+  auto plain = build_model("mlp:64x10", *acts, "critical", 3, nn::Shape{{200}}, 2,
+                           {.input_var = 1.0, .input_scale = 1.0});
+  auto scaled = build_model("mlp:64x10", *acts, "critical", 3, nn::Shape{{200}}, 2);
+  ASSERT_TRUE(plain && scaled);
+  const double s = scaled->init.input_scale;
+  EXPECT_LT(s, 0.05);
+  const auto wp = plain->model.params(), ws = scaled->model.params();
+  EXPECT_TRUE(ws[0]->value.isApprox(wp[0]->value * static_cast<float>(s)));
+  EXPECT_TRUE(ws[2]->value.isApprox(wp[2]->value));  // the second layer is untouched
+  auto bad = recommend_init("he", mlp("relu"), {.input_var = 1.0, .input_scale = -1.0});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.status().field(), "input_scale");
+}
+
+// `actlab init`'s entry: answers per activation with the Monte Carlo check of the kernel at a finite width.
+TEST(Init, InitAnswersWithAMonteCarloCheck) {
+  auto a = init_answers({.activations = {"tanh", "mrepu"}, .depth = 6, .width = 64, .mc = 60, .seed = 1});
+  ASSERT_TRUE(a) << a.status().message();
+  ASSERT_EQ(a->answers.size(), 2u);
+  for (const auto& x : a->answers) {
+    ASSERT_TRUE(x.check.has_value());
+    const auto& p = *x.check;
+    ASSERT_EQ(p.monte_carlo.size(), 6u);
+    for (std::size_t i = 0; i < 6; ++i) {
+      const double K = p.recursion.layers[i].K, mc = p.monte_carlo[i].K, se = p.monte_carlo[i].K_se;
+      EXPECT_LT(std::abs(mc - K), 5 * se + 0.05 * K) << x.recommendation.activation << " layer " << i + 1;
+    }
+  }
+  const Json j = a->to_json();
+  EXPECT_EQ(j["recommendations"][1]["verdict"], "marginal");
+  EXPECT_TRUE(j["recommendations"][0].contains("check"));
+  EXPECT_EQ(init_answers({.activations = {"tanh"}, .all = true}).status().field(), "activations");
+  EXPECT_NE(torch_init_code(a->answers[0].recommendation).find("torch.nn.init.normal_"), std::string::npos);
 }
 
 TEST(Init, RowWiseActivationsHaveNoCriticalPoint) {
