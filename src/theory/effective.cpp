@@ -145,6 +145,13 @@ Result<KernelRecursion> kernel_recursion(const GaussianIntegrator& g, double C_b
   double K = K0;
   for (int l = 1; l <= depth; ++l) {
     const Susceptibilities s = susceptibilities(g, C_W, K);
+    if (!std::isfinite(s.g) || !std::isfinite(s.chi_par) || !std::isfinite(s.chi_perp)) {
+      if (l == 1) return finite_moments(g, std::max(K, kEffectiveKTiny));
+      out.finite = false;
+      out.verdict =
+          "the Gaussian expectations of phi are not finite at K^(" + std::to_string(l) + ") = " + num(K);
+      break;
+    }
     out.layers.push_back({l, K, std::log(K), s.chi_par, s.chi_perp, s.r});
     if (l == depth) break;
     const double next = C_b + C_W * s.g;

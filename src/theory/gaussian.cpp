@@ -338,6 +338,20 @@ Json Expectations::to_json() const {
   return j;
 }
 
+Status finite_moments(const GaussianIntegrator& g, double q) {
+  const Moments m = g.expect(q);
+  for (double v : {m.phi, m.dphi, m.phi2, m.dphi2, m.d2phi2, m.phi_d2phi, m.u_phi_dphi}) {
+    if (!std::isfinite(v)) {
+      return Status::invalid_field(
+          "activation",
+          g.activation().name() + ": its Gaussian expectations at q = " + std::to_string(q) +
+              " are not finite (phi or a derivative is not finite on part of the real line, or grows "
+              "too fast)");
+    }
+  }
+  return Status::ok();
+}
+
 Result<Expectations> expectations(const GaussianIntegrator& g, double q, std::optional<double> c) {
   if (!(q >= 0) || !std::isfinite(q)) return Status::invalid_field("q", "the variance must be >= 0");
   if (c && !(std::fabs(*c) <= 1)) return Status::invalid_field("c", "the correlation must be in [-1, 1]");
@@ -346,16 +360,9 @@ Result<Expectations> expectations(const GaussianIntegrator& g, double q, std::op
     e.phi_phi = g.expect_product(q, q, *c, Derivative::kValue);
     e.dphi_dphi = g.expect_product(q, q, *c, Derivative::kFirst);
   }
-  const Moments& m = e.moments;
-  for (double v : {m.phi, m.dphi, m.phi2, m.dphi2, m.d2phi2, m.phi_d2phi, m.u_phi_dphi,
-                   e.phi_phi.value_or(0.0), e.dphi_dphi.value_or(0.0)}) {
-    if (!std::isfinite(v)) {
-      return Status::invalid_field(
-          "activation", g.activation().name() + ": its Gaussian expectations at q = " + std::to_string(q) +
-                            " are not finite (phi or a derivative is not finite on part of the real line, or "
-                            "grows too fast)");
-    }
-  }
+  if (Status st = finite_moments(g, q); !st) return st;
+  for (double v : {e.phi_phi.value_or(0.0), e.dphi_dphi.value_or(0.0)})
+    if (!std::isfinite(v)) return finite_moments(g, std::numeric_limits<double>::quiet_NaN());
   return e;
 }
 

@@ -120,7 +120,12 @@ struct Expectations {
   Json to_json() const;
 };
 
-// Errors (bad input, naming the field): q < 0 or non-finite ("q"), |c| > 1 ("c").
+// Ok when the Moments at q are finite; otherwise an error naming the field "activation" (φ is not finite on
+// part of the real line — acos, log — or grows too fast for the quadrature window).
+Status finite_moments(const GaussianIntegrator& g, double q);
+
+// Errors (bad input, naming the field): q < 0 or non-finite ("q"), |c| > 1 ("c"), expectations that are
+// not finite ("activation").
 Result<Expectations> expectations(const GaussianIntegrator& g, double q, std::optional<double> c = {});
 
 }  // namespace actlab::theory

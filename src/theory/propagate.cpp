@@ -62,6 +62,8 @@ Result<Propagation> propagate(const GaussianIntegrator& g, const PropagatePlan& 
   if (!(q0b > 0) || !std::isfinite(q0b)) return Status::invalid_field("q0_second", "must be finite and > 0");
   if (!(std::fabs(plan.c0) <= 1)) return Status::invalid_field("c0", "must be in [-1, 1]");
 
+  if (Status st = finite_moments(g, plan.q0); !st) return st;
+  if (Status st = finite_moments(g, q0b); !st) return st;
   Propagation out{
       .plan = plan, .fixed_point = {}, .correlation = {}, .layers = {}, .verdict = {}, .note = {}};
   if (auto fp = variance_fixed_point(g, init, plan.q0); fp) {
@@ -93,6 +95,10 @@ Result<Propagation> propagate(const GaussianIntegrator& g, const PropagatePlan& 
     }
     const double nchi = chi1_at(na);
     const std::string after = " after layer " + std::to_string(l - 1);
+    if (std::isnan(na) || std::isnan(nb)) {
+      out.verdict = "the Gaussian expectations of phi are not finite" + after;
+      break;
+    }
     if (!std::isfinite(na) || !std::isfinite(nb) || na > kQOverflow || nb > kQOverflow) {
       out.verdict = "q explodes" + after + " (above 1e250)";
       break;

@@ -74,7 +74,8 @@ struct Propagation {
 // "stable", "marginal" or "unstable" for a fixed point.
 const char* stability_name(const FixedPoint& fp);
 
-// Errors: bad plan values only (field "sigma_w", "sigma_b", "depth", "q0", "q0_second" or "c0"); a
+// Errors: bad plan values (field "sigma_w", "sigma_b", "depth", "q0", "q0_second" or "c0"), or Gaussian
+// expectations of φ that are not finite at q0 ("activation": acos, log); a
 // diverging or vanishing q, or a non-finite correlation, is a verdict, never an error.
 Result<Propagation> propagate(const GaussianIntegrator& g, const PropagatePlan& plan);
 

@@ -222,7 +222,7 @@ Result<Recommendation> recommend(const GaussianIntegrator& g, const RecommendPla
   r.kind = c->kind;
   r.a1 = c->a1;
   const double L = plan.depth;
-  if (const Moments m1 = g.expect(1.0); !std::isfinite(m1.phi2) || !std::isfinite(m1.dphi2)) {
+  if (!finite_moments(g, 1.0)) {
     // acos, log, ...: φ is not finite on all of ℝ, so no Gaussian pre-activation keeps it defined.
     r.notion = "none";
     r.verdict = Verdict::kCannotStabilise;
