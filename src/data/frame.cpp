@@ -117,6 +117,15 @@ Result<Target> encode_target(const RColumn& c, Task task, const std::vector<std:
 
 }  // namespace
 
+std::string FrameReport::summary() const {
+  std::string s = target_missing ? std::to_string(target_missing) + " rows without target dropped; " : "";
+  const std::size_t with_target = rows_in - target_missing;
+  if (incomplete_rows == 0) return s + (target_missing ? "no other missing values" : "none");
+  const std::string share =
+      std::to_string(incomplete_rows) + " rows (" + pct(double(incomplete_rows), double(with_target)) + ")";
+  return s + (incomplete_dropped ? share + " dropped" : "imputed: " + share);
+}
+
 Result<Dataset> encode_frame(const RFrame& frame, const FramePlan& plan, FrameReport* report) {
   FrameReport rep;
   const std::string where = frame.name;

@@ -60,7 +60,11 @@ struct FrameReport {
   bool incomplete_dropped = false;  // rule 2 applied
   std::size_t missing_cells = 0;    // NaN cells left in the features (filled by data::prepare)
   std::vector<std::string> steps;   // one line per decision, in order
-  std::string missing_policy;       // one line: "none", "dropped 16 rows (2.3 %)", "imputed: ..."
+  std::string missing_policy;       // one line: "none", "dropped 16 incomplete rows (2.3 % < 5.0 %)", ...
+
+  // The policy in a few words, for a table: "none", "16 rows (2.3 %) dropped", "imputed: 203 rows (46.7 %)",
+  // prefixed by "5 rows without target dropped; " when there were such rows.
+  std::string summary() const;
 };
 
 // Errors (invalid, naming the frame and the column): a column of the plan that is not there, integer coding
