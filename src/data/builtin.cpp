@@ -171,7 +171,7 @@ Status unknown(const std::string& spec) {
 void fill_report(LoadReport* report, FrameReport&& rep) {
   if (!report) return;
   report->preparation = std::move(rep.steps);
-  report->missing = std::move(rep.missing_policy);
+  report->missing = rep.summary();
   report->missing_cells = rep.missing_cells;
 }
 

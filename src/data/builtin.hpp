@@ -51,7 +51,7 @@ struct LoadOptions {
 // What loading did to a table (R sets and R files; empty for the others).
 struct LoadReport {
   std::vector<std::string> preparation;  // data/frame.hpp's steps, one line each
-  std::string missing;                   // the missing-value policy applied, one line ("none", ...)
+  std::string missing;                   // the missing-value policy applied (FrameReport::summary())
   std::size_t missing_cells = 0;         // NaN cells left for data::prepare to fill
 };
 

@@ -325,10 +325,14 @@ Result<Dataset> encode_frame(const RFrame& frame, const FramePlan& plan, FrameRe
     s.push_back("missing      " + std::to_string(rep.incomplete_rows) + " of " + std::to_string(rows.size()) +
                 " rows (" + pct(double(rep.incomplete_rows), double(rows.size())) + ") miss a value, in " +
                 names_of(with_missing, 4));
-    s.push_back("             kept: an indicator column col:NA for " + std::to_string(indicators.size()) +
-                " columns; a missing factor is all zeros in its one-hot columns; " +
-                std::to_string(rep.missing_cells) +
-                " missing numbers are NaN here and data::prepare fills them with the training split's means");
+    std::string kept = "             kept, with an indicator column col:NA for " +
+                       std::to_string(indicators.size()) +
+                       " columns; a missing factor is all zeros in its one-hot columns";
+    if (rep.missing_cells) {
+      kept += "; " + std::to_string(rep.missing_cells) +
+              " missing numbers are NaN until data::prepare fills them with the training split's means";
+    }
+    s.push_back(kept);
   }
   if (plan.test_start) {
     s.push_back("test rows    [" + std::to_string(*ds.test_start) + ", " + std::to_string(rows.size()) +
