@@ -220,6 +220,11 @@ Result<Dataset> load_r_file(const RSpec& r, const LoadOptions& o, LoadReport* re
 
 Result<Dataset> load(const std::string& spec, const LoadOptions& o, LoadReport* report) {
   if (spec.empty()) return Status::invalid("empty data set name");
+  if (spec.rfind("suite:", 0) == 0) {
+    return Status::invalid(spec +
+                           " is a suite of data sets (data/suite.hpp); here one data set is needed (actlab "
+                           "alacarte takes suites)");
+  }
   const bool csv_options = !o.target.empty() || o.task.has_value();
   if (const Builtin* b = find_builtin(spec)) {
     if (csv_options)

@@ -3,6 +3,7 @@
 #include "data/rdata.hpp"
 
 #include <bzlib.h>
+#include <fcntl.h>
 #include <lzma.h>
 #include <rdata.h>
 #include <sys/wait.h>
@@ -479,7 +480,8 @@ Result<std::vector<RFrame>> decode(std::string_view bytes, const std::string& na
 
 Result<std::vector<RFrame>> parse_isolated(std::string_view raw, const std::string& name) {
   int fds[2];
-  if (::pipe(fds) != 0) return parse_here(raw, name);  // no pipe: parse here rather than fail
+  // Close-on-exec: a process that another thread starts meanwhile must not hold the pipe open.
+  if (::pipe2(fds, O_CLOEXEC) != 0) return parse_here(raw, name);  // no pipe: parse here rather than fail
   const pid_t pid = ::fork();
   if (pid < 0) {
     ::close(fds[0]);

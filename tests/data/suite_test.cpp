@@ -63,6 +63,11 @@ TEST(Suite, UnknownSuitesAreErrors) {
   EXPECT_FALSE(expand_sources({"iris", "suite:x"}));
   DataPlan p{.source = "suite:x"};
   EXPECT_EQ(expand(p).status().field(), "source");
+  // Where one data set is needed, a suite is an error that says so.
+  auto one = load("suite:tabular");
+  ASSERT_FALSE(one);
+  EXPECT_EQ(one.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(one.status().message().find("is a suite of data sets"), std::string::npos);
 }
 
 }  // namespace
