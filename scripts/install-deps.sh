@@ -11,6 +11,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox coinor-libclp-dev   # coinor-libclp-dev: the LP backend of src/shallow
   python3-sklearn dataset-fashion-mnist   # the built-in data sets (iris, wine, ..., fashion-mnist), used by make test
+  librdata-dev libbz2-dev liblzma-dev     # the R data reader (src/data/rdata.cpp)
+  r-cran-mlbench r-cran-kernlab           # the built-in R data sets (sonar, glass, spam, ...; docs/data.md)
 )
 if [[ "${1:-}" == "--tools" ]]; then
   packages+=(python3 python3-torch python3-scipy python3-sklearn python3-optuna)

@@ -91,6 +91,14 @@ int run_alacarte(const Flags& f) {
         "median test accuracy over %d replicates; %lld trials per search arm; ! p<0.05, !! p<0.001 "
         "(permutation test on medians, %d rounds: arm vs standard; winner vs runner-up)\n",
         f.replicates, static_cast<long long>(f.trials), f.rounds);
+    for (const lab::AlacarteSummary& a : result->summary()) {
+      const auto& w = a.tally;
+      std::printf(
+          "%s vs standard, %d layers, %d data sets: %d wins (%d with p<0.05), %d ties, %d losses (%d with "
+          "p<0.05)%s\n",
+          a.arm.c_str(), a.layers, a.sets, w.wins, w.significant_wins, w.ties, w.losses, w.significant_losses,
+          w.no_result ? (", " + std::to_string(w.no_result) + " without a result").c_str() : "");
+    }
   }
   return kExitOk;
 }
@@ -102,7 +110,9 @@ void add_alacarte_command(CLI::App& app, int& exit_code) {
   CLI::App* c = app.add_subcommand(
       "alacarte",
       "Sipper's à-la-carte protocol: standard vs random vs TPE activation menus (docs/search.md)");
-  c->add_option("--data", f->data, "Data set(s), comma-separated: built-in names or CSV files")->required();
+  c->add_option("--data", f->data,
+                "Data set(s), comma-separated: built-in names, CSV or R files, or a suite (suite:tabular)")
+      ->required();
   c->add_option("--layers", f->layers, "Dense layer counts, comma-separated")->capture_default_str();
   c->add_option("--replicates,--reps", f->replicates, "Replicates (fresh 70/30 split each)")
       ->capture_default_str();

@@ -45,6 +45,7 @@ int run_list(bool json) {
   const auto all = data::builtins();
   if (json) {
     Json rows = Json::array();
+    const auto text_or_null = [](const std::string& t) { return t.empty() ? Json(nullptr) : Json(t); };
     for (const auto& b : all) {
       rows.push_back({{"name", b.name},
                       {"kind", b.kind},
@@ -52,26 +53,40 @@ int run_list(bool json) {
                       {"rows", b.rows},
                       {"features", b.features == 0 ? Json(nullptr) : Json(b.features)},
                       {"classes", b.classes},
-                      {"package", b.package.empty() ? Json(nullptr) : Json(b.package)},
-                      {"path", b.path.empty() ? Json(nullptr) : Json(b.path)},
+                      {"missing", text_or_null(b.missing)},
+                      {"package", text_or_null(b.package)},
+                      {"path", text_or_null(b.path)},
+                      {"licence", text_or_null(b.licence)},
+                      {"preparation", text_or_null(b.preparation)},
+                      {"documentation", text_or_null(b.doc)},
                       {"available", b.available},
                       {"description", b.description}});
     }
     std::printf("%s\n", json_dump(Json{{"datasets", rows}}, true).c_str());
     return kExitOk;
   }
-  std::printf("%-32s %-9s %6s %8s %7s  %-22s %s\n", "name", "kind", "rows", "features", "classes", "package",
-              "description");
+  int mw = 7;  // the missing column's width
+  for (const auto& b : all) mw = std::max(mw, static_cast<int>(b.missing.size()));
+  std::printf("%-32s %-9s %-5s %6s %8s %7s  %-*s  %-22s %s\n", "name", "kind", "task", "rows", "features",
+              "classes", mw, "missing", "package", "description");
   for (const auto& b : all) {
     const std::string features = b.features ? std::to_string(b.features) : "any";
     const std::string classes = b.task == Task::kRegression ? "-" : std::to_string(b.classes);
     std::string package = b.package.empty() ? "-" : b.package;
     if (!b.available) package += " (missing)";
-    std::printf("%-32s %-9s %6zu %8s %7s  %-22s %s\n", b.name.c_str(), b.kind.c_str(), b.rows,
-                features.c_str(), classes.c_str(), package.c_str(), b.description.c_str());
+    std::printf("%-32s %-9s %-5s %6zu %8s %7s  %-*s  %-22s %s\n", b.name.c_str(), b.kind.c_str(),
+                b.task == Task::kRegression ? "regr" : "class", b.rows, features.c_str(), classes.c_str(), mw,
+                b.missing.empty() ? "-" : b.missing.c_str(), package.c_str(), b.description.c_str());
+  }
+  std::printf("\nFiles and licences:\n");
+  for (const auto& b : all) {
+    if (b.path.empty()) continue;
+    std::printf("  %-26s %s  (%s)\n", b.name.c_str(), b.path.c_str(), b.licence.c_str());
   }
   std::printf(
-      "\nAlso: a CSV file (.csv, .csv.gz) or a directory of IDX files. Details: actlab data show NAME\n");
+      "\nAlso: a CSV file (.csv, .csv.gz), an R file (.rda, .rds: file.rda[:object][#target]) or a directory "
+      "of "
+      "IDX files;\nsuite:tabular for every table above with classes. Details: actlab data show NAME\n");
   return kExitOk;
 }
 
@@ -86,9 +101,12 @@ Summary summarise(const data::Dataset& ds) {
   // A plain loop: Eigen's vectorised minCoeff() trips a false -Wmaybe-uninitialized in g++ 12's AVX-512
   // headers.
   const float* p = ds.x.data();
+  bool first = true;
   for (Eigen::Index i = 0; i < ds.x.size(); ++i) {
-    s.x_min = i == 0 ? p[i] : std::min<double>(s.x_min, p[i]);
-    s.x_max = i == 0 ? p[i] : std::max<double>(s.x_max, p[i]);
+    if (std::isnan(p[i])) continue;  // a missing value (R sets), filled later by data::prepare
+    s.x_min = first ? p[i] : std::min<double>(s.x_min, p[i]);
+    s.x_max = first ? p[i] : std::max<double>(s.x_max, p[i]);
+    first = false;
   }
   if (ds.task == Task::kClassification) {
     s.counts.assign(static_cast<std::size_t>(ds.classes()), 0);
@@ -106,9 +124,13 @@ Summary summarise(const data::Dataset& ds) {
 
 int run_show(const std::string& spec, const data::LoadOptions& options, bool json) {
   const auto t0 = std::chrono::steady_clock::now();
-  auto ds = data::load(spec, options);
+  data::LoadReport report;
+  auto ds = data::load(spec, options, &report);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!ds) return finish(ds.status());
+  data::BuiltinInfo info;  // the list's entry, for a built-in
+  for (auto& b : data::builtins())
+    if (b.name == ds->name && b.kind != "generator") info = std::move(b);
   const Summary s = summarise(*ds);
   const double n = static_cast<double>(ds->rows());
   if (json) {
@@ -139,12 +161,24 @@ int run_show(const std::string& spec, const data::LoadOptions& options, bool jso
       j["targets"] = targets;
     }
     j["test_start"] = ds->test_start ? Json(*ds->test_start) : Json(nullptr);
+    j["preparation"] = report.preparation;
+    j["missing"] = report.missing.empty() ? Json(nullptr) : Json(report.missing);
+    j["missing_cells"] = report.missing_cells;
+    j["licence"] = info.licence.empty() ? Json(nullptr) : Json(info.licence);
+    j["documentation"] = info.doc.empty() ? Json(nullptr) : Json(info.doc);
     j["load_seconds"] = seconds;
     std::printf("%s\n", json_dump(j, true).c_str());
     return kExitOk;
   }
   std::printf("%s  (%s, %zu rows)\n", ds->name.c_str(), task_name(ds->task), ds->rows());
   std::printf("  source       %s\n", ds->source.c_str());
+  if (!info.doc.empty()) std::printf("  documented   %s\n", info.doc.c_str());
+  if (!info.licence.empty()) std::printf("  licence      %s\n", info.licence.c_str());
+  if (!info.preparation.empty()) std::printf("  why          %s\n", info.preparation.c_str());
+  for (std::size_t i = 0; i < report.preparation.size(); ++i) {
+    std::printf("  %-12s %s\n", i == 0 ? "preparation" : "", report.preparation[i].c_str());
+  }
+  if (!report.missing.empty()) std::printf("  missing      %s\n", report.missing.c_str());
   std::string names;
   const std::size_t shown = std::min<std::size_t>(ds->feature_names.size(), 6);
   for (std::size_t i = 0; i < shown; ++i) names += (i ? ", " : "") + ds->feature_names[i];
@@ -191,10 +225,12 @@ void add_data_command(CLI::App& app, int& exit_code) {
 
   CLI::App* show = d->add_subcommand("show", "Rows, features, task, class balance of a data set");
   show->add_option("data", o->spec,
-                   "Built-in name, generator spec (spirals, poly:x*y), CSV file or IDX directory")
+                   "Built-in name, generator spec (spirals, poly:x*y), CSV file, R file "
+                   "(file.rda[:object][#target]) or IDX directory")
       ->required();
-  show->add_option("--target", o->target, "CSV: target column, by name or 0-based index (default: last)");
-  show->add_option("--task", o->task, "CSV: classification or regression (default: detected)");
+  show->add_option("--target", o->target,
+                   "CSV and R files: target column, by name (CSV also by 0-based index; default: last)");
+  show->add_option("--task", o->task, "CSV and R files: classification or regression (default: detected)");
   show->add_option("--rows", o->rows, "Generators: number of rows (default: the generator's)");
   show->add_option("--seed", o->seed, "Generators: seed (default 0)");
   show->add_flag("--json", o->json, "Machine-readable output");

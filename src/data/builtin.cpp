@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <optional>
 
 #include "data/csv.hpp"
+#include "data/frame.hpp"
 #include "data/idx.hpp"
+#include "data/rdata.hpp"
 #include "data/synthetic.hpp"
 
 namespace actlab::data {
@@ -21,20 +24,23 @@ struct Builtin {
   const char* file;  // under the package's directory ("" for an IDX directory)
   std::size_t rows, features;
   int classes;
+  const char* licence;
 };
 
 constexpr const char* kSklearn = "python3-sklearn";
 constexpr const char* kFashion = "dataset-fashion-mnist";
+constexpr const char* kSklearnLicence = "BSD-3 package; data from the UCI ML repository";
 
 const std::vector<Builtin>& table() {
   static const std::vector<Builtin> kAll = {
       {"fashion-mnist", "images", "Zalando's 28x28 clothing images (60000 train + 10000 test)", kFashion, "",
-       70000, 784, 10},
-      {"iris", "table", "Fisher's iris flowers", kSklearn, "iris.csv", 150, 4, 3},
-      {"wine", "table", "UCI wine recognition", kSklearn, "wine_data.csv", 178, 13, 3},
+       70000, 784, 10, "MIT (Zalando Research)"},
+      {"iris", "table", "Fisher's iris flowers", kSklearn, "iris.csv", 150, 4, 3, kSklearnLicence},
+      {"wine", "table", "UCI wine recognition", kSklearn, "wine_data.csv", 178, 13, 3, kSklearnLicence},
       {"breast-cancer", "table", "UCI Wisconsin diagnostic breast cancer", kSklearn, "breast_cancer.csv", 569,
-       30, 2},
-      {"digits", "images", "UCI optical handwritten digits, 8x8", kSklearn, "digits.csv.gz", 1797, 64, 10},
+       30, 2, kSklearnLicence},
+      {"digits", "images", "UCI optical handwritten digits, 8x8", kSklearn, "digits.csv.gz", 1797, 64, 10,
+       kSklearnLicence},
   };
   return kAll;
 }
@@ -149,6 +155,7 @@ Status unknown(const std::string& spec) {
   const std::string n = normalise(spec);
   std::vector<std::string> names;
   for (const auto& b : table()) names.emplace_back(b.name);
+  for (const auto& r : r_sets()) names.push_back(r.name);
   for (const auto& g : generators()) names.push_back(g.name);
   std::string best;
   std::size_t best_d = std::max<std::size_t>(2, n.size() / 3) + 1;
@@ -161,16 +168,77 @@ Status unknown(const std::string& spec) {
   return Status::not_found(m + " ('actlab data list' shows the names; a path must exist)");
 }
 
+void fill_report(LoadReport* report, FrameReport&& rep) {
+  if (!report) return;
+  report->preparation = std::move(rep.steps);
+  report->missing = rep.summary();
+  report->missing_cells = rep.missing_cells;
+}
+
+// "path.rda[:object][#target]": the parts, when `path` (with any suffix removed) is an R file name.
+struct RSpec {
+  std::string path, object, target;
+};
+std::optional<RSpec> r_spec(const std::string& spec) {
+  RSpec r{spec, "", ""};
+  std::error_code ec;
+  if (fs::exists(spec, ec)) return is_rdata_path(spec) ? std::optional<RSpec>(r) : std::nullopt;
+  if (const auto hash = r.path.rfind('#'); hash != std::string::npos) {
+    r.target = r.path.substr(hash + 1);
+    r.path.resize(hash);
+  }
+  if (!is_rdata_path(r.path)) {
+    const auto colon = r.path.rfind(':');
+    if (colon == std::string::npos || r.path.find('/', colon) != std::string::npos) return std::nullopt;
+    r.object = r.path.substr(colon + 1);
+    r.path.resize(colon);
+  }
+  if (!is_rdata_path(r.path)) return std::nullopt;
+  return r;
+}
+
+Result<Dataset> load_r_file(const RSpec& r, const LoadOptions& o, LoadReport* report) {
+  if (!r.target.empty() && !o.target.empty() && r.target != o.target) {
+    return Status::invalid(r.path + ": two targets, '#" + r.target + "' in the name and '" + o.target +
+                           "' as an option");
+  }
+  auto frame = read_rdata_object(r.path, r.object);
+  if (!frame) return frame.status();
+  FramePlan plan;
+  plan.target = r.target.empty() ? o.target : r.target;
+  plan.task = o.task;
+  FrameReport rep;
+  auto ds = encode_frame(*frame, plan, &rep);
+  if (!ds) return ds.status();
+  ds->name = r.path + (r.object.empty() ? "" : ":" + r.object);
+  ds->source = r.path + " (R object " + frame->name + ")";
+  fill_report(report, std::move(rep));
+  return ds;
+}
+
 }  // namespace
 
-Result<Dataset> load(const std::string& spec, const LoadOptions& o) {
+Result<Dataset> load(const std::string& spec, const LoadOptions& o, LoadReport* report) {
   if (spec.empty()) return Status::invalid("empty data set name");
+  if (spec.rfind("suite:", 0) == 0) {
+    return Status::invalid(spec +
+                           " is a suite of data sets (data/suite.hpp); here one data set is needed (actlab "
+                           "alacarte takes suites)");
+  }
   const bool csv_options = !o.target.empty() || o.task.has_value();
   if (const Builtin* b = find_builtin(spec)) {
     if (csv_options)
       return Status::invalid(std::string(b->name) + ": a target or task applies to CSV files only");
     return load_builtin(*b, o);
   }
+  if (const RSet* r = find_r_set(spec)) {
+    if (csv_options) return Status::invalid(r->name + ": a target or task applies to CSV and R files only");
+    FrameReport rep;
+    auto ds = load_r_set(*r, o.r_library_dir, &rep);
+    if (ds) fill_report(report, std::move(rep));
+    return ds;
+  }
+  if (const auto r = r_spec(spec)) return load_r_file(*r, o, report);
   if (is_generator_spec(spec)) {
     if (csv_options) return Status::invalid(spec + ": a target or task applies to CSV files only");
     return generate(spec, o.rows, o.seed);
@@ -200,15 +268,47 @@ std::vector<BuiltinInfo> builtins(const LoadOptions& o) {
   std::vector<BuiltinInfo> out;
   for (const auto& b : table()) {
     std::error_code ec;
-    out.push_back({b.name, b.kind, b.description, b.package, path_for(b, o), Task::kClassification, b.rows,
-                   b.features, b.classes, fs::exists(probe_for(b, o), ec)});
+    BuiltinInfo info;
+    info.name = b.name;
+    info.kind = b.kind;
+    info.description = b.description;
+    info.package = b.package;
+    info.path = path_for(b, o);
+    info.rows = b.rows;
+    info.features = b.features;
+    info.classes = b.classes;
+    info.available = fs::exists(probe_for(b, o), ec);
+    info.missing = "none";
+    info.licence = b.licence;
+    out.push_back(std::move(info));
+  }
+  for (const RSet& r : r_sets()) {
+    std::error_code ec;
+    const std::string path = r.file(o.r_library_dir);
+    BuiltinInfo info;
+    info.name = r.name;
+    info.kind = "table";
+    info.description = r.description;
+    info.package = r.debian_package();
+    info.path = path;
+    info.task = r.task;
+    info.rows = r.rows;
+    info.features = r.features;
+    info.classes = r.classes;
+    info.available = fs::exists(path, ec);
+    info.missing = r.missing;
+    info.licence = r.licence;
+    info.preparation = r.why;
+    info.doc = r.doc;
+    out.push_back(std::move(info));
   }
   for (const auto& g : generators()) {
     std::size_t d = 0;
     if (g.name == "xor" || g.name == "spirals" || g.name == "blobs") d = 2;
     if (g.name == "single") d = 1;
     const int k = g.task == Task::kClassification && g.name != "blobs" ? 2 : (g.name == "blobs" ? 3 : 0);
-    out.push_back({g.syntax, "generator", g.description, "", "", g.task, g.default_rows, d, k, true});
+    out.push_back(
+        {g.syntax, "generator", g.description, "", "", g.task, g.default_rows, d, k, true, "", "", "", ""});
   }
   return out;
 }

@@ -10,9 +10,16 @@
 //   auto mine = data::load("runs/points.csv", o);
 //   data::load("irsi");   // not_found "unknown data set 'irsi'; did you mean iris? ..."
 //
-// Order of resolution: a built-in name (case-insensitive; '_' and '-' alike), a generator spec
-// (data/synthetic.hpp), then a path: a directory is read as IDX (data/idx.hpp), a file as CSV (data/csv.hpp).
-// Built-ins are Debian-packaged files found by path; when the file is missing the message names the package.
+//   auto sonar = data::load("sonar");                                // mlbench's Sonar.rda (r-cran-mlbench)
+//   data::LoadReport rep;
+//   auto mine = data::load("runs/cars.rda:mtcars#am", {}, &rep);      // an R file: object mtcars, target am
+//   rep.preparation;                                                  // how its columns were encoded
+//
+// Order of resolution: a built-in name (case-insensitive; '_' and '-' alike; the R sets also answer to their
+// R object names, "BreastCancer"), a generator spec (data/synthetic.hpp), then a path: a directory is read as
+// IDX (data/idx.hpp), an .rda/.RData/.rds file as R data (data/rdata.hpp, prepared by data/frame.hpp's rule:
+// `file.rda[:object][#target]`), any other file as CSV (data/csv.hpp). Built-ins are Debian-packaged files
+// found by path; when the file is missing the message names the package.
 #pragma once
 
 #include <cstddef>
@@ -23,6 +30,7 @@
 
 #include "core/status.hpp"
 #include "data/dataset.hpp"
+#include "data/rsets.hpp"
 
 namespace actlab::data {
 
@@ -37,9 +45,18 @@ struct LoadOptions {
   // Where the packaged files live (tests point these elsewhere).
   std::string sklearn_dir = kSklearnDataDir;
   std::string fashion_mnist_dir = kFashionMnistDir;
+  std::string r_library_dir = kRLibraryDir;
 };
 
-Result<Dataset> load(const std::string& spec, const LoadOptions& options = {});
+// What loading did to a table (R sets and R files; empty for the others).
+struct LoadReport {
+  std::vector<std::string> preparation;  // data/frame.hpp's steps, one line each
+  std::string missing;                   // the missing-value policy applied (FrameReport::summary())
+  std::size_t missing_cells = 0;         // NaN cells left for data::prepare to fill
+};
+
+// `report` (may be null) receives the preparation of R sets and R files.
+Result<Dataset> load(const std::string& spec, const LoadOptions& options = {}, LoadReport* report = nullptr);
 
 struct BuiltinInfo {
   std::string name;         // "iris"; for generators the syntax, "spirals[:turns=1.5,noise=0.05]"
@@ -52,9 +69,14 @@ struct BuiltinInfo {
   std::size_t features = 0;  // 0: depends on the spec
   int classes = 0;           // 0 for regression
   bool available = true;     // the files are there
+  std::string missing;       // the missing-value policy, "none" when there are none ("" for generators)
+  std::string licence;       // a note on the terms of the package and its data ("" for generators)
+  std::string preparation;   // the decisions particular to the set ("" when it is used as it is)
+  std::string doc;           // what the package's documentation says of its size (R sets)
 };
 
-// The built-in data sets, then the generators, in a fixed order.
+// The built-in data sets (scikit-learn's and Fashion-MNIST, then the R sets: classification, then
+// regression), then the generators, in a fixed order.
 std::vector<BuiltinInfo> builtins(const LoadOptions& options = {});
 
 }  // namespace actlab::data

@@ -73,6 +73,35 @@ Result<Split> shuffled_pool(const Dataset& ds, const DataPlan& p) {
   return s;
 }
 
+// Missing feature values (NaN, data/frame.hpp) take the mean of the feature over the training rows (0 when no
+// training row has one); returns the number of cells filled. Fitted on the training rows only, like the
+// standardizer, so validation and test rows inform nothing; after per-feature standardisation the filled
+// cells are exactly 0.
+std::size_t fill_missing(Dataset& ds, const std::vector<std::size_t>& train) {
+  const Eigen::Index d = ds.x.cols();
+  std::vector<double> sum(static_cast<std::size_t>(d), 0.0);
+  std::vector<std::size_t> seen(static_cast<std::size_t>(d), 0);
+  std::size_t missing = 0;
+  for (Eigen::Index j = 0; j < d; ++j)
+    for (Eigen::Index i = 0; i < ds.x.rows(); ++i) missing += std::isnan(ds.x(i, j));
+  if (missing == 0) return 0;
+  for (std::size_t r : train) {
+    for (Eigen::Index j = 0; j < d; ++j) {
+      const float v = ds.x(static_cast<Eigen::Index>(r), j);
+      if (std::isnan(v)) continue;
+      sum[static_cast<std::size_t>(j)] += v;
+      ++seen[static_cast<std::size_t>(j)];
+    }
+  }
+  for (Eigen::Index j = 0; j < d; ++j) {
+    const auto k = static_cast<std::size_t>(j);
+    const auto mean = static_cast<float>(seen[k] ? sum[k] / double(seen[k]) : 0.0);
+    for (Eigen::Index i = 0; i < ds.x.rows(); ++i)
+      if (std::isnan(ds.x(i, j))) ds.x(i, j) = mean;
+  }
+  return missing;
+}
+
 }  // namespace
 
 Result<Standardize> parse_standardize(const std::string& text) {
@@ -144,6 +173,8 @@ Result<Prepared> prepare(const DataPlan& p) {
   char hex[20];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h.h));
   out.fingerprint = hex;
+
+  out.imputed = fill_missing(ds, sp->train);  // after the fingerprint: it hashes the rows as loaded
 
   Standardize how = p.standardize;
   if (how == Standardize::kAuto)

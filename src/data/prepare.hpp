@@ -15,10 +15,12 @@
 //    - kShuffledPool (Lapid & Sipper's evolution protocol): the non-test rows are shuffled (stream
 //      "evolve-split" of `seed`), the first `subsample` of them are used at all, and the first `val` of those
 //      are validation.
-// 4. Standardisation fitted on the training rows only and applied to every part: per feature (tables), one
+// 4. Missing feature values (NaN; R data sets with many missing values, data/frame.hpp) are filled with the
+//    feature's mean over the training rows only (`Prepared::imputed` counts them).
+// 5. Standardisation fitted on the training rows only and applied to every part: per feature (tables), one
 //    mean and scale for every feature (images: torchvision's Normalize((m,), (s,))), or none. kAuto picks
 //    global for images (C × H × W inputs) and per feature otherwise.
-// 5. A fingerprint (FNV-1a over the features, labels and split indices) so that workers on other machines can
+// 6. A fingerprint (FNV-1a over the features, labels and split indices) so that workers on other machines can
 //    check that they rebuilt the same rows.
 #pragma once
 
@@ -60,6 +62,7 @@ struct Prepared {
   std::optional<Standardizer> standardizer;      // fitted on the training rows; none when off
   Standardize standardized = Standardize::kOff;  // what kAuto resolved to
   std::size_t rows = 0;                          // rows of the loaded source
+  std::size_t imputed = 0;                       // missing cells filled with the training rows' means
   std::string fingerprint;                       // 16 hex digits
 
   const std::string& name() const { return train.name; }

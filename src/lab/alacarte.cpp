@@ -14,6 +14,7 @@
 #include "activations/catalog.hpp"
 #include "core/rng.hpp"
 #include "data/prepare.hpp"
+#include "data/suite.hpp"
 #include "lab/model.hpp"
 #include "report/format.hpp"
 #include "report/significance.hpp"
@@ -393,7 +394,9 @@ Status AlacartePlan::validate() const {
 
 std::int64_t AlacartePlan::steps() const {
   const auto searched = static_cast<std::int64_t>(std::count_if(arms.begin(), arms.end(), is_search_arm));
-  return static_cast<std::int64_t>(data.size() * layers.size()) * replicates * (1 + searched * trials);
+  const auto sets = data::expand_sources(data);
+  const std::size_t n = sets ? sets->size() : data.size();
+  return static_cast<std::int64_t>(n * layers.size()) * replicates * (1 + searched * trials);
 }
 
 Json AlacartePlan::to_json() const {
@@ -442,7 +445,39 @@ Json AlacarteResult::to_json() const {
                      {"p", json_number(row.p)},
                      {"replicates", reps}});
   }
-  return {{"settings", plan.to_json()}, {"table", table}};
+  Json summary = Json::array();
+  for (const AlacarteSummary& a : this->summary()) {
+    summary.push_back({{"arm", a.arm},
+                       {"layers", a.layers},
+                       {"sets", a.sets},
+                       {"wins", a.tally.wins},
+                       {"ties", a.tally.ties},
+                       {"losses", a.tally.losses},
+                       {"significant_wins", a.tally.significant_wins},
+                       {"significant_losses", a.tally.significant_losses},
+                       {"no_result", a.tally.no_result}});
+  }
+  return {{"settings", plan.to_json()}, {"table", table}, {"summary", summary}};
+}
+
+std::vector<AlacarteSummary> AlacarteResult::summary() const {
+  std::vector<AlacarteSummary> out;
+  if (std::find(plan.arms.begin(), plan.arms.end(), "standard") == plan.arms.end()) return out;
+  for (int L : plan.layers) {
+    for (const auto& arm : plan.arms) {
+      if (!is_search_arm(arm)) continue;
+      std::vector<double> score, base, p;
+      for (const AlacarteRow& row : rows) {
+        if (row.layers != L) continue;
+        score.push_back(row.median.at(arm));
+        base.push_back(row.median.at("standard"));
+        const auto it = row.p_vs_standard.find(arm);
+        p.push_back(it == row.p_vs_standard.end() ? std::nan("") : it->second);
+      }
+      out.push_back({arm, L, static_cast<int>(score.size()), report::wins_ties_losses(score, base, p)});
+    }
+  }
+  return out;
 }
 
 report::Table AlacarteResult::table() const {
@@ -482,9 +517,11 @@ report::Table AlacarteResult::table() const {
 Result<AlacarteResult> run_alacarte(const AlacartePlan& plan, const AlacarteProgressFn& on_progress) {
   if (Status st = plan.validate(); !st.is_ok()) return st;
 
-  // Check every data set and the init before any training.
+  // Suites become their sets; then every data set and the init are checked before any training.
+  auto sources = data::expand_sources(plan.data);
+  if (!sources) return in_field(sources.status(), "data");
   std::vector<AlacarteSetup> setups;
-  for (const auto& d : plan.data) {
+  for (const auto& d : *sources) {
     AlacarteSetup s;
     s.data = d;
     s.init = plan.init;

@@ -49,6 +49,7 @@
 #include "core/status.hpp"
 #include "data/dataset.hpp"
 #include "nn/trainer.hpp"
+#include "report/significance.hpp"
 #include "report/table.hpp"
 #include "search/objective_registry.hpp"
 #include "search/space.hpp"
@@ -122,7 +123,8 @@ void add_alacarte_objective(search::ObjectiveRegistry& registry);
 // ---- The protocol -------------------------------------------------------------------------------------
 
 struct AlacartePlan {
-  std::vector<std::string> data;                                  // data sets: built-in names or CSV files
+  std::vector<std::string>
+      data;  // data sets: built-in names, CSV or R files, suites (suite:tabular, data/suite.hpp)
   std::vector<int> layers = {5, 10};                              // dense layer counts, each 2..64
   std::vector<std::string> arms = {"standard", "random", "tpe"};  // any of these, each once
   int replicates = 5;
@@ -160,12 +162,26 @@ struct AlacarteRow {  // one data set at one layer count
   double p = std::nan("");                               // winner vs runner-up
 };
 
+// One search arm against standard at one layer count, over every data set: Sipper's "beats the standard
+// network on k of n problems", from the medians, with the per-set permutation p-values.
+struct AlacarteSummary {
+  std::string arm;
+  int layers = 0;
+  int sets = 0;
+  report::WinsTiesLosses tally;  // wins: median test accuracy above standard's; significant: p < 0.05
+};
+
 struct AlacarteResult {
   AlacartePlan plan;
   std::vector<AlacarteRow> rows;
 
+  // One entry per search arm and layer count (empty without a standard arm).
+  std::vector<AlacarteSummary> summary() const;
+
   // {"settings": plan.to_json(), "table": [{"dataset", "n", ..., "medians", "p_vs_standard", "winner", "p",
-  //  "replicates": [{arm: {"test_acc", "val_acc", "activations", "study"?, "note"?}}, ...]}, ...]}
+  //  "replicates": [{arm: {"test_acc", "val_acc", "activations", "study"?, "note"?}}, ...]}, ...],
+  //  "summary": [{"arm", "layers", "sets", "wins", "ties", "losses", "significant_wins",
+  //  "significant_losses", "no_result"}, ...]}
   Json to_json() const;
   // The paper's table: dataset, n, features, classes, layers, one median per arm (marked ! / !! against
   // standard), winner (marked against the runner-up), p; CSV and JSON add p_<arm>_vs_standard.
@@ -178,7 +194,8 @@ struct AlacarteProgress {
 };
 using AlacarteProgressFn = std::function<void(const AlacarteProgress&)>;
 
-// Runs the protocol. Every data set and the init are checked before any training. Errors name the field
+// Runs the protocol. Suites in plan.data are expanded first (data::expand_sources); every data set and the
+// init are checked before any training. Errors name the field
 // (plan fields; "storage" for a study of the same name with another space or settings).
 Result<AlacarteResult> run_alacarte(const AlacartePlan& plan, const AlacarteProgressFn& on_progress = {});
 

@@ -98,6 +98,14 @@ Result<EvalResult> evaluate_model(const std::string& model_path, const data::Dat
                                                " outputs, but the model takes " + m->input_shape().str() +
                                                " → " + m->output_shape().str());
   }
+  // Missing values (R sets, data/frame.hpp) are filled by data::prepare with the training split's means,
+  // which a model file does not carry.
+  if (const auto nan = ds->x.array().isNaN().count(); nan > 0) {
+    return Status::invalid_field("source",
+                                 plan.source + ": " + std::to_string(nan) +
+                                     " missing feature values; a saved model holds no means to fill "
+                                     "them with (evaluate on data without missing values)");
+  }
   if (const auto& z = m->input_scaling()) data::Standardizer{z->mean, z->scale}.apply(*ds);
   EvalResult r;
   r.model = model_path;

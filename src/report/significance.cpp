@@ -82,4 +82,27 @@ const char* significance_mark(double p) {
   return p < 0.001 ? "!!" : "!";
 }
 
+WinsTiesLosses wins_ties_losses(std::span<const double> score, std::span<const double> baseline,
+                                std::span<const double> p, double alpha) {
+  WinsTiesLosses w;
+  for (std::size_t i = 0; i < score.size() && i < baseline.size(); ++i) {
+    const double a = score[i], b = baseline[i];
+    if (std::isnan(a) || std::isnan(b)) {
+      ++w.no_result;
+      continue;
+    }
+    const bool significant = i < p.size() && p[i] < alpha;
+    if (a > b) {
+      ++w.wins;
+      w.significant_wins += significant;
+    } else if (a < b) {
+      ++w.losses;
+      w.significant_losses += significant;
+    } else {
+      ++w.ties;
+    }
+  }
+  return w;
+}
+
 }  // namespace actlab::report

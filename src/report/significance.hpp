@@ -35,4 +35,15 @@ double permutation_test_exact(std::span<const double> x, std::span<const double>
 // Sipper's marks: "!!" for p < 0.001, "!" for p < 0.05, "" otherwise (and for NaN).
 const char* significance_mark(double p);
 
+// One method against a baseline over n problems ("beats ReLU on k of n"): problem i is a win when
+// score[i] > baseline[i], a tie when equal, a loss when lower, and none of these when either is NaN (no
+// result). A win or loss is significant when p[i] < alpha.
+struct WinsTiesLosses {
+  int wins = 0, ties = 0, losses = 0;
+  int significant_wins = 0, significant_losses = 0;
+  int no_result = 0;
+};
+WinsTiesLosses wins_ties_losses(std::span<const double> score, std::span<const double> baseline,
+                                std::span<const double> p, double alpha = 0.05);
+
 }  // namespace actlab::report

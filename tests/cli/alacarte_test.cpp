@@ -1,5 +1,7 @@
 // The à-la-carte objective in `actlab study` and the `actlab alacarte` protocol, through the real binary
 // (small: a few trials on iris).
+#include "lab/alacarte.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -7,7 +9,6 @@
 #include <fstream>
 #include <future>
 
-#include "lab/alacarte.hpp"
 #include "core/json.hpp"
 #include "search/study.hpp"
 #include "support/process.hpp"
@@ -145,6 +146,19 @@ TEST(AlacarteCli, ProtocolTableHasThePapersColumns) {
   std::getline(md, mdline);
   EXPECT_EQ(header.rfind("dataset,n,features,classes,layers,standard,random,tpe,winner,p", 0), 0u) << header;
   EXPECT_EQ(mdline.rfind("| dataset | n | features | classes | layers |", 0), 0u) << mdline;
+  ASSERT_EQ(j["summary"].size(), 2u);
+  EXPECT_EQ(j["summary"][0]["arm"], "random");
+}
+
+TEST(AlacarteCli, RSetsAndTheWinsSummary) {
+  // Two small R sets, one replicate: a row each and one summary line per search arm.
+  auto r = run_actlab({"alacarte", "--data", "zoo,promoter-gene", "--layers", "3", "--replicates", "1",
+                       "--trials", "2", "--arms", "standard,tpe", "--rounds", "100", "--seed", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("| zoo | 101 | 16 | 7 | 3 |"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("| promoter-gene | 106 | 228 | 2 | 3 |"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("tpe vs standard, 3 layers, 2 data sets: "), std::string::npos) << r.out;
+  expect_bad_input({"alacarte", "--data", "suite:tabluar", "--trials", "2"}, "--data: unknown suite");
 }
 
 TEST(AlacarteCli, BadInputExits2NamingTheFlag) {

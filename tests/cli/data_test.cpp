@@ -27,6 +27,45 @@ TEST(DataList, NamesTheBuiltinsAndGenerators) {
   }
 }
 
+TEST(DataList, TwentyRClassificationSetsWithTheirFacts) {
+  Json j = output_json(run_actlab({"data", "list", "--json"}));
+  int r_classification = 0;
+  for (const Json& d : j["datasets"]) {
+    if (!d["package"].is_string() || d["package"].get<std::string>().rfind("r-cran-", 0) != 0) continue;
+    r_classification += d["task"] == "classification";
+    EXPECT_TRUE(d["missing"].is_string()) << d["name"];
+    EXPECT_TRUE(d["licence"].is_string()) << d["name"];
+    EXPECT_TRUE(d["path"].get<std::string>().find(".rda") != std::string::npos) << d["name"];
+  }
+  EXPECT_GE(r_classification, 20);
+  auto text = run_actlab({"data", "list"});
+  EXPECT_NE(
+      text.out.find("house-votes-84                   table     class    435       32       2  imputed: 203 "
+                    "rows (46.7 %)"),
+      std::string::npos)
+      << text.out;
+  EXPECT_NE(
+      text.out.find("/usr/lib/R/site-library/mlbench/data/Sonar.rda  (GPL-2 package; data from the UCI ML "
+                    "repository)"),
+      std::string::npos);
+}
+
+TEST(DataShow, AnRSetShowsItsPreparation) {
+  Json j = output_json(run_actlab({"data", "show", "BreastCancer", "--json"}));
+  EXPECT_EQ(j["name"], "breast-cancer-wisconsin");
+  EXPECT_EQ(j["rows"], 683);
+  EXPECT_EQ(j["features"], 9);
+  EXPECT_EQ(j["missing"], "16 rows (2.3 %) dropped");
+  EXPECT_EQ(j["classes"][0]["name"], "benign");
+  EXPECT_EQ(j["classes"][0]["count"], 444);
+  ASSERT_GE(j["preparation"].size(), 3u);
+  EXPECT_EQ(j["preparation"][1], "left out     Id");
+  auto text = run_actlab({"data", "show", "sonar"});
+  EXPECT_EQ(text.exit_code, 0);
+  EXPECT_NE(text.out.find("  documented   ?Sonar: 208 observations"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("  missing      none"), std::string::npos) << text.out;
+}
+
 TEST(DataShow, IrisCountsAndBalance) {
   Json j = output_json(run_actlab({"data", "show", "iris", "--json"}));
   EXPECT_EQ(j["rows"], 150);
@@ -96,6 +135,12 @@ TEST(DataShow, BadInputExitsTwoWithThePlace) {
   expect_bad_input({"data", "show", "poly:x+"}, "generator 'poly:x+': 1:8:");
   expect_bad_input({"data", "show", "iris", "--task", "both"}, "--task");
   expect_bad_input({"data", "show", dir / "missing.csv"}, "missing.csv: no such file");
+  // A damaged R file: exit 2 naming it, never a crash.
+  testing::write_text(dir / "cut.rda", std::string("RDX2\nX\n\0\0\0\x02", 11));
+  expect_bad_input({"data", "show", dir / "cut.rda"}, "cut.rda: not a readable R data file");
+  expect_bad_input({"data", "show", dir / "cut.rda:obj#y"}, "cut.rda: not a readable R data file");
+  expect_bad_input({"data", "show", "sonar", "--target", "V1"},
+                   "a target or task applies to CSV and R files only");
 }
 
 }  // namespace

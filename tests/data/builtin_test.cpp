@@ -6,6 +6,7 @@
 
 #include "data/idx.hpp"
 #include "data/io.hpp"
+#include "support/golden.hpp"
 #include "support/temp_dir.hpp"
 
 namespace actlab::data {
@@ -73,6 +74,7 @@ TEST(Builtin, AMissingPackageIsNamed) {
   LoadOptions o;
   o.sklearn_dir = "/nonexistent/sklearn";
   o.fashion_mnist_dir = "/nonexistent/fmnist";
+  o.r_library_dir = "/nonexistent/R";
   auto iris = load("iris", o);
   ASSERT_FALSE(iris);
   EXPECT_EQ(iris.status().code(), StatusCode::kNotFound);
@@ -157,6 +159,55 @@ TEST(Builtin, ListNamesEverySetAndGenerator) {
   }
   EXPECT_EQ(all[1].rows, 150u);
   EXPECT_EQ(all[1].classes, 3);
+  // The R sets: at least 20 real classification sets, each with its policy, licence and documentation.
+  int r_classification = 0;
+  for (const auto& b : all) {
+    if (b.package.rfind("r-cran-", 0) != 0) continue;
+    r_classification += b.task == Task::kClassification;
+    EXPECT_EQ(b.kind, "table");
+    EXPECT_FALSE(b.missing.empty()) << b.name;
+    EXPECT_FALSE(b.licence.empty()) << b.name;
+    EXPECT_FALSE(b.doc.empty()) << b.name;
+    EXPECT_FALSE(b.preparation.empty()) << b.name;
+  }
+  EXPECT_GE(r_classification, 20);
+}
+
+TEST(Builtin, RFilesByPathObjectAndTarget) {
+  const std::string kinds = testing::source_path("tests/golden/rdata/kinds.rda");
+  LoadReport rep;
+  auto all = load(kinds + "#target", {}, &rep);  // the first object, kinds
+  ASSERT_TRUE(all) << all.status().message();
+  EXPECT_EQ(all->rows(), 5u);
+  EXPECT_EQ(all->class_names, (std::vector<std::string>{"no", "yes"}));
+  EXPECT_EQ(all->name, kinds);
+  EXPECT_EQ(rep.missing_cells,
+            3u);  // num, int, lgl; the factors fac and ord are one-hot (a missing one: zeros)
+  EXPECT_FALSE(rep.preparation.empty());
+
+  auto second = load(kinds + ":second#b");  // numeric target: regression
+  ASSERT_TRUE(second) << second.status().message();
+  EXPECT_EQ(second->task, Task::kRegression);
+  EXPECT_EQ(second->name, kinds + ":second");
+  EXPECT_EQ(second->y(2, 0), 0.125f);
+  EXPECT_EQ(second->feature_names, (std::vector<std::string>{"a"}));
+
+  LoadOptions t;
+  t.target = "a";
+  t.task = Task::kClassification;
+  auto by_option = load(kinds + ":second", t);
+  ASSERT_TRUE(by_option) << by_option.status().message();
+  EXPECT_EQ(by_option->class_names, (std::vector<std::string>{"1", "2", "3"}));
+
+  auto rds = load(testing::source_path("tests/golden/rdata/kinds.rds"));  // default target: the last column
+  ASSERT_TRUE(rds) << rds.status().message();
+  EXPECT_EQ(rds->class_names, (std::vector<std::string>{"no", "yes"}));
+
+  EXPECT_EQ(load(kinds + ":third").status().message(),
+            kinds + ": no data frame named 'third' (the file holds kinds, second)");
+  EXPECT_EQ(load(kinds + ":second#b", t).status().message(),
+            kinds + ": two targets, '#b' in the name and 'a' as an option");
+  EXPECT_EQ(load("no/such.rda#y").status().message(), "no/such.rda: no such file");
 }
 
 }  // namespace

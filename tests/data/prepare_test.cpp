@@ -76,6 +76,46 @@ TEST(Prepare, ShuffledPoolUsesAFractionAndKeepsTrainVal) {
   EXPECT_EQ(tiny.status().field(), "subsample");
 }
 
+// Column j of `ds` where column `flag` is (or is not) above its minimum: for an indicator column, the rows
+// that missed the value (standardised or not).
+std::vector<float> where(const Dataset& ds, Eigen::Index j, Eigen::Index flag, bool missing) {
+  const float lo = ds.x.col(flag).minCoeff();
+  std::vector<float> v;
+  for (Eigen::Index i = 0; i < ds.x.rows(); ++i)
+    if ((ds.x(i, flag) > lo) == missing) v.push_back(ds.x(i, j));
+  return v;
+}
+
+TEST(Prepare, MissingValuesTakeTheTrainingMean) {
+  // PimaIndiansDiabetes2: insulin is NA in 374 of 768 rows; column insulin:NA marks them.
+  DataPlan p{
+      .source = "pima-diabetes-2", .test = 0.3, .val = 0.2, .standardize = Standardize::kOff, .seed = 5};
+  auto d = prepare(p);
+  ASSERT_TRUE(d) << d.status().message();
+  EXPECT_EQ(d->imputed, 5u + 35 + 227 + 374 + 11);
+  const auto& names = d->train.feature_names;
+  const auto j = std::find(names.begin(), names.end(), "insulin") - names.begin();
+  const auto flag = std::find(names.begin(), names.end(), "insulin:NA") - names.begin();
+  ASSERT_LT(flag, static_cast<long>(names.size()));
+  const std::vector<float> known = where(d->train, j, flag, false);
+  double mean = 0;
+  for (float v : known) mean += v;
+  mean /= double(known.size());
+  // Every filled cell, in every part, holds the training rows' mean: nothing is fitted on val or test.
+  for (const Dataset* part : {&d->train, &d->val, &d->test}) {
+    const std::vector<float> filled = where(*part, j, flag, true);
+    EXPECT_GT(filled.size(), 10u);
+    for (float v : filled) EXPECT_EQ(v, static_cast<float>(mean));
+    EXPECT_FALSE(part->x.array().isNaN().any());
+  }
+  // Standardised per feature, a filled cell is the training mean: 0.
+  p.standardize = Standardize::kPerFeature;
+  auto z = prepare(p);
+  ASSERT_TRUE(z);
+  for (float v : where(z->test, j, flag, true)) EXPECT_NEAR(v, 0.0f, 1e-5f);
+  EXPECT_EQ(z->fingerprint, d->fingerprint);  // the fingerprint hashes the rows as loaded
+}
+
 TEST(Prepare, BadPlansNameTheField) {
   EXPECT_EQ(prepare({}).status().field(), "source");
   EXPECT_EQ(prepare({.source = "iris", .test = 0.6, .val = 0.5}).status().field(), "val");

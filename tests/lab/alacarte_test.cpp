@@ -151,6 +151,49 @@ TEST(AlacarteProtocol, SmallIrisRunGivesThePapersTable) {
   EXPECT_EQ(j["settings"]["storage"], nullptr);
   EXPECT_EQ(j["table"][0]["winner"], row.winner);
   EXPECT_EQ(j["table"][0]["replicates"].size(), 2u);
+  // One summary per search arm at L = 3: one data set, a win, tie or loss each.
+  ASSERT_EQ(j["summary"].size(), 2u);
+  EXPECT_EQ(j["summary"][1]["arm"], "tpe");
+  EXPECT_EQ(j["summary"][1]["sets"], 1);
+  EXPECT_EQ(j["summary"][1]["wins"].get<int>() + j["summary"][1]["ties"].get<int>() +
+                j["summary"][1]["losses"].get<int>(),
+            1);
+}
+
+TEST(AlacarteProtocol, ASuiteIsItsSetsAndTheSummaryCountsThem) {
+  AlacartePlan p = small_plan();
+  p.data = {"suite:tabular", "iris"};  // iris is in the suite: once
+  p.arms = {"standard"};
+  EXPECT_EQ(p.steps(), 23 * 1 * 2);  // 23 sets, one layer count, 2 replicates, one training each
+  p.data = {"suite:tabluar"};
+  auto bad = run_alacarte(p);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.status().field(), "data");
+  EXPECT_NE(bad.status().message().find("unknown suite 'suite:tabluar'"), std::string::npos);
+
+  // summary() from medians and p-values: tpe beats standard on a (p 0.01), ties on b, loses on c.
+  AlacarteResult r;
+  r.plan.arms = {"standard", "tpe"};
+  r.plan.layers = {5};
+  const double med[3][2] = {{0.7, 0.9}, {0.8, 0.8}, {0.9, 0.6}};
+  const double pv[3] = {0.01, 1.0, 0.2};
+  for (int i = 0; i < 3; ++i) {
+    AlacarteRow row;
+    row.dataset = std::string(1, static_cast<char>('a' + i));
+    row.layers = 5;
+    row.median = {{"standard", med[i][0]}, {"tpe", med[i][1]}};
+    row.p_vs_standard = {{"tpe", pv[i]}};
+    r.rows.push_back(row);
+  }
+  const auto s = r.summary();
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].arm, "tpe");
+  EXPECT_EQ(s[0].sets, 3);
+  EXPECT_EQ(s[0].tally.wins, 1);
+  EXPECT_EQ(s[0].tally.significant_wins, 1);
+  EXPECT_EQ(s[0].tally.ties, 1);
+  EXPECT_EQ(s[0].tally.losses, 1);
+  EXPECT_EQ(s[0].tally.significant_losses, 0);
 }
 
 TEST(AlacarteProtocol, BadPlansNameTheField) {

@@ -117,5 +117,24 @@ TEST(Train, SavedModelEvaluatesAndPredictsOnRawInputs) {
   EXPECT_EQ(evaluate_model(path, source).status().field(), "source");
 }
 
+TEST(Train, MissingValuesTrainButDoNotEvaluateFromAFile) {
+  // PimaIndiansDiabetes2 has 652 NAs: data::prepare fills them for training, a saved model cannot.
+  TrainPlan p = iris_plan();
+  p.data.source = "pima-diabetes-2";
+  p.options.epochs = 2;
+  auto r = train(p);
+  ASSERT_TRUE(r) << r.status().message();
+  EXPECT_TRUE(std::isfinite(r->report.epochs.back().train_loss));
+  const std::string path = ::testing::TempDir() + "lab_train_pima2.json";
+  ASSERT_TRUE(nn::save_model(r->model, path).is_ok());
+  data::DataPlan source;
+  source.source = "pima-diabetes-2";
+  auto e = evaluate_model(path, source);
+  ASSERT_FALSE(e);
+  EXPECT_EQ(e.status().field(), "source");
+  EXPECT_NE(e.status().message().find("652 missing feature values"), std::string::npos)
+      << e.status().message();
+}
+
 }  // namespace
 }  // namespace actlab::lab

@@ -79,5 +79,21 @@ TEST(Significance, EmptyAndMarks) {
   EXPECT_STREQ(significance_mark(std::nan("")), "");
 }
 
+TEST(Significance, WinsTiesLossesCountEachProblemOnce) {
+  const double nan = std::nan("");
+  const std::vector<double> arm = {0.9, 0.8, 0.7, 0.5, nan, 0.6};
+  const std::vector<double> base = {0.8, 0.8, 0.9, 0.6, 0.5, 0.5};
+  const std::vector<double> p = {0.01, 1.0, 0.2, 0.001, 0.5, nan};
+  const WinsTiesLosses w = wins_ties_losses(arm, base, p);
+  EXPECT_EQ(w.wins, 2);  // problems 0 and 5
+  EXPECT_EQ(w.ties, 1);
+  EXPECT_EQ(w.losses, 2);
+  EXPECT_EQ(w.significant_wins, 1);    // problem 0 (problem 5 has no p)
+  EXPECT_EQ(w.significant_losses, 1);  // problem 3
+  EXPECT_EQ(w.no_result, 1);
+  EXPECT_EQ(w.wins + w.ties + w.losses + w.no_result, static_cast<int>(arm.size()));
+  EXPECT_EQ(wins_ties_losses(arm, base, p, 0.3).significant_losses, 2);
+}
+
 }  // namespace
 }  // namespace actlab::report
