@@ -13,6 +13,7 @@ packages=(
   python3-sklearn dataset-fashion-mnist   # the built-in data sets (iris, wine, ..., fashion-mnist), used by make test
   librdata-dev libbz2-dev liblzma-dev     # the R data reader (src/data/rdata.cpp)
   r-cran-mlbench r-cran-kernlab           # the built-in R data sets (sonar, glass, spam, ...; docs/data.md)
+  python3-torch                           # tests run `actlab init --torch` code in PyTorch (tests/cli/init_test.cpp)
 )
 if [[ "${1:-}" == "--tools" ]]; then
   packages+=(python3 python3-torch python3-scipy python3-sklearn python3-optuna)

@@ -300,5 +300,25 @@ TEST(TheoryPhase, BadInput) {
   bad({"theory", "phase", "tanh"}, "--out");
 }
 
+// The cases, end to end: σ_w just below √2 at σ_b = 0 is accepted; mish's EOC at σ_b = 0 is marginal,
+// not "stable" with ξ_q = 9e15; an activation the quadrature cannot integrate is a located error, not nan.
+TEST(TheoryEdges, ValidInputAcceptedAndMarginalSaid) {
+  const auto r = run_actlab(
+      {"theory", "propagate", "relu", "--sigma-w", "1.41421356", "--sigma-b", "0", "--depth", "5"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const Json e = output_json(run_actlab({"theory", "eoc", "mish", "--sigma-b", "0", "--json"}));
+  EXPECT_EQ(e["points"][0]["marginal"], true);
+  EXPECT_EQ(e["points"][0]["stable"], false);
+  EXPECT_TRUE(e["points"][0]["xi_q"].is_null());
+  const auto a = run_actlab({"theory", "expect", "acos", "--q", "1"});
+  EXPECT_EQ(a.exit_code, 2);
+  EXPECT_EQ(a.out.find("nan"), std::string::npos);
+  const Json k = output_json(run_actlab({"theory", "kernel", "repu", "--cw", "0.3333333333333333", "--cb",
+                                         "0", "--k0", "1.3", "--depth", "14", "--json"}));
+  EXPECT_EQ(k["layers"].size(), 11u);
+  EXPECT_EQ(json_dump(k, false).find("nan"), std::string::npos);
+  EXPECT_NE(k["verdict"].get<std::string>().find("underflows"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace actlab::cli
