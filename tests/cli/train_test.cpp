@@ -75,16 +75,20 @@ TEST(TrainCli, CriticalInitialisationComesFromTheory) {
   // ReLU: the scale-invariant class, C_W = 2 → σ_w = √2; tanh: the K* = 0 class, C_W = 1.
   Json j = run_json({"train", "--data", "iris", "--model", "mlp:8x3", "--act", "relu,tanh", "--init",
                      "critical", "--epochs", "1", "--json"});
-  ASSERT_EQ(j["init"].size(), 3u);
-  EXPECT_NEAR(j["init"][0]["sigma_w"].get<double>(), std::sqrt(2.0), 1e-9);  // first layer: its own relu
-  EXPECT_NEAR(j["init"][1]["sigma_w"].get<double>(), std::sqrt(2.0), 1e-9);  // fed by relu
-  EXPECT_NEAR(j["init"][2]["sigma_w"].get<double>(), 1.0, 1e-9);             // fed by tanh
+  ASSERT_EQ(j["init"]["layers"].size(), 3u);
+  EXPECT_NEAR(j["init"]["layers"][0]["sigma_w"].get<double>(), std::sqrt(2.0),
+              1e-9);  // first layer: its own relu
+  EXPECT_NEAR(j["init"]["layers"][1]["sigma_w"].get<double>(), std::sqrt(2.0), 1e-9);  // fed by relu
+  EXPECT_NEAR(j["init"]["layers"][2]["sigma_w"].get<double>(), 1.0, 1e-9);             // fed by tanh
+  EXPECT_EQ(j["init"]["layers"][0]["verdict"], "critical");
+  EXPECT_EQ(j["init"]["input_scale"], 1.0);
   // critical:sigma_b=B is the EOC point of `theory eoc` at that σ_b.
   const Json eoc = run_json({"theory", "eoc", "tanh", "--sigma-b", "0.3", "--json"});
   j = run_json({"train", "--data", "iris", "--model", "mlp:8x3", "--act", "tanh", "--init",
                 "critical:sigma_b=0.3", "--epochs", "1", "--json"});
-  EXPECT_NEAR(j["init"][1]["sigma_w"].get<double>(), eoc["points"][0]["sigma_w"].get<double>(), 1e-9);
-  EXPECT_DOUBLE_EQ(j["init"][1]["sigma_b"].get<double>(), 0.3);
+  EXPECT_NEAR(j["init"]["layers"][1]["sigma_w"].get<double>(), eoc["points"][0]["sigma_w"].get<double>(),
+              1e-9);
+  EXPECT_DOUBLE_EQ(j["init"]["layers"][1]["sigma_b"].get<double>(), 0.3);
   // ReLU has an edge of chaos only at σ_b = 0.
   auto r = run_actlab(
       {"train", "--data", "iris", "--act", "relu", "--init", "critical:sigma_b=0.3", "--epochs", "1"});

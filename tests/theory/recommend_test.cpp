@@ -152,7 +152,7 @@ namespace {
 // Never NaN, over the catalog × σ_w × σ_b: the kernel recursion (depth 1000), the two-input propagation and
 // the EOC points give finite numbers or a named verdict, never NaN or inf in a value. A sampled grid here;
 // ACTLAB_SWEEP=full runs the documented full sweep (σ_w ∈ [0.1, 10] × σ_b ∈ [0, 3], propagation to depth
-// 200; docs/theory.md, "Never NaN").
+// 20; docs/theory.md, "One initialisation answer").
 TEST(NeverNaN, TheoryOverTheCatalog) {
   const bool full = std::getenv("ACTLAB_SWEEP") && std::string(std::getenv("ACTLAB_SWEEP")) == "full";
   // (σ_w, σ_b) pairs: the sampled grid's corners, or the full product.
