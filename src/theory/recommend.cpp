@@ -102,7 +102,7 @@ void input_kernel_rule(const GaussianIntegrator& g, Recommendation& r) {
 // No class: the mean-field edge of chaos with a stable variance fixed point, over σ_b ∈ [0, 3].
 Status mean_field(const GaussianIntegrator& g, Recommendation& r) {
   std::vector<double> sbs;
-  for (int i = 0; i <= 30; ++i) sbs.push_back(0.1 * i);
+  for (int i = 0; i <= 12; ++i) sbs.push_back(0.25 * i);
   auto curve = eoc_curve(g, sbs);
   if (!curve) return curve.status();
   const EocPoint* best = nullptr;
