@@ -9,6 +9,7 @@
 #include <string>
 
 #include "cli/command.hpp"
+#include "core/interrupt.hpp"
 #include "core/json.hpp"
 #include "core/progress.hpp"
 
@@ -22,9 +23,9 @@ struct Options {
   std::uint64_t seed = 0;
   int categorical = 10, choices = 48, floats = 2;
   std::int64_t trials = 0;
-  double timeout = 0, heartbeat = 2.0;
+  double timeout = 0, heartbeat = 2.0, retry_storage = 60;
   int workers = 1, delay_ms = 0, max_retries = 3;
-  bool json = false;
+  bool json = false, no_wait = false;
 };
 
 std::string fmt_value(const std::optional<double>& v) {
@@ -80,7 +81,23 @@ int run_create(const Options& o) {
   return kExitOk;
 }
 
+// Safe to print: a name or URL with control characters (an ANSI escape in a study name) shows them escaped.
+std::string printable(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (c < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 int run_optimize(const Options& o) {
+  InterruptGuard interrupt;        // Ctrl-C / kill: release the running trials, say how to resume
   std::optional<ProgressBar> bar;  // from the first trial on: the checks before it print nothing
   auto run = lab::optimize_study({.storage = o.storage,
                                   .name = o.name,
@@ -89,27 +106,47 @@ int run_optimize(const Options& o) {
                                   .workers = o.workers,
                                   .heartbeat = o.heartbeat,
                                   .max_retries = o.max_retries,
-                                  .delay_ms = o.delay_ms},
+                                  .delay_ms = o.delay_ms,
+                                  .retry_storage = o.retry_storage,
+                                  .wait = !o.no_wait,
+                                  .interrupted = [] { return InterruptGuard::signal(); }},
                                  [&](const search::TrialRecord&) {
                                    if (!bar) bar.emplace("trials", o.trials);
                                    bar->advance();
                                  });
   if (bar) bar->finish();
   if (!run) return finish(run.status());
+  const search::OptimizeSummary& s = run->summary;
+  if (s.interrupted != 0) {
+    std::fprintf(
+        stderr,
+        "actlab: interrupted by %s: %d running trial(s) released for retry, none left RUNNING by this "
+        "process; resume with:\n  actlab study optimize --storage '%s' --name '%s' --trials %lld\n",
+        InterruptGuard::name(s.interrupted), s.released, printable(search::mask_password(o.storage)).c_str(),
+        printable(o.name).c_str(), static_cast<long long>(o.trials));
+  }
+  const int code = s.interrupted != 0 ? 128 + s.interrupted : kExitOk;
   if (o.json) {
     print_json(run->to_json());
-    return kExitOk;
+    return code;
   }
-  const search::OptimizeSummary& s = run->summary;
   std::printf("study '%s': %d complete, %d failed, %d stale trials retried in %.2f s with %d workers\n",
-              o.name.c_str(), s.complete, s.failed, s.retried, s.wall_s, o.workers);
+              printable(o.name).c_str(), s.complete, s.failed, s.retried, s.wall_s, o.workers);
+  if (!s.waited_for.empty()) {
+    std::string numbers;
+    for (std::size_t i = 0; i < s.waited_for.size() && i < 10; ++i)
+      numbers += (i ? ", " : "") + std::to_string(s.waited_for[i]);
+    if (s.waited_for.size() > 10) numbers += ", ...";
+    std::printf("waited %.1f s for %zu trial(s) running in other processes (%s)\n", s.waited_s,
+                s.waited_for.size(), numbers.c_str());
+  }
   std::printf("trials in the study: %zu (budget %lld)\n", run->study.trials.size(),
               static_cast<long long>(o.trials));
   if (auto best = run->study.best()) {
     std::printf("best: trial %lld value %s params %s\n", static_cast<long long>(best->number),
                 json_number(*best->value).dump().c_str(), best->params.dump().c_str());
   }
-  return kExitOk;
+  return code;
 }
 
 int run_show(const Options& o, bool table) {
@@ -221,6 +258,12 @@ void add_study_command(CLI::App& app, int& exit_code) {
   opt->add_option("--heartbeat", o->heartbeat,
                   "Heartbeat interval in s (default 2; stale after 5 intervals)");
   opt->add_option("--max-retries", o->max_retries, "Re-runs of a stale trial's parameters (default 3)");
+  opt->add_flag("--no-wait", o->no_wait,
+                "Return when this process finds nothing to claim, without waiting for other workers' "
+                "running trials");
+  opt->add_option("--retry-storage", o->retry_storage,
+                  "Seconds to retry a failing database (locked, full, connection lost) before giving up "
+                  "(default 60)");
   opt->callback([o, &exit_code] { exit_code = run_optimize(*o); });
 
   CLI::App* show = st->add_subcommand("show", "A study's settings, trial counts and best trial");

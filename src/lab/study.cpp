@@ -1,6 +1,7 @@
 // Studies of registered objectives (see study.hpp).
 #include "lab/study.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <map>
@@ -94,6 +95,8 @@ Json StudyRunResult::to_json() const {
   j["this_run"] = {{"complete", summary.complete}, {"pruned", summary.pruned},
                    {"failed", summary.failed},     {"stale_reaped", summary.reaped},
                    {"retried", summary.retried},   {"lost", summary.lost},
+                   {"released", summary.released}, {"interrupted", summary.interrupted},
+                   {"waited_s", summary.waited_s}, {"waited_for", summary.waited_for},
                    {"workers", workers},           {"wall_s", summary.wall_s}};
   if (!data.is_null()) j["data"] = data;
   return j;
@@ -107,6 +110,7 @@ Result<StudyRunResult> optimize_study(const StudyRunPlan& p,
   if (p.delay_ms < 0) return Status::invalid_field("delay_ms", "must be >= 0");
   if (!(p.heartbeat > 0)) return Status::invalid_field("heartbeat", "must be > 0");
   if (p.max_retries < 0) return Status::invalid_field("max_retries", "must be >= 0");
+  if (!(p.retry_storage >= 0)) return Status::invalid_field("retry_storage", "must be >= 0");
   auto study = search::Study::open(p.storage, p.name, search::OpenMode::kReadWrite);
   if (!study) return study.status();
   const Json& stored = study->record().objective;
@@ -122,8 +126,14 @@ Result<StudyRunResult> optimize_study(const StudyRunPlan& p,
 
   search::Objective objective = (*setup)->objective(study->record().seed);
   if (p.delay_ms > 0) {
-    objective = [inner = std::move(objective), delay = p.delay_ms](search::TrialContext& t) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+    objective = [inner = std::move(objective), delay = p.delay_ms,
+                 interrupted = p.interrupted](search::TrialContext& t) {
+      const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(delay);
+      while (std::chrono::steady_clock::now() < end) {
+        if (interrupted && interrupted() != 0) return search::TrialOutcome::fail("interrupted");
+        std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+            std::chrono::milliseconds(20), end - std::chrono::steady_clock::now()));
+      }
       return inner(t);
     };
   }
@@ -134,6 +144,9 @@ Result<StudyRunResult> optimize_study(const StudyRunPlan& p,
   opt.heartbeat_s = p.heartbeat;
   opt.grace_s = 5 * p.heartbeat;
   opt.max_retries = p.max_retries;
+  opt.retry_s = p.retry_storage;
+  opt.wait = p.wait;
+  opt.interrupted = p.interrupted;
   opt.on_trial_done = on_trial_done;
   auto summary = study->optimize(objective, opt);
   if (!summary) return summary.status();

@@ -62,12 +62,18 @@ Result<search::StudyRecord> create_study(const StudyPlan& plan);
 
 struct StudyRunPlan {
   std::string storage, name;
-  std::int64_t trials = 0;  // the study's total budget, shared by every process
-  double timeout = 0;       // s; start no trial after this (0: none)
-  int workers = 1;          // threads in this process
-  double heartbeat = 2.0;   // s; a trial silent for 5 intervals is stale
-  int max_retries = 3;      // re-runs of a stale trial's parameters
-  int delay_ms = 0;         // each trial first sleeps this long (to test concurrency and kills)
+  std::int64_t trials = 0;    // the study's total budget, shared by every process
+  double timeout = 0;         // s; start no trial after this (0: none)
+  int workers = 1;            // threads in this process
+  double heartbeat = 2.0;     // s; a trial silent for 5 intervals is stale
+  int max_retries = 3;        // re-runs of a stale trial's parameters
+  int delay_ms = 0;           // each trial first sleeps this long (to test concurrency and kills)
+  double retry_storage = 60;  // s; how long failing storage calls are retried (reconnecting) before giving up
+  bool wait =
+      true;  // return only when the study's trials are all finished, here or elsewhere (no_wait: false)
+  // Nonzero (a signal number) once the run should stop: the trials running here are released for retry
+  // and the delay of --delay-ms is cut short (the CLI passes InterruptGuard::signal).
+  std::function<int()> interrupted = {};
 };
 
 struct StudyRunResult {
@@ -77,7 +83,7 @@ struct StudyRunResult {
   Json data;  // what the objective prepared (à la carte: data set, rows, split seed, fingerprint); or null
 
   // study.to_json() with "this_run": {"complete", "pruned", "failed", "stale_reaped", "retried", "lost",
-  // "workers", "wall_s"} and, when there is one, "data".
+  // "released", "interrupted", "waited_s", "waited_for", "workers", "wall_s"} and, when there is one, "data".
   Json to_json() const;
 };
 

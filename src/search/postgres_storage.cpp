@@ -36,6 +36,8 @@ const Dialect& postgres_dialect() {
   return d;
 }
 
+void ignore_notice(void*, const char*) {}
+
 constexpr Oid kInt8 = 20, kFloat8 = 701, kText = 25;
 
 std::string pg_text(double v) {
@@ -58,7 +60,45 @@ class PostgresConnection final : public SqlConnection {
   const Dialect& dialect() const override { return postgres_dialect(); }
   std::string url() const override { return url_; }
 
+  // A connection lost inside a transaction fails the rest of that transaction (its ROLLBACK included, which
+  // has nothing left to undo); a statement outside one reconnects first, and one that finds the connection
+  // lost while it runs (BEGIN, or a read) reconnects and runs again once. The server restarting (pg_ctl
+  // restart, a failover) thus fails at most the transaction in flight, which the callers retry.
   Result<std::vector<SqlRow>> query(const std::string& sql, const std::vector<SqlValue>& args) override {
+    const bool end = sql == "COMMIT" || sql == "ROLLBACK";
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      if (in_transaction_) {
+        if (end) in_transaction_ = false;
+        return Status::io_error(url_ + ": connection lost" + (end ? "" : " in a transaction"));
+      }
+      if (Status s = reconnect(); !s) return s;
+    }
+    if (end) in_transaction_ = false;
+    auto rows = run(sql, args);
+    if (!rows && !in_transaction_ && !end && PQstatus(conn_) != CONNECTION_OK) {
+      if (Status s = reconnect(); !s) return s;
+      rows = run(sql, args);
+    }
+    return rows;
+  }
+
+  Status reconnect() {
+    PQreset(conn_);
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      return Status::io_error(url_ +
+                              ": connection lost, reconnecting failed: " + trim(PQerrorMessage(conn_)));
+    }
+    PQsetNoticeProcessor(conn_, ignore_notice, nullptr);
+    prepared_.clear();  // server-side statements died with the old session
+    for (const std::string& s : session_setup_) {
+      PGresult* r = PQexec(conn_, s.c_str());
+      PQclear(r);
+    }
+    return Status::ok();
+  }
+
+  Result<std::vector<SqlRow>> run(const std::string& sql, const std::vector<SqlValue>& args) {
+    const bool begin = sql == "BEGIN";
     std::vector<Oid> types(args.size(), 0);
     std::vector<std::string> text(args.size());
     std::vector<const char*> values(args.size(), nullptr);
@@ -96,6 +136,7 @@ class PostgresConnection final : public SqlConnection {
       PQclear(r);
       return failure("running \"" + sql.substr(0, 60) + "\"", msg);
     }
+    if (begin) in_transaction_ = true;
     std::vector<SqlRow> rows(PQntuples(r), SqlRow(PQnfields(r)));
     for (int i = 0; i < PQntuples(r); ++i) {
       for (int c = 0; c < PQnfields(r); ++c) {
@@ -129,9 +170,11 @@ class PostgresConnection final : public SqlConnection {
   PGconn* conn_;
   std::string url_;
   std::map<std::string, std::string> prepared_;  // SQL + parameter types → statement name
-};
+  bool in_transaction_ = false;
 
-void ignore_notice(void*, const char*) {}
+ public:
+  std::vector<std::string> session_setup_;  // statements run again after a reconnect (SET ...)
+};
 
 // libpq may quote the connection string in its messages: put the masked URL in its place, and mask any
 // password that is left.
@@ -177,6 +220,7 @@ Result<std::unique_ptr<SqlConnection>> open_postgres(const std::string& url, Ope
   auto c = std::make_unique<PostgresConnection>(conn, masked);
   if (mode == OpenMode::kReadOnly) {
     if (auto r = c->query("SET default_transaction_read_only = on", {}); !r) return r.status();
+    c->session_setup_.push_back("SET default_transaction_read_only = on");
   }
   return std::unique_ptr<SqlConnection>(std::move(c));
 }

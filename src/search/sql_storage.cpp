@@ -214,18 +214,30 @@ Result<std::optional<TrialRecord>> SqlStorage::claim_waiting(std::int64_t study,
 }
 
 Result<std::optional<TrialRecord>> SqlStorage::create_running(std::int64_t study, const std::string& worker,
-                                                              std::int64_t budget) {
+                                                              std::int64_t budget, const ParamsFor& params) {
   return in_transaction([&]() -> Result<std::optional<TrialRecord>> {
     // The study row lock serialises number assignment (SQLite's write transaction already locks the file).
     auto lock = conn_->query(sql("SELECT study_id FROM studies WHERE study_id = $1 {LOCK_STUDY}"), {study});
     if (!lock) return lock.status();
+    auto next = conn_->query(
+        "SELECT COALESCE(MAX(number), -1) + 1, COALESCE(SUM(CASE WHEN retry_of IS NULL THEN 1 ELSE 0 END), "
+        "0) "
+        "FROM trials WHERE study_id = $1",
+        {study});
+    if (!next) return next.status();
+    if (next->empty()) return Status::internal("storage: no next trial number");
+    const std::int64_t number = to_i64((*next)[0][0]), originals = to_i64((*next)[0][1]);
+    if (budget >= 0 && originals >= budget) return std::optional<TrialRecord>();
+    SqlValue p;
+    if (params) {
+      auto j = params(number);
+      if (!j) return j.status();
+      p = j->dump();
+    }
     return one_trial(
-        "INSERT INTO trials (study_id, number, state, worker, retries, created, started, heartbeat) "
-        "SELECT $1, COALESCE(MAX(number), -1) + 1, 'RUNNING', $2, 0, {NOW}, {NOW}, {NOW} FROM trials "
-        "WHERE study_id = $1 HAVING $3 < 0 OR COALESCE(SUM(CASE WHEN retry_of IS NULL THEN 1 ELSE 0 END), 0) "
-        "< $3 "
-        "RETURNING {TRIAL_COLS}",
-        {study, worker, budget});
+        "INSERT INTO trials (study_id, number, state, params_json, worker, retries, created, started, "
+        "heartbeat) VALUES ($1, $2, 'RUNNING', $3, $4, 0, {NOW}, {NOW}, {NOW}) RETURNING {TRIAL_COLS}",
+        {study, number, p, worker});
   });
 }
 
@@ -335,6 +347,17 @@ Result<std::vector<TrialRecord>> SqlStorage::trials_from(std::int64_t study, std
     }
   }
   return out;
+}
+
+Result<TrialCounts> SqlStorage::counts(std::int64_t study) {
+  auto rows = conn_->query(
+      "SELECT COALESCE(SUM(CASE WHEN retry_of IS NULL THEN 1 ELSE 0 END), 0), "
+      "COALESCE(SUM(CASE WHEN state = 'WAITING' THEN 1 ELSE 0 END), 0), "
+      "COALESCE(SUM(CASE WHEN state = 'RUNNING' THEN 1 ELSE 0 END), 0) FROM trials WHERE study_id = $1",
+      {study});
+  if (!rows) return rows.status();
+  if (rows->empty()) return TrialCounts{};
+  return TrialCounts{to_i64((*rows)[0][0]), to_i64((*rows)[0][1]), to_i64((*rows)[0][2])};
 }
 
 Result<std::vector<TrialRecord>> SqlStorage::running(std::int64_t study) {

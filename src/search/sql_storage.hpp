@@ -61,7 +61,8 @@ class SqlStorage final : public Storage {
   Result<std::vector<StudyRecord>> list_studies() override;
   Result<std::optional<TrialRecord>> claim_waiting(std::int64_t study, const std::string& worker) override;
   Result<std::optional<TrialRecord>> create_running(std::int64_t study, const std::string& worker,
-                                                    std::int64_t budget) override;
+                                                    std::int64_t budget,
+                                                    const ParamsFor& params = {}) override;
   Result<TrialRecord> enqueue(std::int64_t study, const Json& params, std::optional<std::int64_t> retry_of,
                               int retries) override;
   Status set_params(std::int64_t trial, const Json& params) override;
@@ -72,6 +73,7 @@ class SqlStorage final : public Storage {
   Result<std::vector<TrialRecord>> trials(std::int64_t study, bool with_intermediate) override;
   Result<std::vector<TrialRecord>> trials_from(std::int64_t study, std::int64_t from,
                                                bool with_intermediate) override;
+  Result<TrialCounts> counts(std::int64_t study) override;
   Result<std::vector<TrialRecord>> running(std::int64_t study) override;
   Result<std::pair<bool, std::optional<TrialRecord>>> fail_stale(std::int64_t trial, double heartbeat,
                                                                  const std::string& reason,

@@ -174,6 +174,33 @@ TEST_P(StorageSuite, BudgetCountsOriginalTrialsOnly) {
   EXPECT_FALSE(*storage_->create_running(s.id, "w", 3));
 }
 
+// Issue 18: a new trial and its parameters are one transaction. Parameters that cannot be made leave no
+// trial behind (before, a trial was committed RUNNING without parameters, then they were written); the
+// budget is checked before the parameters are asked for.
+TEST_P(StorageSuite, CreateRunningWritesTheParametersInTheSameTransaction) {
+  const StudyRecord s = make_study("atomic");
+  auto params = [](std::int64_t n) -> Result<Json> { return Json{{"x", 0.5 * static_cast<double>(n)}}; };
+  ASSERT_TRUE(*storage_->create_running(s.id, "w", 2, params));
+  auto t = storage_->create_running(s.id, "w", 2, params);
+  ASSERT_TRUE(t && *t) << t.status().message();
+  EXPECT_EQ((*t)->number, 1);
+  EXPECT_EQ((*t)->params["x"], 0.5);
+  int asked = 0;
+  auto over = storage_->create_running(s.id, "w", 2, [&](std::int64_t) -> Result<Json> {
+    ++asked;
+    return Json{{"x", 1}};
+  });
+  ASSERT_TRUE(over);
+  EXPECT_FALSE(*over);
+  EXPECT_EQ(asked, 0);
+  auto bad = storage_->create_running(s.id, "w", -1,
+                                      [](std::int64_t) -> Result<Json> { return Status::invalid("no"); });
+  ASSERT_FALSE(bad);
+  auto all = storage_->trials(s.id, false);
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].params["x"], 0.0);
+}
+
 TEST_P(StorageSuite, StaleTrialsFailAndComeBackWithTheSameParameters) {
   const StudyRecord s = make_study("stale");
   auto t = *storage_->create_running(s.id, "gone:1:0", -1);
