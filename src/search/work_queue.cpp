@@ -209,10 +209,14 @@ Result<QueueSummary> WorkQueue::run(const Claim& claim, const Stop& stop, const 
   std::set<std::int64_t> released;  // of which released on an interrupt: their finish() finds them FAIL
   QueueSummary summary;
   Status first_error;
-  bool quit = false;
+  bool quit = false, error_names_trial = false;
   int workers_left = o.workers;
-  auto fail_locked = [&](const Status& s) {
-    if (first_error.is_ok()) first_error = s;
+  // The first error ends the run; one that names a trial whose result is lost replaces one that does not.
+  auto fail_locked = [&](const Status& s, bool names_trial = false) {
+    if (first_error.is_ok() || (names_trial && !error_names_trial)) {
+      first_error = s;
+      error_names_trial = names_trial;
+    }
     quit = true;
     cv.notify_all();
   };
@@ -255,6 +259,18 @@ Result<QueueSummary> WorkQueue::run(const Claim& claim, const Stop& stop, const 
       } catch (const std::exception& e) {
         outcome = TrialOutcome::fail(std::string("work threw: ") + e.what());
       }
+      if (const int sig = o.interrupted ? o.interrupted() : 0; sig != 0) {
+        // Stopped by a signal: whatever the work returned (cut short, most likely), give the trial back.
+        auto r = release(st, study_, job.record.id,
+                         "worker " + name + std::string(kInterrupted) + std::to_string(sig), INT_MAX);
+        std::lock_guard lock(mu);
+        active.erase(job.record.id);
+        if (r && *r && released.insert(job.record.id).second) ++summary.released;
+        summary.interrupted = sig;
+        quit = true;
+        cv.notify_all();
+        return;
+      }
       Result<bool> told = false;
       Status recorded = retry_io(o.retry_s, [&] {
         told = finish(st, job.record.id, outcome);
@@ -268,12 +284,14 @@ Result<QueueSummary> WorkQueue::run(const Claim& claim, const Stop& stop, const 
         auto gave_back = release(st, study_, job.record.id, reason, o.max_retries);
         std::lock_guard lock(mu);
         active.erase(job.record.id);
-        return fail_locked(Status::io_error(
-            "trial " + std::to_string(job.record.number) + ": its result could not be recorded for " +
-            std::to_string(static_cast<int>(o.retry_s)) + " s: " + recorded.message() +
-            (gave_back && *gave_back ? "; the trial was failed and re-enqueued for another worker"
-                                     : "; the trial stays RUNNING until a worker on this study reaps it "
-                                       "(run the same command again)")));
+        return fail_locked(
+            Status::io_error(
+                "trial " + std::to_string(job.record.number) + ": its result could not be recorded for " +
+                std::to_string(static_cast<int>(o.retry_s)) + " s: " + recorded.message() +
+                (gave_back && *gave_back ? "; the trial was failed and re-enqueued for another worker"
+                                         : "; the trial stays RUNNING until a worker on this study reaps it "
+                                           "(run the same command again)")),
+            /*names_trial=*/true);
       }
       std::lock_guard lock(mu);
       active.erase(job.record.id);
@@ -373,7 +391,7 @@ Result<QueueSummary> WorkQueue::run(const Claim& claim, const Stop& stop, const 
               [&] { return o.interrupted && o.interrupted() != 0; });
           lock.lock();
           if (!polled) {
-            fail_locked(polled);
+            fail_locked(polled.with_context("checking whether the study is done"));
           } else if (*done) {
             quit = true;
             cv.notify_all();
