@@ -58,6 +58,21 @@ Result<Json> objective_setup(const Options& o) {
   return Json{{"name", k}, {"categorical", o.categorical}, {"choices", o.choices}, {"floats", o.floats}};
 }
 
+// Safe to print: a name or URL with control characters (an ANSI escape in a study name) shows them escaped.
+std::string printable(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (c < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 int run_create(const Options& o) {
   auto setup = objective_setup(o);
   if (!setup) return finish(setup.status());
@@ -73,27 +88,12 @@ int run_create(const Options& o) {
     j["space"] = made->space;
     print_json(j);
   } else {
-    std::printf("created study '%s' in %s: %s, sampler %s, seed %llu, %zu parameters\n", made->name.c_str(),
-                search::mask_password(o.storage).c_str(), search::to_string(made->direction),
-                made->sampler.c_str(), static_cast<unsigned long long>(made->seed),
-                made->space["params"].size());
+    std::printf("created study '%s' in %s: %s, sampler %s, seed %llu, %zu parameters\n",
+                printable(made->name).c_str(), printable(search::mask_password(o.storage)).c_str(),
+                search::to_string(made->direction), made->sampler.c_str(),
+                static_cast<unsigned long long>(made->seed), made->space["params"].size());
   }
   return kExitOk;
-}
-
-// Safe to print: a name or URL with control characters (an ANSI escape in a study name) shows them escaped.
-std::string printable(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (c < 0x20 || c == 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
 }
 
 int run_optimize(const Options& o) {
@@ -168,12 +168,12 @@ int run_show(const Options& o, bool table) {
                   search::to_string(t.state), fmt_value(t.value).c_str(), t.retries,
                   lab::utc_time(t.started).c_str(), lab::utc_time(t.finished).c_str(),
                   t.params.is_null() ? "-" : t.params.dump().c_str(),
-                  t.reason.empty() ? "" : ("  (" + t.reason + ")").c_str());
+                  t.reason.empty() ? "" : ("  (" + printable(t.reason) + ")").c_str());
     }
     return kExitOk;
   }
   const Json j = study->to_json();
-  std::printf("study '%s' (%s, sampler %s, seed %llu)\n", o.name.c_str(),
+  std::printf("study '%s' (%s, sampler %s, seed %llu)\n", printable(o.name).c_str(),
               j["direction"].get<std::string>().c_str(), j["sampler"].get<std::string>().c_str(),
               static_cast<unsigned long long>(study->record.seed));
   std::printf("objective: %s\n", study->record.objective.dump().c_str());
@@ -203,9 +203,9 @@ int run_list(const Options& o) {
   }
   std::printf("%-24s  %-8s  %-16s  %7s  %12s\n", "name", "direction", "sampler", "trials", "best");
   for (const auto& row : j) {
-    std::printf("%-24s  %-8s  %-16s  %7zu  %12s\n", row["name"].get<std::string>().c_str(),
-                row["direction"].get<std::string>().c_str(), row["sampler"].get<std::string>().c_str(),
-                row["n_trials"].get<std::size_t>(),
+    std::printf("%-24s  %-8s  %-16s  %7zu  %12s\n", printable(row["name"].get<std::string>()).c_str(),
+                row["direction"].get<std::string>().c_str(),
+                printable(row["sampler"].get<std::string>()).c_str(), row["n_trials"].get<std::size_t>(),
                 row["best"].is_null() ? "-" : row["best"]["value"].dump().c_str());
   }
   return kExitOk;

@@ -5,6 +5,8 @@
 #include <charconv>
 #include <cmath>
 #include <map>
+#include <string>
+#include <vector>
 
 namespace actlab::search {
 namespace {
@@ -19,18 +21,20 @@ const Dialect& postgres_dialect() {
       "SELECT pg_advisory_xact_lock(7202604)",
       {
           "CREATE TABLE IF NOT EXISTS actlab_schema (version INTEGER NOT NULL)",
-          "CREATE TABLE IF NOT EXISTS studies (study_id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL UNIQUE, "
+          "CREATE TABLE IF NOT EXISTS actlab_studies (study_id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL "
+          "UNIQUE, "
           "direction TEXT NOT NULL, sampler TEXT NOT NULL, seed BIGINT NOT NULL, space_json TEXT NOT NULL, "
           "objective_json TEXT NOT NULL, created DOUBLE PRECISION NOT NULL)",
-          "CREATE TABLE IF NOT EXISTS trials (trial_id BIGSERIAL PRIMARY KEY, "
-          "study_id BIGINT NOT NULL REFERENCES studies(study_id), number BIGINT NOT NULL, state TEXT NOT "
+          "CREATE TABLE IF NOT EXISTS actlab_trials (trial_id BIGSERIAL PRIMARY KEY, "
+          "study_id BIGINT NOT NULL REFERENCES actlab_studies(study_id), number BIGINT NOT NULL, state TEXT "
+          "NOT "
           "NULL, "
           "params_json TEXT, value DOUBLE PRECISION, reason TEXT, worker TEXT, retry_of BIGINT, "
           "retries INTEGER NOT NULL DEFAULT 0, created DOUBLE PRECISION, started DOUBLE PRECISION, "
           "finished DOUBLE PRECISION, heartbeat DOUBLE PRECISION, UNIQUE (study_id, number))",
-          "CREATE INDEX IF NOT EXISTS trials_by_state ON trials (study_id, state, number)",
-          "CREATE TABLE IF NOT EXISTS intermediate_values (trial_id BIGINT NOT NULL REFERENCES "
-          "trials(trial_id), "
+          "CREATE INDEX IF NOT EXISTS actlab_trials_by_state ON actlab_trials (study_id, state, number)",
+          "CREATE TABLE IF NOT EXISTS actlab_intermediate_values (trial_id BIGINT NOT NULL REFERENCES "
+          "actlab_trials(trial_id), "
           "step BIGINT NOT NULL, value DOUBLE PRECISION, PRIMARY KEY (trial_id, step))",
       }};
   return d;
@@ -149,7 +153,7 @@ class PostgresConnection final : public SqlConnection {
 
   Result<std::vector<std::string>> backend_integrity() override {
     auto r = query(
-        "SELECT COUNT(*) FROM trials t LEFT JOIN studies s ON s.study_id = t.study_id "
+        "SELECT COUNT(*) FROM actlab_trials t LEFT JOIN actlab_studies s ON s.study_id = t.study_id "
         "WHERE s.study_id IS NULL",
         {});
     if (!r) return r.status();
@@ -184,8 +188,16 @@ std::string scrub(std::string msg, const std::string& url, const std::string& ma
   }
   const auto scheme = url.find("://"), at = url.find('@');
   const auto colon = scheme == std::string::npos ? std::string::npos : url.find(':', scheme + 3);
-  if (at != std::string::npos && colon != std::string::npos && colon < at) {
-    const std::string password = url.substr(colon + 1, at - colon - 1);
+  std::vector<std::string> passwords;
+  if (at != std::string::npos && colon != std::string::npos && colon < at)
+    passwords.push_back(url.substr(colon + 1, at - colon - 1));
+  if (const auto q = url.find('?'); q != std::string::npos) {  // ?password=... (or &password=...)
+    for (auto p = url.find("password=", q); p != std::string::npos; p = url.find("password=", p + 9)) {
+      const auto end = url.find('&', p + 9);
+      passwords.push_back(url.substr(p + 9, end == std::string::npos ? std::string::npos : end - p - 9));
+    }
+  }
+  for (const std::string& password : passwords) {
     for (auto p = password.empty() ? std::string::npos : msg.find(password); p != std::string::npos;
          p = msg.find(password, p + 3)) {
       msg.replace(p, password.size(), "***");

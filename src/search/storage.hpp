@@ -34,7 +34,7 @@
 namespace actlab::search {
 
 // The schema this build writes; a database with a larger version is refused.
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 struct StudyRecord {
   std::int64_t id = 0;

@@ -391,6 +391,31 @@ TEST_P(StudyCli, InterruptReleasesTheRunningTrialAndSaysHowToResume) {
 INSTANTIATE_TEST_SUITE_P(Backends, StudyCli, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 
+// Issue 18, messages: a study name with an ANSI escape is shown escaped, never sent to the terminal raw; a
+// user who may not read a valid PostgreSQL database is told why, not that it "holds no actlab studies".
+TEST_P(StudyCli, ControlCharactersAreEscapedAndReadErrorsSaid) {
+  const std::string evil = name_ + "\x1b[31mred";
+  const auto made =
+      run_actlab({"study", "create", "--storage", url_, "--name", evil, "--objective", "synthetic"});
+  EXPECT_EQ(made.exit_code, 0) << made.err;
+  for (const auto& r : {made, run_actlab({"study", "list", "--storage", url_}),
+                        run_actlab({"study", "show", "--storage", url_, "--name", evil}),
+                        run_actlab({"study", "show", "--storage", url_, "--name", evil + "x"})}) {
+    EXPECT_EQ((r.out + r.err).find('\x1b'), std::string::npos) << r.out << r.err;
+    EXPECT_NE((r.out + r.err).find("\\x1b[31mred"), std::string::npos) << r.out << r.err;
+  }
+  if (GetParam() == "postgresql") {
+    const std::string role = "ro" + std::to_string(getpid());
+    ASSERT_TRUE(raw()->query("CREATE ROLE " + role + " LOGIN", {}));
+    std::string url = url_;
+    url.replace(url.find("actlab@"), 6, role);
+    const auto r = run_actlab({"study", "list", "--storage", url});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_EQ(r.err.find("holds no actlab studies"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("permission denied"), std::string::npos) << r.err;
+  }
+}
+
 // Issue 18: the PostgreSQL server restarted mid-study (pg_ctl restart: every connection cut, the server away
 // for a moment). Both workers reconnect with back-off and go on; the study ends with exactly its trials.
 // (Before: 3 of 4 workers hung, none reconnected.)
