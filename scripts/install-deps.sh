@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox coinor-libclp-dev   # coinor-libclp-dev: the LP backend of src/shallow
   python3-sklearn dataset-fashion-mnist   # the built-in data sets (iris, wine, ..., fashion-mnist), used by make test
+  python3-optuna   # the tests of `actlab study export --format optuna` load the export with optuna.load_study
 )
 if [[ "${1:-}" == "--tools" ]]; then
   packages+=(python3 python3-torch python3-scipy python3-sklearn python3-optuna)

@@ -1,4 +1,4 @@
-// actlab study create | optimize | show | trials | list — studies stored in SQLite or PostgreSQL
+// actlab study create | optimize | show | trials | export | list — studies stored in SQLite or PostgreSQL
 // (docs/search.md): flags → lab::StudyPlan / lab::StudyRunPlan → one lab:: call → text or --json. The
 // objectives (alacarte, synthetic) come from lab::objective_registry().
 #include "lab/study.hpp"
@@ -19,6 +19,7 @@ namespace {
 struct Options {
   std::string storage, name, objective, space, sampler = "tpe", direction;
   std::string data, target, init = "torch";
+  std::string format, to;
   int layers = 5;
   std::uint64_t seed = 0;
   int categorical = 10, choices = 48, floats = 2;
@@ -188,6 +189,22 @@ int run_show(const Options& o, bool table) {
   return kExitOk;
 }
 
+int run_export(const Options& o) {
+  auto out = lab::export_study({.storage = o.storage, .name = o.name, .format = o.format, .to = o.to});
+  if (!out) return finish(out.status());
+  if (!out->text.empty()) {
+    std::fputs(out->text.c_str(), stdout);
+    return kExitOk;
+  }
+  if (o.json) {
+    print_json(out->to_json());
+  } else {
+    std::printf("exported study '%s' (%zu trials) as %s to %s\n", printable(o.name).c_str(), out->trials,
+                out->format.c_str(), printable(out->to).c_str());
+  }
+  return kExitOk;
+}
+
 int run_list(const Options& o) {
   auto studies = lab::list_studies(o.storage);
   if (!studies) return finish(studies.status());
@@ -273,6 +290,17 @@ void add_study_command(CLI::App& app, int& exit_code) {
       st->add_subcommand("trials", "Every trial: number, state, value, params, retries, times");
   named(trials);
   trials->callback([o, &exit_code] { exit_code = run_show(*o, true); });
+  CLI::App* exp = st->add_subcommand(
+      "export", "Write a study as a CSV table of its trials, or as an SQLite file in Optuna's own schema");
+  named(exp);
+  exp->add_option("--format", o->format,
+                  "csv (one row per trial) or optuna (Optuna 3.1's RDB schema: optuna.load_study reads it)")
+      ->required();
+  exp->add_option(
+         "--to", o->to,
+         "csv: a file, or - for standard output; optuna: sqlite:///path/optuna.db or a path (a new file)")
+      ->required();
+  exp->callback([o, &exit_code] { exit_code = run_export(*o); });
   CLI::App* list = st->add_subcommand("list", "The studies in a storage");
   storage(list);
   list->callback([o, &exit_code] { exit_code = run_list(*o); });

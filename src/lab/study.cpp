@@ -4,10 +4,12 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <fstream>
 #include <map>
 #include <thread>
 
 #include "lab/alacarte.hpp"
+#include "search/export.hpp"
 
 namespace actlab::lab {
 
@@ -166,6 +168,47 @@ Result<StudyView> read_study(const std::string& storage, const std::string& name
   auto trials = study->storage().trials(study->record().id, false);
   if (!trials) return trials.status();
   return StudyView{study->record(), std::move(*trials)};
+}
+
+Json StudyExportResult::to_json() const {
+  return {{"format", format}, {"to", to.empty() ? Json(nullptr) : Json(to)}, {"trials", trials}};
+}
+
+Result<StudyExportResult> export_study(const StudyExportPlan& p) {
+  if (p.format != "csv" && p.format != "optuna")
+    return Status::invalid_field("format", "expected csv or optuna, got '" + p.format + "'");
+  if (p.to.empty()) return Status::invalid_field("to", "required");
+  std::string path = p.to;
+  if (p.format == "optuna") {
+    auto target = search::sqlite_target_path(p.to);
+    if (!target) return target.status();
+    path = *target;
+  }
+  auto study = search::Study::open(p.storage, p.name, search::OpenMode::kReadOnly);
+  if (!study) return study.status();
+  auto trials = study->storage().trials(study->record().id, true);
+  if (!trials) return trials.status();
+  StudyExportResult r;
+  r.format = p.format;
+  r.trials = trials->size();
+  if (p.format == "optuna") {
+    if (Status st = search::write_optuna_sqlite(study->record(), *trials, path); !st.is_ok()) return st;
+    r.to = path;
+    return r;
+  }
+  auto csv = search::trials_csv(study->record(), *trials);
+  if (!csv) return csv.status();
+  if (path == "-") {
+    r.text = std::move(*csv);
+    return r;
+  }
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) return Status::io_error("cannot write " + path).with_field("to");
+  out << *csv;
+  out.close();
+  if (!out) return Status::io_error("cannot write " + path + " (disk full?)").with_field("to");
+  r.to = path;
+  return r;
 }
 
 Result<std::vector<StudyView>> list_studies(const std::string& storage) {

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <optional>
@@ -22,6 +23,7 @@
 #include "search/sqlite_storage.hpp"
 #include "search/storage.hpp"
 #include "search/work_queue.hpp"
+#include "support/optuna.hpp"
 #include "support/pg_cluster.hpp"
 #include "support/process.hpp"
 
@@ -386,6 +388,83 @@ TEST_P(StudyCli, InterruptReleasesTheRunningTrialAndSaysHowToResume) {
   const auto again = testing::run_actlab(optimize(4, {}));
   EXPECT_EQ(again.exit_code, 0) << again.err;
   expect_exactly_complete(4);
+}
+
+// Issue 18: `study export --format optuna` writes Optuna's own schema: Debian's Optuna 3.1 loads the file and
+// sees what `study trials --json` shows (numbers, states, values bit for bit, parameters), including a FAIL
+// trial (a worker interrupted inside it) and its retry; `--format csv` writes one row per trial.
+TEST_P(StudyCli, ExportIsReadByOptunaAndAsCsv) {
+  output_json(run_actlab({"study", "create", "--storage", url_, "--name", name_, "--objective", "synthetic",
+                          "--seed", "4", "--categorical", "2", "--choices", "3", "--json"}));
+  auto a = testing::start_actlab(optimize(8, {"--delay-ms", "20000"}));
+  ASSERT_TRUE(wait_running(15));
+  kill(a.pid, SIGINT);
+  EXPECT_EQ(a.wait(10).exit_code, 130);
+  const auto done = run_actlab(optimize(8, {}));
+  ASSERT_EQ(done.exit_code, 0) << done.err;
+  const Json mine =
+      output_json(run_actlab({"study", "trials", "--storage", url_, "--name", name_, "--json"}));
+  ASSERT_EQ(mine.size(), 9u);  // 8 and the retry of the interrupted one
+
+  const std::string to = dir_ + "/optuna.db";
+  const auto exported = run_actlab({"study", "export", "--storage", url_, "--name", name_, "--format",
+                                    "optuna", "--to", "sqlite://" + to});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  EXPECT_NE(exported.out.find("(9 trials) as optuna to " + to), std::string::npos) << exported.out;
+  const Json o = testing::optuna_load_study(to, name_);
+  ASSERT_FALSE(o.is_null());
+  EXPECT_EQ(o["direction"], "MINIMIZE");
+  ASSERT_EQ(o["trials"].size(), mine.size());
+  int fails = 0;
+  for (std::size_t i = 0; i < mine.size(); ++i) {
+    const Json& m = mine[i];
+    const Json& t = o["trials"][i];
+    SCOPED_TRACE("trial " + m["number"].dump());
+    EXPECT_EQ(t["number"], m["number"]);
+    EXPECT_EQ(t["state"], m["state"]);
+    fails += m["state"] == "FAIL";
+    if (m["value"].is_null()) {
+      EXPECT_TRUE(t["value"].is_null());
+    } else {
+      EXPECT_EQ(t["value"].get<double>(), m["value"].get<double>());
+    }
+    ASSERT_EQ(t["params"].size(), m["params"].size());
+    for (const auto& [name, v] : m["params"].items()) {
+      if (v.is_string()) {
+        EXPECT_EQ(t["params"][name], v) << name;
+      } else {
+        EXPECT_EQ(t["params"][name].get<double>(), v.get<double>()) << name;
+      }
+    }
+  }
+  EXPECT_EQ(fails, 1);
+
+  const std::string csv = dir_ + "/trials.csv";
+  const auto c = run_actlab(
+      {"study", "export", "--storage", url_, "--name", name_, "--format", "csv", "--to", csv, "--json"});
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  EXPECT_EQ(output_json(c)["trials"], 9);
+  std::ifstream in(csv);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  ASSERT_EQ(lines.size(), 10u);
+  EXPECT_EQ(
+      lines[0],
+      "number,state,value,params_c0,params_c1,params_x0,params_x1,datetime_start,datetime_complete,reason");
+  const std::string row3 = lines[4];
+  EXPECT_EQ(row3.rfind("3,", 0), 0u) << row3;
+  const auto v0 = row3.find(',', 2) + 1;  // after "3,STATE,"
+  if (mine[3]["state"] == "COMPLETE") {
+    EXPECT_EQ(std::stod(row3.substr(v0, row3.find(',', v0) - v0)), mine[3]["value"].get<double>()) << row3;
+  }
+
+  expect_bad_input({"study", "export", "--storage", url_, "--name", name_, "--format", "xml", "--to", csv},
+                   "--format");
+  expect_bad_input({"study", "export", "--storage", url_, "--name", name_, "--format", "optuna", "--to", to},
+                   "--to");
+  expect_bad_input(
+      {"study", "export", "--storage", url_, "--name", name_ + "x", "--format", "csv", "--to", csv},
+      "--name");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StudyCli, ::testing::Values("sqlite", "postgresql"),
