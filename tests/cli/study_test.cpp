@@ -175,6 +175,31 @@ TEST_P(StudyCli, FourProcessesShareOneStudy) {
   }
 }
 
+// Issue 18, scale at a test's size: 16 processes with a sleeping objective on one study (the 64-process
+// measurement is in docs/search.md): exactly N trials, numbered densely, all COMPLETE, every process exits
+// 0 and none writes to stderr (no "database is locked" surfacing anywhere).
+TEST_P(StudyCli, SixteenProcessesWithSleepingTrialsStayExact) {
+  create_fast();
+  constexpr int kProcs = 16, kTrials = 96;
+  std::vector<testing::Background> procs;
+  for (int p = 0; p < kProcs; ++p)
+    procs.push_back(testing::start_actlab(optimize(kTrials, {"--delay-ms", "50", "--json"})));
+  int total = 0;
+  for (auto& p : procs) {
+    const auto r = p.wait(60);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.err, "");
+    if (r.exit_code == 0) total += output_json(r)["this_run"]["complete"].get<int>();
+  }
+  EXPECT_EQ(total, kTrials);
+  const auto all = trials();
+  ASSERT_EQ(all.size(), static_cast<std::size_t>(kTrials));
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    EXPECT_EQ(all[i].number, static_cast<std::int64_t>(i));
+    EXPECT_EQ(all[i].state, search::TrialState::kComplete);
+  }
+}
+
 TEST_P(StudyCli, KilledWorkersTrialIsRetriedWithTheSameParameters) {
   output_json(run_actlab(
       {"study", "create", "--storage", url_, "--name", name_, "--objective", "synthetic", "--json"}));
