@@ -2,6 +2,7 @@
 # A throwaway PostgreSQL cluster for tests: trust auth, loopback only, fsync off, in a fresh temp folder.
 #   scripts/pg-test-cluster.sh            start one; prints its URL, then its folder, one per line
 #   scripts/pg-test-cluster.sh stop DIR   stop it and delete the folder
+#   scripts/pg-test-cluster.sh restart DIR   restart it (fast shutdown: every connection is cut), same port
 # Works as a normal user and as root (the server then runs as the `postgres` user, via runuser).
 # Exit 3 when the PostgreSQL server is not installed (run scripts/install-deps.sh).
 set -euo pipefail
@@ -26,6 +27,12 @@ if [[ "${1:-}" == "stop" ]]; then
   dir=${2:?usage: pg-test-cluster.sh stop DIR}
   [[ -d "$dir/data" ]] && as_owner "$bindir/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
   rm -rf "$dir"
+  exit 0
+fi
+
+if [[ "${1:-}" == "restart" ]]; then
+  dir=${2:?usage: pg-test-cluster.sh restart DIR}
+  as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m fast -w -t 30 restart >/dev/null
   exit 0
 fi
 

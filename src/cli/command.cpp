@@ -23,7 +23,18 @@ std::string flag_message(const Status& s, FlagNames flags) {
 
 int finish(const Status& s, FlagNames flags) {
   if (s.is_ok()) return kExitOk;
-  std::fprintf(stderr, "actlab: error: %s\n", flag_message(s, flags).c_str());
+  // Control characters from user data (an ANSI escape in a study name) are shown, not obeyed.
+  std::string m;
+  for (const unsigned char c : flag_message(s, flags)) {
+    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      m += buf;
+    } else {
+      m += static_cast<char>(c);
+    }
+  }
+  std::fprintf(stderr, "actlab: error: %s\n", m.c_str());
   return s.is_bad_input() ? kExitBadInput : kExitFailure;
 }
 

@@ -1,4 +1,4 @@
-// actlab study create | optimize | show | trials | list — studies stored in SQLite or PostgreSQL
+// actlab study create | optimize | show | trials | export | list — studies stored in SQLite or PostgreSQL
 // (docs/search.md): flags → lab::StudyPlan / lab::StudyRunPlan → one lab:: call → text or --json. The
 // objectives (alacarte, synthetic) come from lab::objective_registry().
 #include "lab/study.hpp"
@@ -9,6 +9,7 @@
 #include <string>
 
 #include "cli/command.hpp"
+#include "core/interrupt.hpp"
 #include "core/json.hpp"
 #include "core/progress.hpp"
 
@@ -18,13 +19,14 @@ namespace {
 struct Options {
   std::string storage, name, objective, space, sampler = "tpe", direction;
   std::string data, target, init = "torch";
+  std::string format, to;
   int layers = 5;
   std::uint64_t seed = 0;
   int categorical = 10, choices = 48, floats = 2;
   std::int64_t trials = 0;
-  double timeout = 0, heartbeat = 2.0;
+  double timeout = 0, heartbeat = 2.0, retry_storage = 60;
   int workers = 1, delay_ms = 0, max_retries = 3;
-  bool json = false;
+  bool json = false, no_wait = false;
 };
 
 std::string fmt_value(const std::optional<double>& v) {
@@ -57,6 +59,21 @@ Result<Json> objective_setup(const Options& o) {
   return Json{{"name", k}, {"categorical", o.categorical}, {"choices", o.choices}, {"floats", o.floats}};
 }
 
+// Safe to print: a name or URL with control characters (an ANSI escape in a study name) shows them escaped.
+std::string printable(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (c < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 int run_create(const Options& o) {
   auto setup = objective_setup(o);
   if (!setup) return finish(setup.status());
@@ -72,15 +89,16 @@ int run_create(const Options& o) {
     j["space"] = made->space;
     print_json(j);
   } else {
-    std::printf("created study '%s' in %s: %s, sampler %s, seed %llu, %zu parameters\n", made->name.c_str(),
-                search::mask_password(o.storage).c_str(), search::to_string(made->direction),
-                made->sampler.c_str(), static_cast<unsigned long long>(made->seed),
-                made->space["params"].size());
+    std::printf("created study '%s' in %s: %s, sampler %s, seed %llu, %zu parameters\n",
+                printable(made->name).c_str(), printable(search::mask_password(o.storage)).c_str(),
+                search::to_string(made->direction), made->sampler.c_str(),
+                static_cast<unsigned long long>(made->seed), made->space["params"].size());
   }
   return kExitOk;
 }
 
 int run_optimize(const Options& o) {
+  InterruptGuard interrupt;        // Ctrl-C / kill: release the running trials, say how to resume
   std::optional<ProgressBar> bar;  // from the first trial on: the checks before it print nothing
   auto run = lab::optimize_study({.storage = o.storage,
                                   .name = o.name,
@@ -89,27 +107,47 @@ int run_optimize(const Options& o) {
                                   .workers = o.workers,
                                   .heartbeat = o.heartbeat,
                                   .max_retries = o.max_retries,
-                                  .delay_ms = o.delay_ms},
+                                  .delay_ms = o.delay_ms,
+                                  .retry_storage = o.retry_storage,
+                                  .wait = !o.no_wait,
+                                  .interrupted = [] { return InterruptGuard::signal(); }},
                                  [&](const search::TrialRecord&) {
                                    if (!bar) bar.emplace("trials", o.trials);
                                    bar->advance();
                                  });
   if (bar) bar->finish();
   if (!run) return finish(run.status());
+  const search::OptimizeSummary& s = run->summary;
+  if (s.interrupted != 0) {
+    std::fprintf(
+        stderr,
+        "actlab: interrupted by %s: %d running trial(s) released for retry, none left RUNNING by this "
+        "process; resume with:\n  actlab study optimize --storage '%s' --name '%s' --trials %lld\n",
+        InterruptGuard::name(s.interrupted), s.released, printable(search::mask_password(o.storage)).c_str(),
+        printable(o.name).c_str(), static_cast<long long>(o.trials));
+  }
+  const int code = s.interrupted != 0 ? 128 + s.interrupted : kExitOk;
   if (o.json) {
     print_json(run->to_json());
-    return kExitOk;
+    return code;
   }
-  const search::OptimizeSummary& s = run->summary;
   std::printf("study '%s': %d complete, %d failed, %d stale trials retried in %.2f s with %d workers\n",
-              o.name.c_str(), s.complete, s.failed, s.retried, s.wall_s, o.workers);
+              printable(o.name).c_str(), s.complete, s.failed, s.retried, s.wall_s, o.workers);
+  if (!s.waited_for.empty()) {
+    std::string numbers;
+    for (std::size_t i = 0; i < s.waited_for.size() && i < 10; ++i)
+      numbers += (i ? ", " : "") + std::to_string(s.waited_for[i]);
+    if (s.waited_for.size() > 10) numbers += ", ...";
+    std::printf("waited %.1f s for %zu trial(s) running in other processes (%s)\n", s.waited_s,
+                s.waited_for.size(), numbers.c_str());
+  }
   std::printf("trials in the study: %zu (budget %lld)\n", run->study.trials.size(),
               static_cast<long long>(o.trials));
   if (auto best = run->study.best()) {
     std::printf("best: trial %lld value %s params %s\n", static_cast<long long>(best->number),
                 json_number(*best->value).dump().c_str(), best->params.dump().c_str());
   }
-  return kExitOk;
+  return code;
 }
 
 int run_show(const Options& o, bool table) {
@@ -131,12 +169,12 @@ int run_show(const Options& o, bool table) {
                   search::to_string(t.state), fmt_value(t.value).c_str(), t.retries,
                   lab::utc_time(t.started).c_str(), lab::utc_time(t.finished).c_str(),
                   t.params.is_null() ? "-" : t.params.dump().c_str(),
-                  t.reason.empty() ? "" : ("  (" + t.reason + ")").c_str());
+                  t.reason.empty() ? "" : ("  (" + printable(t.reason) + ")").c_str());
     }
     return kExitOk;
   }
   const Json j = study->to_json();
-  std::printf("study '%s' (%s, sampler %s, seed %llu)\n", o.name.c_str(),
+  std::printf("study '%s' (%s, sampler %s, seed %llu)\n", printable(o.name).c_str(),
               j["direction"].get<std::string>().c_str(), j["sampler"].get<std::string>().c_str(),
               static_cast<unsigned long long>(study->record.seed));
   std::printf("objective: %s\n", study->record.objective.dump().c_str());
@@ -147,6 +185,22 @@ int run_show(const Options& o, bool table) {
     std::printf("best: trial %lld value %s\n  params %s\n",
                 static_cast<long long>(j["best"]["number"].get<std::int64_t>()),
                 j["best"]["value"].dump().c_str(), j["best"]["params"].dump().c_str());
+  }
+  return kExitOk;
+}
+
+int run_export(const Options& o) {
+  auto out = lab::export_study({.storage = o.storage, .name = o.name, .format = o.format, .to = o.to});
+  if (!out) return finish(out.status());
+  if (!out->text.empty()) {
+    std::fputs(out->text.c_str(), stdout);
+    return kExitOk;
+  }
+  if (o.json) {
+    print_json(out->to_json());
+  } else {
+    std::printf("exported study '%s' (%zu trials) as %s to %s\n", printable(o.name).c_str(), out->trials,
+                out->format.c_str(), printable(out->to).c_str());
   }
   return kExitOk;
 }
@@ -166,9 +220,9 @@ int run_list(const Options& o) {
   }
   std::printf("%-24s  %-8s  %-16s  %7s  %12s\n", "name", "direction", "sampler", "trials", "best");
   for (const auto& row : j) {
-    std::printf("%-24s  %-8s  %-16s  %7zu  %12s\n", row["name"].get<std::string>().c_str(),
-                row["direction"].get<std::string>().c_str(), row["sampler"].get<std::string>().c_str(),
-                row["n_trials"].get<std::size_t>(),
+    std::printf("%-24s  %-8s  %-16s  %7zu  %12s\n", printable(row["name"].get<std::string>()).c_str(),
+                row["direction"].get<std::string>().c_str(),
+                printable(row["sampler"].get<std::string>()).c_str(), row["n_trials"].get<std::size_t>(),
                 row["best"].is_null() ? "-" : row["best"]["value"].dump().c_str());
   }
   return kExitOk;
@@ -221,6 +275,12 @@ void add_study_command(CLI::App& app, int& exit_code) {
   opt->add_option("--heartbeat", o->heartbeat,
                   "Heartbeat interval in s (default 2; stale after 5 intervals)");
   opt->add_option("--max-retries", o->max_retries, "Re-runs of a stale trial's parameters (default 3)");
+  opt->add_flag("--no-wait", o->no_wait,
+                "Return when this process finds nothing to claim, without waiting for other workers' "
+                "running trials");
+  opt->add_option("--retry-storage", o->retry_storage,
+                  "Seconds to retry a failing database (locked, full, connection lost) before giving up "
+                  "(default 60)");
   opt->callback([o, &exit_code] { exit_code = run_optimize(*o); });
 
   CLI::App* show = st->add_subcommand("show", "A study's settings, trial counts and best trial");
@@ -230,6 +290,17 @@ void add_study_command(CLI::App& app, int& exit_code) {
       st->add_subcommand("trials", "Every trial: number, state, value, params, retries, times");
   named(trials);
   trials->callback([o, &exit_code] { exit_code = run_show(*o, true); });
+  CLI::App* exp = st->add_subcommand(
+      "export", "Write a study as a CSV table of its trials, or as an SQLite file in Optuna's own schema");
+  named(exp);
+  exp->add_option("--format", o->format,
+                  "csv (one row per trial) or optuna (Optuna 3.1's RDB schema: optuna.load_study reads it)")
+      ->required();
+  exp->add_option(
+         "--to", o->to,
+         "csv: a file, or - for standard output; optuna: sqlite:///path/optuna.db or a path (a new file)")
+      ->required();
+  exp->callback([o, &exit_code] { exit_code = run_export(*o); });
   CLI::App* list = st->add_subcommand("list", "The studies in a storage");
   storage(list);
   list->callback([o, &exit_code] { exit_code = run_list(*o); });

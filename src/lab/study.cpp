@@ -1,12 +1,15 @@
 // Studies of registered objectives (see study.hpp).
 #include "lab/study.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <fstream>
 #include <map>
 #include <thread>
 
 #include "lab/alacarte.hpp"
+#include "search/export.hpp"
 
 namespace actlab::lab {
 
@@ -94,6 +97,8 @@ Json StudyRunResult::to_json() const {
   j["this_run"] = {{"complete", summary.complete}, {"pruned", summary.pruned},
                    {"failed", summary.failed},     {"stale_reaped", summary.reaped},
                    {"retried", summary.retried},   {"lost", summary.lost},
+                   {"released", summary.released}, {"interrupted", summary.interrupted},
+                   {"waited_s", summary.waited_s}, {"waited_for", summary.waited_for},
                    {"workers", workers},           {"wall_s", summary.wall_s}};
   if (!data.is_null()) j["data"] = data;
   return j;
@@ -107,6 +112,7 @@ Result<StudyRunResult> optimize_study(const StudyRunPlan& p,
   if (p.delay_ms < 0) return Status::invalid_field("delay_ms", "must be >= 0");
   if (!(p.heartbeat > 0)) return Status::invalid_field("heartbeat", "must be > 0");
   if (p.max_retries < 0) return Status::invalid_field("max_retries", "must be >= 0");
+  if (!(p.retry_storage >= 0)) return Status::invalid_field("retry_storage", "must be >= 0");
   auto study = search::Study::open(p.storage, p.name, search::OpenMode::kReadWrite);
   if (!study) return study.status();
   const Json& stored = study->record().objective;
@@ -122,8 +128,14 @@ Result<StudyRunResult> optimize_study(const StudyRunPlan& p,
 
   search::Objective objective = (*setup)->objective(study->record().seed);
   if (p.delay_ms > 0) {
-    objective = [inner = std::move(objective), delay = p.delay_ms](search::TrialContext& t) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+    objective = [inner = std::move(objective), delay = p.delay_ms,
+                 interrupted = p.interrupted](search::TrialContext& t) {
+      const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(delay);
+      while (std::chrono::steady_clock::now() < end) {
+        if (interrupted && interrupted() != 0) return search::TrialOutcome::fail("interrupted");
+        std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+            std::chrono::milliseconds(20), end - std::chrono::steady_clock::now()));
+      }
       return inner(t);
     };
   }
@@ -134,6 +146,9 @@ Result<StudyRunResult> optimize_study(const StudyRunPlan& p,
   opt.heartbeat_s = p.heartbeat;
   opt.grace_s = 5 * p.heartbeat;
   opt.max_retries = p.max_retries;
+  opt.retry_s = p.retry_storage;
+  opt.wait = p.wait;
+  opt.interrupted = p.interrupted;
   opt.on_trial_done = on_trial_done;
   auto summary = study->optimize(objective, opt);
   if (!summary) return summary.status();
@@ -153,6 +168,47 @@ Result<StudyView> read_study(const std::string& storage, const std::string& name
   auto trials = study->storage().trials(study->record().id, false);
   if (!trials) return trials.status();
   return StudyView{study->record(), std::move(*trials)};
+}
+
+Json StudyExportResult::to_json() const {
+  return {{"format", format}, {"to", to.empty() ? Json(nullptr) : Json(to)}, {"trials", trials}};
+}
+
+Result<StudyExportResult> export_study(const StudyExportPlan& p) {
+  if (p.format != "csv" && p.format != "optuna")
+    return Status::invalid_field("format", "expected csv or optuna, got '" + p.format + "'");
+  if (p.to.empty()) return Status::invalid_field("to", "required");
+  std::string path = p.to;
+  if (p.format == "optuna") {
+    auto target = search::sqlite_target_path(p.to);
+    if (!target) return target.status();
+    path = *target;
+  }
+  auto study = search::Study::open(p.storage, p.name, search::OpenMode::kReadOnly);
+  if (!study) return study.status();
+  auto trials = study->storage().trials(study->record().id, true);
+  if (!trials) return trials.status();
+  StudyExportResult r;
+  r.format = p.format;
+  r.trials = trials->size();
+  if (p.format == "optuna") {
+    if (Status st = search::write_optuna_sqlite(study->record(), *trials, path); !st.is_ok()) return st;
+    r.to = path;
+    return r;
+  }
+  auto csv = search::trials_csv(study->record(), *trials);
+  if (!csv) return csv.status();
+  if (path == "-") {
+    r.text = std::move(*csv);
+    return r;
+  }
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) return Status::io_error("cannot write " + path).with_field("to");
+  out << *csv;
+  out.close();
+  if (!out) return Status::io_error("cannot write " + path + " (disk full?)").with_field("to");
+  r.to = path;
+  return r;
 }
 
 Result<std::vector<StudyView>> list_studies(const std::string& storage) {

@@ -8,6 +8,8 @@
 //   run->study.best();  run->summary.complete;  run->data;  run->to_json();
 //   auto shown = lab::read_study(p.storage, "iris5");     // StudyView: record + trials
 //   auto all = lab::list_studies(p.storage);
+//   auto out = lab::export_study({.storage = p.storage, .name = "iris5", .format = "optuna",
+//                                 .to = "sqlite:///tmp/optuna.db"});   // optuna.load_study reads it
 //
 // The objective is found by name in objective_registry() (alacarte, synthetic), from the plan on create and
 // from the stored setup on optimize, so every process that joins a study rebuilds the same objective (and,
@@ -62,12 +64,18 @@ Result<search::StudyRecord> create_study(const StudyPlan& plan);
 
 struct StudyRunPlan {
   std::string storage, name;
-  std::int64_t trials = 0;  // the study's total budget, shared by every process
-  double timeout = 0;       // s; start no trial after this (0: none)
-  int workers = 1;          // threads in this process
-  double heartbeat = 2.0;   // s; a trial silent for 5 intervals is stale
-  int max_retries = 3;      // re-runs of a stale trial's parameters
-  int delay_ms = 0;         // each trial first sleeps this long (to test concurrency and kills)
+  std::int64_t trials = 0;    // the study's total budget, shared by every process
+  double timeout = 0;         // s; start no trial after this (0: none)
+  int workers = 1;            // threads in this process
+  double heartbeat = 2.0;     // s; a trial silent for 5 intervals is stale
+  int max_retries = 3;        // re-runs of a stale trial's parameters
+  int delay_ms = 0;           // each trial first sleeps this long (to test concurrency and kills)
+  double retry_storage = 60;  // s; how long failing storage calls are retried (reconnecting) before giving up
+  bool wait =
+      true;  // return only when the study's trials are all finished, here or elsewhere (no_wait: false)
+  // Nonzero (a signal number) once the run should stop: the trials running here are released for retry
+  // and the delay of --delay-ms is cut short (the CLI passes InterruptGuard::signal).
+  std::function<int()> interrupted = {};
 };
 
 struct StudyRunResult {
@@ -77,7 +85,7 @@ struct StudyRunResult {
   Json data;  // what the objective prepared (à la carte: data set, rows, split seed, fingerprint); or null
 
   // study.to_json() with "this_run": {"complete", "pruned", "failed", "stale_reaped", "retried", "lost",
-  // "workers", "wall_s"} and, when there is one, "data".
+  // "released", "interrupted", "waited_s", "waited_for", "workers", "wall_s"} and, when there is one, "data".
   Json to_json() const;
 };
 
@@ -86,6 +94,24 @@ struct StudyRunResult {
 // delay_ms, storage, name, or the objective's own: data for a changed data set).
 Result<StudyRunResult> optimize_study(
     const StudyRunPlan& plan, const std::function<void(const search::TrialRecord&)>& on_trial_done = {});
+
+// actlab study export: a stored study as a CSV table of its trials or as an SQLite file in Optuna 3.1's own
+// schema (search/export.hpp), read with the storage opened read-only.
+struct StudyExportPlan {
+  std::string storage, name;
+  std::string format;  // "csv" | "optuna"
+  std::string to;  // csv: a file, or "-" for the text in the result; optuna: sqlite:///path or a path (new)
+};
+
+struct StudyExportResult {
+  std::string format, to;  // to: the file written ("" for csv to "-")
+  std::size_t trials = 0;
+  std::string text;      // csv to "-": the table
+  Json to_json() const;  // {"format", "to", "trials"}
+};
+
+// Errors name the field: format, to, storage, name.
+Result<StudyExportResult> export_study(const StudyExportPlan& plan);
 
 Result<StudyView> read_study(const std::string& storage, const std::string& name);
 Result<std::vector<StudyView>> list_studies(const std::string& storage);

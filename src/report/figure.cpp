@@ -240,6 +240,13 @@ std::string gnuplot_quote(std::string_view text) {
       out += c == '\n' ? "\"\\n\"" : "\"\\t\"";
       continue;
     }
+    if (c == '\'' && !open) {
+      // gnuplot 5.4 reads an opening quote and a following quote as a doubled quote (so '''x' is an
+      // error): a quote that would open a single-quoted piece is a double-quoted piece of its own.
+      if (!out.empty()) out += '.';
+      out += "\"'\"";
+      continue;
+    }
     if (!open) {
       if (!out.empty()) out += '.';
       out += '\'';

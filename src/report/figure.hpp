@@ -46,7 +46,8 @@ struct Figure {
 
 // `text` as a gnuplot string expression that evaluates to `text`. Pieces go in single quotes,
 // where gnuplot does no backslash or backquote (shell command) substitution; a quote is doubled
-// ('it''s'). A newline or tab is joined in as a double-quoted escape: 'a'."\n".'b'. Other
+// ('it''s'), except one that would open a piece, which is a "'" piece of its own (gnuplot 5.4 rejects
+// '''x'). A newline or tab is joined in as a double-quoted escape: 'a'."\n".'b'. Other
 // control characters become spaces.
 std::string gnuplot_quote(std::string_view text);
 

@@ -5,6 +5,8 @@
 #include <charconv>
 #include <cmath>
 #include <map>
+#include <string>
+#include <vector>
 
 namespace actlab::search {
 namespace {
@@ -19,22 +21,26 @@ const Dialect& postgres_dialect() {
       "SELECT pg_advisory_xact_lock(7202604)",
       {
           "CREATE TABLE IF NOT EXISTS actlab_schema (version INTEGER NOT NULL)",
-          "CREATE TABLE IF NOT EXISTS studies (study_id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL UNIQUE, "
+          "CREATE TABLE IF NOT EXISTS actlab_studies (study_id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL "
+          "UNIQUE, "
           "direction TEXT NOT NULL, sampler TEXT NOT NULL, seed BIGINT NOT NULL, space_json TEXT NOT NULL, "
           "objective_json TEXT NOT NULL, created DOUBLE PRECISION NOT NULL)",
-          "CREATE TABLE IF NOT EXISTS trials (trial_id BIGSERIAL PRIMARY KEY, "
-          "study_id BIGINT NOT NULL REFERENCES studies(study_id), number BIGINT NOT NULL, state TEXT NOT "
+          "CREATE TABLE IF NOT EXISTS actlab_trials (trial_id BIGSERIAL PRIMARY KEY, "
+          "study_id BIGINT NOT NULL REFERENCES actlab_studies(study_id), number BIGINT NOT NULL, state TEXT "
+          "NOT "
           "NULL, "
           "params_json TEXT, value DOUBLE PRECISION, reason TEXT, worker TEXT, retry_of BIGINT, "
           "retries INTEGER NOT NULL DEFAULT 0, created DOUBLE PRECISION, started DOUBLE PRECISION, "
           "finished DOUBLE PRECISION, heartbeat DOUBLE PRECISION, UNIQUE (study_id, number))",
-          "CREATE INDEX IF NOT EXISTS trials_by_state ON trials (study_id, state, number)",
-          "CREATE TABLE IF NOT EXISTS intermediate_values (trial_id BIGINT NOT NULL REFERENCES "
-          "trials(trial_id), "
+          "CREATE INDEX IF NOT EXISTS actlab_trials_by_state ON actlab_trials (study_id, state, number)",
+          "CREATE TABLE IF NOT EXISTS actlab_intermediate_values (trial_id BIGINT NOT NULL REFERENCES "
+          "actlab_trials(trial_id), "
           "step BIGINT NOT NULL, value DOUBLE PRECISION, PRIMARY KEY (trial_id, step))",
       }};
   return d;
 }
+
+void ignore_notice(void*, const char*) {}
 
 constexpr Oid kInt8 = 20, kFloat8 = 701, kText = 25;
 
@@ -58,7 +64,45 @@ class PostgresConnection final : public SqlConnection {
   const Dialect& dialect() const override { return postgres_dialect(); }
   std::string url() const override { return url_; }
 
+  // A connection lost inside a transaction fails the rest of that transaction (its ROLLBACK included, which
+  // has nothing left to undo); a statement outside one reconnects first, and one that finds the connection
+  // lost while it runs (BEGIN, or a read) reconnects and runs again once. The server restarting (pg_ctl
+  // restart, a failover) thus fails at most the transaction in flight, which the callers retry.
   Result<std::vector<SqlRow>> query(const std::string& sql, const std::vector<SqlValue>& args) override {
+    const bool end = sql == "COMMIT" || sql == "ROLLBACK";
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      if (in_transaction_) {
+        if (end) in_transaction_ = false;
+        return Status::io_error(url_ + ": connection lost" + (end ? "" : " in a transaction"));
+      }
+      if (Status s = reconnect(); !s) return s;
+    }
+    if (end) in_transaction_ = false;
+    auto rows = run(sql, args);
+    if (!rows && !in_transaction_ && !end && PQstatus(conn_) != CONNECTION_OK) {
+      if (Status s = reconnect(); !s) return s;
+      rows = run(sql, args);
+    }
+    return rows;
+  }
+
+  Status reconnect() {
+    PQreset(conn_);
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      return Status::io_error(url_ +
+                              ": connection lost, reconnecting failed: " + trim(PQerrorMessage(conn_)));
+    }
+    PQsetNoticeProcessor(conn_, ignore_notice, nullptr);
+    prepared_.clear();  // server-side statements died with the old session
+    for (const std::string& s : session_setup_) {
+      PGresult* r = PQexec(conn_, s.c_str());
+      PQclear(r);
+    }
+    return Status::ok();
+  }
+
+  Result<std::vector<SqlRow>> run(const std::string& sql, const std::vector<SqlValue>& args) {
+    const bool begin = sql == "BEGIN";
     std::vector<Oid> types(args.size(), 0);
     std::vector<std::string> text(args.size());
     std::vector<const char*> values(args.size(), nullptr);
@@ -96,6 +140,7 @@ class PostgresConnection final : public SqlConnection {
       PQclear(r);
       return failure("running \"" + sql.substr(0, 60) + "\"", msg);
     }
+    if (begin) in_transaction_ = true;
     std::vector<SqlRow> rows(PQntuples(r), SqlRow(PQnfields(r)));
     for (int i = 0; i < PQntuples(r); ++i) {
       for (int c = 0; c < PQnfields(r); ++c) {
@@ -108,7 +153,7 @@ class PostgresConnection final : public SqlConnection {
 
   Result<std::vector<std::string>> backend_integrity() override {
     auto r = query(
-        "SELECT COUNT(*) FROM trials t LEFT JOIN studies s ON s.study_id = t.study_id "
+        "SELECT COUNT(*) FROM actlab_trials t LEFT JOIN actlab_studies s ON s.study_id = t.study_id "
         "WHERE s.study_id IS NULL",
         {});
     if (!r) return r.status();
@@ -129,9 +174,11 @@ class PostgresConnection final : public SqlConnection {
   PGconn* conn_;
   std::string url_;
   std::map<std::string, std::string> prepared_;  // SQL + parameter types → statement name
-};
+  bool in_transaction_ = false;
 
-void ignore_notice(void*, const char*) {}
+ public:
+  std::vector<std::string> session_setup_;  // statements run again after a reconnect (SET ...)
+};
 
 // libpq may quote the connection string in its messages: put the masked URL in its place, and mask any
 // password that is left.
@@ -141,8 +188,16 @@ std::string scrub(std::string msg, const std::string& url, const std::string& ma
   }
   const auto scheme = url.find("://"), at = url.find('@');
   const auto colon = scheme == std::string::npos ? std::string::npos : url.find(':', scheme + 3);
-  if (at != std::string::npos && colon != std::string::npos && colon < at) {
-    const std::string password = url.substr(colon + 1, at - colon - 1);
+  std::vector<std::string> passwords;
+  if (at != std::string::npos && colon != std::string::npos && colon < at)
+    passwords.push_back(url.substr(colon + 1, at - colon - 1));
+  if (const auto q = url.find('?'); q != std::string::npos) {  // ?password=... (or &password=...)
+    for (auto p = url.find("password=", q); p != std::string::npos; p = url.find("password=", p + 9)) {
+      const auto end = url.find('&', p + 9);
+      passwords.push_back(url.substr(p + 9, end == std::string::npos ? std::string::npos : end - p - 9));
+    }
+  }
+  for (const std::string& password : passwords) {
     for (auto p = password.empty() ? std::string::npos : msg.find(password); p != std::string::npos;
          p = msg.find(password, p + 3)) {
       msg.replace(p, password.size(), "***");
@@ -177,6 +232,7 @@ Result<std::unique_ptr<SqlConnection>> open_postgres(const std::string& url, Ope
   auto c = std::make_unique<PostgresConnection>(conn, masked);
   if (mode == OpenMode::kReadOnly) {
     if (auto r = c->query("SET default_transaction_read_only = on", {}); !r) return r.status();
+    c->session_setup_.push_back("SET default_transaction_read_only = on");
   }
   return std::unique_ptr<SqlConnection>(std::move(c));
 }

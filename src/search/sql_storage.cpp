@@ -1,5 +1,6 @@
 #include "search/sql_storage.hpp"
 
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <map>
@@ -82,7 +83,29 @@ std::string SqlStorage::sql(const std::string& text) const {
   replace_all("{NOW}", d.now);
   replace_all("{LOCK_STUDY}", d.lock_study);
   replace_all("{SKIP_LOCKED}", d.skip_locked);
-  return s;
+  if (legacy_names_) return s;
+  // The statements name the tables studies, trials and intermediate_values; schema 2 prefixes them.
+  std::string out;
+  out.reserve(s.size() + 32);
+  const auto ident = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  bool quoted = false;
+  for (std::size_t i = 0; i < s.size();) {
+    if (s[i] == '\'') quoted = !quoted;
+    if (!quoted && ident(s[i]) && (i == 0 || !ident(s[i - 1]))) {
+      std::size_t j = i;
+      while (j < s.size() && ident(s[j])) ++j;
+      const std::string word = s.substr(i, j - i);
+      out += word == "studies" || word == "trials" || word == "intermediate_values" ? "actlab_" + word : word;
+      i = j;
+      continue;
+    }
+    out += s[i++];
+  }
+  return out;
+}
+
+Result<std::vector<SqlRow>> SqlStorage::q(const std::string& text, const std::vector<SqlValue>& args) {
+  return conn_->query(sql(text), args);
 }
 
 template <class Fn>
@@ -113,6 +136,18 @@ Result<std::unique_ptr<Storage>> SqlStorage::open(std::unique_ptr<SqlConnection>
   return std::unique_ptr<Storage>(std::move(s));
 }
 
+namespace {
+
+// True when a failed statement failed because the table it reads does not exist (not for lack of rights,
+// a locked or unreadable file, a lost connection: those are reported as they are).
+bool is_missing_table(const Status& s) {
+  const std::string& m = s.message();
+  return m.find("no such table") != std::string::npos ||
+         (m.find("relation") != std::string::npos && m.find("does not exist") != std::string::npos);
+}
+
+}  // namespace
+
 Status SqlStorage::init_schema(OpenMode mode) {
   auto check_version = [&]() -> Status {
     auto rows = conn_->query("SELECT version FROM actlab_schema");
@@ -128,11 +163,18 @@ Status SqlStorage::init_schema(OpenMode mode) {
                              ", newer than this actlab (" + std::to_string(kSchemaVersion) +
                              "): use a newer actlab, or another database");
     }
+    // Version 1 named its tables studies, trials, intermediate_values (Optuna's names); read-only, they are
+    // read where they are.
+    legacy_names_ = v < 2;
     return Status::ok();
   };
   if (mode == OpenMode::kReadOnly) {
     auto rows = conn_->query("SELECT COUNT(*) FROM actlab_schema");
-    if (!rows) return Status::not_found(url() + " holds no actlab studies (no actlab_schema table)");
+    if (!rows) {
+      if (is_missing_table(rows.status()))
+        return Status::not_found(url() + " holds no actlab studies (no actlab_schema table)");
+      return Status(rows.status().code(), "cannot read " + url() + ": " + rows.status().message());
+    }
     return check_version();
   }
   return in_transaction([&]() -> Status {
@@ -140,8 +182,22 @@ Status SqlStorage::init_schema(OpenMode mode) {
     if (!d.schema_lock.empty()) {
       if (auto r = conn_->query(d.schema_lock); !r) return r.status();
     }
-    for (const std::string& stmt : d.ddl) {
-      if (auto r = conn_->query(stmt); !r) return r.status();
+    if (auto r = conn_->query(d.ddl.front()); !r) return r.status();  // actlab_schema
+    auto version = conn_->query("SELECT version FROM actlab_schema");
+    if (!version) return version.status();
+    if (!version->empty() && to_i64((*version)[0][0]) == 1) {
+      // Schema 1 → 2: actlab's tables take the actlab_ prefix, so that Optuna (whose tables are named
+      // studies, trials, ...) and actlab can share a database. Renames keep rows, keys and references.
+      for (const char* stmt :
+           {"DROP INDEX IF EXISTS trials_by_state", "ALTER TABLE studies RENAME TO actlab_studies",
+            "ALTER TABLE trials RENAME TO actlab_trials",
+            "ALTER TABLE intermediate_values RENAME TO actlab_intermediate_values"}) {
+        if (auto r = conn_->query(stmt); !r) return r.status().with_context("migrating schema 1 to 2");
+      }
+      if (auto r = conn_->query("UPDATE actlab_schema SET version = 2"); !r) return r.status();
+    }
+    for (std::size_t i = 1; i < d.ddl.size(); ++i) {
+      if (auto r = conn_->query(d.ddl[i]); !r) return r.status();
     }
     return check_version();
   });
@@ -149,7 +205,7 @@ Status SqlStorage::init_schema(OpenMode mode) {
 
 Result<StudyRecord> SqlStorage::create_study(const StudyRecord& s) {
   return in_transaction([&]() -> Result<StudyRecord> {
-    auto existing = conn_->query("SELECT study_id FROM studies WHERE name = $1", {s.name});
+    auto existing = q("SELECT study_id FROM studies WHERE name = $1", {s.name});
     if (!existing) return existing.status();
     if (!existing->empty())
       return Status::invalid_field("name", "a study named '" + s.name + "' already exists in " + url());
@@ -166,7 +222,7 @@ Result<StudyRecord> SqlStorage::create_study(const StudyRecord& s) {
 }
 
 Result<StudyRecord> SqlStorage::get_study(const std::string& name) {
-  auto rows = conn_->query("SELECT " + std::string(kStudyCols) + " FROM studies WHERE name = $1", {name});
+  auto rows = q("SELECT " + std::string(kStudyCols) + " FROM studies WHERE name = $1", {name});
   if (!rows) return rows.status();
   if (rows->empty()) {
     auto all = list_studies();
@@ -182,7 +238,7 @@ Result<StudyRecord> SqlStorage::get_study(const std::string& name) {
 }
 
 Result<std::vector<StudyRecord>> SqlStorage::list_studies() {
-  auto rows = conn_->query("SELECT " + std::string(kStudyCols) + " FROM studies ORDER BY study_id");
+  auto rows = q("SELECT " + std::string(kStudyCols) + " FROM studies ORDER BY study_id");
   if (!rows) return rows.status();
   std::vector<StudyRecord> out;
   for (const auto& r : *rows) {
@@ -214,18 +270,30 @@ Result<std::optional<TrialRecord>> SqlStorage::claim_waiting(std::int64_t study,
 }
 
 Result<std::optional<TrialRecord>> SqlStorage::create_running(std::int64_t study, const std::string& worker,
-                                                              std::int64_t budget) {
+                                                              std::int64_t budget, const ParamsFor& params) {
   return in_transaction([&]() -> Result<std::optional<TrialRecord>> {
     // The study row lock serialises number assignment (SQLite's write transaction already locks the file).
     auto lock = conn_->query(sql("SELECT study_id FROM studies WHERE study_id = $1 {LOCK_STUDY}"), {study});
     if (!lock) return lock.status();
+    auto next =
+        q("SELECT COALESCE(MAX(number), -1) + 1, COALESCE(SUM(CASE WHEN retry_of IS NULL THEN 1 ELSE 0 END), "
+          "0) "
+          "FROM trials WHERE study_id = $1",
+          {study});
+    if (!next) return next.status();
+    if (next->empty()) return Status::internal("storage: no next trial number");
+    const std::int64_t number = to_i64((*next)[0][0]), originals = to_i64((*next)[0][1]);
+    if (budget >= 0 && originals >= budget) return std::optional<TrialRecord>();
+    SqlValue p;
+    if (params) {
+      auto j = params(number);
+      if (!j) return j.status();
+      p = j->dump();
+    }
     return one_trial(
-        "INSERT INTO trials (study_id, number, state, worker, retries, created, started, heartbeat) "
-        "SELECT $1, COALESCE(MAX(number), -1) + 1, 'RUNNING', $2, 0, {NOW}, {NOW}, {NOW} FROM trials "
-        "WHERE study_id = $1 HAVING $3 < 0 OR COALESCE(SUM(CASE WHEN retry_of IS NULL THEN 1 ELSE 0 END), 0) "
-        "< $3 "
-        "RETURNING {TRIAL_COLS}",
-        {study, worker, budget});
+        "INSERT INTO trials (study_id, number, state, params_json, worker, retries, created, started, "
+        "heartbeat) VALUES ($1, $2, 'RUNNING', $3, $4, 0, {NOW}, {NOW}, {NOW}) RETURNING {TRIAL_COLS}",
+        {study, number, p, worker});
   });
 }
 
@@ -253,8 +321,7 @@ Result<TrialRecord> SqlStorage::enqueue(std::int64_t study, const Json& params,
 
 Status SqlStorage::set_params(std::int64_t trial, const Json& params) {
   return in_transaction([&]() -> Status {
-    return conn_->query("UPDATE trials SET params_json = $2 WHERE trial_id = $1", {trial, params.dump()})
-        .status();
+    return q("UPDATE trials SET params_json = $2 WHERE trial_id = $1", {trial, params.dump()}).status();
   });
 }
 
@@ -274,16 +341,16 @@ Status SqlStorage::report(std::int64_t trial, std::int64_t step, double value) {
   return in_transaction([&]() -> Status {
     // Only a RUNNING trial takes intermediate values: a finished one never changes, and a reaped one is being
     // retried elsewhere.
-    auto state = conn_->query("SELECT state FROM trials WHERE trial_id = $1", {trial});
+    auto state = q("SELECT state FROM trials WHERE trial_id = $1", {trial});
     if (!state) return state.status();
     const std::string now = state->empty() ? "missing" : (*state)[0][0].value_or("?");
     if (now != "RUNNING") {
       return Status::invalid("report: trial " + std::to_string(trial) + " is " + now + ", not RUNNING");
     }
-    auto r = conn_->query("DELETE FROM intermediate_values WHERE trial_id = $1 AND step = $2", {trial, step});
+    auto r = q("DELETE FROM intermediate_values WHERE trial_id = $1 AND step = $2", {trial, step});
     if (!r) return r.status();
     return conn_
-        ->query("INSERT INTO intermediate_values (trial_id, step, value) VALUES ($1, $2, $3)",
+        ->query(sql("INSERT INTO intermediate_values (trial_id, step, value) VALUES ($1, $2, $3)"),
                 {trial, step, std::isnan(value) ? SqlValue() : SqlValue(value)})
         .status();
   });
@@ -322,11 +389,11 @@ Result<std::vector<TrialRecord>> SqlStorage::trials_from(std::int64_t study, std
     out.push_back(std::move(*t));
   }
   if (with_intermediate) {
-    auto iv = conn_->query(
-        "SELECT v.trial_id, v.step, v.value FROM intermediate_values v JOIN trials t ON t.trial_id = "
-        "v.trial_id "
-        "WHERE t.study_id = $1 AND t.number >= $2 ORDER BY v.trial_id, v.step",
-        {study, from});
+    auto iv =
+        q("SELECT v.trial_id, v.step, v.value FROM intermediate_values v JOIN trials t ON t.trial_id = "
+          "v.trial_id "
+          "WHERE t.study_id = $1 AND t.number >= $2 ORDER BY v.trial_id, v.step",
+          {study, from});
     if (!iv) return iv.status();
     for (const auto& r : *iv) {
       auto it = by_id.find(to_i64(r[0]));
@@ -335,6 +402,17 @@ Result<std::vector<TrialRecord>> SqlStorage::trials_from(std::int64_t study, std
     }
   }
   return out;
+}
+
+Result<TrialCounts> SqlStorage::counts(std::int64_t study) {
+  auto rows =
+      q("SELECT COALESCE(SUM(CASE WHEN retry_of IS NULL THEN 1 ELSE 0 END), 0), "
+        "COALESCE(SUM(CASE WHEN state = 'WAITING' THEN 1 ELSE 0 END), 0), "
+        "COALESCE(SUM(CASE WHEN state = 'RUNNING' THEN 1 ELSE 0 END), 0) FROM trials WHERE study_id = $1",
+        {study});
+  if (!rows) return rows.status();
+  if (rows->empty()) return TrialCounts{};
+  return TrialCounts{to_i64((*rows)[0][0]), to_i64((*rows)[0][1]), to_i64((*rows)[0][2])};
 }
 
 Result<std::vector<TrialRecord>> SqlStorage::running(std::int64_t study) {
@@ -357,7 +435,7 @@ Result<std::pair<bool, std::optional<TrialRecord>>> SqlStorage::fail_stale(std::
                                                                            int max_retries) {
   using Out = std::pair<bool, std::optional<TrialRecord>>;
   return in_transaction([&]() -> Result<Out> {
-    auto study = conn_->query("SELECT study_id FROM trials WHERE trial_id = $1", {trial});
+    auto study = q("SELECT study_id FROM trials WHERE trial_id = $1", {trial});
     if (!study) return study.status();
     if (study->empty()) return Out{false, std::nullopt};
     const std::int64_t study_id = to_i64((*study)[0][0]);
@@ -381,7 +459,7 @@ Result<std::pair<bool, std::optional<TrialRecord>>> SqlStorage::fail_stale(std::
 Result<std::vector<std::string>> SqlStorage::check_integrity() {
   auto problems = conn_->backend_integrity();
   if (!problems) return problems.status();
-  auto rows = conn_->query(
+  auto rows = q(
       "SELECT s.name, COUNT(t.trial_id), MIN(t.number), MAX(t.number), COUNT(DISTINCT t.number) FROM studies "
       "s "
       "JOIN trials t ON t.study_id = s.study_id GROUP BY s.name ORDER BY s.name");
@@ -394,9 +472,9 @@ Result<std::vector<std::string>> SqlStorage::check_integrity() {
                           std::to_string(hi) + ", " + std::to_string(distinct) + " distinct)");
     }
   }
-  auto bad = conn_->query(
-      "SELECT COUNT(*) FROM trials WHERE state NOT IN ('WAITING', 'RUNNING', 'COMPLETE', 'PRUNED', 'FAIL') "
-      "OR (state = 'COMPLETE' AND value IS NULL)");
+  auto bad =
+      q("SELECT COUNT(*) FROM trials WHERE state NOT IN ('WAITING', 'RUNNING', 'COMPLETE', 'PRUNED', 'FAIL') "
+        "OR (state = 'COMPLETE' AND value IS NULL)");
   if (!bad) return bad.status();
   if (to_i64((*bad)[0][0]) != 0)
     problems->push_back(std::to_string(to_i64((*bad)[0][0])) + " trials in a bad state");

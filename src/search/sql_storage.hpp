@@ -4,12 +4,14 @@
 //   auto conn = open_sqlite(path, 60000, OpenMode::kCreate, url);   // a SqlConnection
 //   auto st = SqlStorage::open(std::move(*conn), OpenMode::kCreate); // creates/checks the schema
 //
-// Schema (version 1; both dialects, types adapted):
+// Schema (version 2; both dialects, types adapted):
 //   actlab_schema(version)
-//   studies(study_id PK, name UNIQUE, direction, sampler, seed, space_json, objective_json, created)
-//   trials(trial_id PK, study_id → studies, number, state, params_json, value, reason, worker, retry_of,
-//          retries, created, started, finished, heartbeat; UNIQUE(study_id, number))
-//   intermediate_values(trial_id → trials, step, value; PK(trial_id, step))   NaN stored as NULL
+//   actlab_studies(study_id PK, name UNIQUE, direction, sampler, seed, space_json, objective_json, created)
+//   actlab_trials(trial_id PK, study_id → actlab_studies, number, state, params_json, value, reason, worker,
+//          retry_of, retries, created, started, finished, heartbeat; UNIQUE(study_id, number))
+//   actlab_intermediate_values(trial_id → actlab_trials, step, value; PK(trial_id, step))   NaN as NULL
+// Version 1 had the same tables without the actlab_ prefix (Optuna's names, so the two could not share a
+// database); opening one for writing renames them (a read-only open reads them where they are).
 // Times are unix seconds from the database's clock, so heartbeats compare across machines.
 // Statements use $1, $2, ... placeholders in both dialects and are prepared once per connection; values are
 // always bound, never spliced into SQL text.
@@ -61,7 +63,8 @@ class SqlStorage final : public Storage {
   Result<std::vector<StudyRecord>> list_studies() override;
   Result<std::optional<TrialRecord>> claim_waiting(std::int64_t study, const std::string& worker) override;
   Result<std::optional<TrialRecord>> create_running(std::int64_t study, const std::string& worker,
-                                                    std::int64_t budget) override;
+                                                    std::int64_t budget,
+                                                    const ParamsFor& params = {}) override;
   Result<TrialRecord> enqueue(std::int64_t study, const Json& params, std::optional<std::int64_t> retry_of,
                               int retries) override;
   Status set_params(std::int64_t trial, const Json& params) override;
@@ -72,6 +75,7 @@ class SqlStorage final : public Storage {
   Result<std::vector<TrialRecord>> trials(std::int64_t study, bool with_intermediate) override;
   Result<std::vector<TrialRecord>> trials_from(std::int64_t study, std::int64_t from,
                                                bool with_intermediate) override;
+  Result<TrialCounts> counts(std::int64_t study) override;
   Result<std::vector<TrialRecord>> running(std::int64_t study) override;
   Result<std::pair<bool, std::optional<TrialRecord>>> fail_stale(std::int64_t trial, double heartbeat,
                                                                  const std::string& reason,
@@ -84,13 +88,16 @@ class SqlStorage final : public Storage {
   // Runs fn inside a write transaction; commits when it returns ok, rolls back otherwise.
   template <class Fn>
   auto in_transaction(Fn&& fn) -> decltype(fn());
-  // Replaces {NOW}, {LOCK_STUDY}, {SKIP_LOCKED} and {TRIAL_COLS} with the dialect's text.
+  // Replaces {NOW}, {LOCK_STUDY}, {SKIP_LOCKED} and {TRIAL_COLS} with the dialect's text, and the table
+  // names studies, trials and intermediate_values with the schema's (actlab_studies, ...).
   std::string sql(const std::string& text) const;
+  Result<std::vector<SqlRow>> q(const std::string& text, const std::vector<SqlValue>& args = {});
   Result<std::optional<TrialRecord>> one_trial(const std::string& text, const std::vector<SqlValue>& args);
   Result<TrialRecord> insert_waiting(std::int64_t study, const Json& params,
                                      std::optional<std::int64_t> retry_of, int retries);
 
   std::unique_ptr<SqlConnection> conn_;
+  bool legacy_names_ = false;  // a schema-1 database opened read-only: the tables have no prefix
 };
 
 }  // namespace actlab::search

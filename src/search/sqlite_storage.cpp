@@ -20,18 +20,20 @@ const Dialect& sqlite_dialect() {
       "",
       {
           "CREATE TABLE IF NOT EXISTS actlab_schema (version INTEGER NOT NULL)",
-          "CREATE TABLE IF NOT EXISTS studies (study_id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, "
+          "CREATE TABLE IF NOT EXISTS actlab_studies (study_id INTEGER PRIMARY KEY, name TEXT NOT NULL "
+          "UNIQUE, "
           "direction TEXT NOT NULL, sampler TEXT NOT NULL, seed INTEGER NOT NULL, space_json TEXT NOT NULL, "
           "objective_json TEXT NOT NULL, created REAL NOT NULL)",
-          "CREATE TABLE IF NOT EXISTS trials (trial_id INTEGER PRIMARY KEY, "
-          "study_id INTEGER NOT NULL REFERENCES studies(study_id), number INTEGER NOT NULL, state TEXT NOT "
+          "CREATE TABLE IF NOT EXISTS actlab_trials (trial_id INTEGER PRIMARY KEY, "
+          "study_id INTEGER NOT NULL REFERENCES actlab_studies(study_id), number INTEGER NOT NULL, state "
+          "TEXT NOT "
           "NULL, "
           "params_json TEXT, value REAL, reason TEXT, worker TEXT, retry_of INTEGER, "
           "retries INTEGER NOT NULL DEFAULT 0, created REAL, started REAL, finished REAL, heartbeat REAL, "
           "UNIQUE (study_id, number))",
-          "CREATE INDEX IF NOT EXISTS trials_by_state ON trials (study_id, state, number)",
-          "CREATE TABLE IF NOT EXISTS intermediate_values (trial_id INTEGER NOT NULL REFERENCES "
-          "trials(trial_id), "
+          "CREATE INDEX IF NOT EXISTS actlab_trials_by_state ON actlab_trials (study_id, state, number)",
+          "CREATE TABLE IF NOT EXISTS actlab_intermediate_values (trial_id INTEGER NOT NULL REFERENCES "
+          "actlab_trials(trial_id), "
           "step INTEGER NOT NULL, value REAL, PRIMARY KEY (trial_id, step))",
       }};
   return d;

@@ -8,7 +8,10 @@
 
 namespace actlab::search {
 
-std::string mask_password(const std::string& url) {
+namespace {
+
+// user:secret@ → user:***@
+std::string mask_userinfo(const std::string& url) {
   const auto scheme = url.find("://");
   if (scheme == std::string::npos) return url;
   const auto at = url.find('@', scheme + 3);
@@ -17,6 +20,21 @@ std::string mask_password(const std::string& url) {
   const auto colon = url.find(':', scheme + 3);
   if (colon == std::string::npos || colon > at) return url;
   return url.substr(0, colon + 1) + "***" + url.substr(at);
+}
+
+}  // namespace
+
+std::string mask_password(const std::string& url) {
+  std::string out = mask_userinfo(url);
+  // ?password=secret, &password=secret (libpq reads connection parameters from the query string too)
+  const auto q = out.find('?');
+  if (q == std::string::npos) return out;
+  for (auto p = out.find("password=", q); p != std::string::npos; p = out.find("password=", p + 9)) {
+    if (out[p - 1] != '?' && out[p - 1] != '&') continue;
+    const auto end = out.find('&', p + 9);
+    out.replace(p + 9, (end == std::string::npos ? out.size() : end) - (p + 9), "***");
+  }
+  return out;
 }
 
 Result<std::unique_ptr<Storage>> open_storage(const std::string& url, OpenMode mode) {

@@ -3,7 +3,9 @@
 //   auto st = open_storage("sqlite:///tmp/s.db", OpenMode::kCreate);    // or "postgresql://me@host:5432/db"
 //   auto study = (*st)->create_study(record);                            // fails if the name exists
 //   auto t = (*st)->claim_waiting(study->id, "host:123:0");              // WAITING → RUNNING, atomically
-//   if (!*t) t = (*st)->create_running(study->id, "host:123:0", 200);    // a new dense number, within budget
+//   if (!*t) t = (*st)->create_running(study->id, "host:123:0", 200,     // a new dense number, within
+//   budget,
+//                                      [](std::int64_t n) { return Result<Json>(Json{{"x", n}}); });
 //   (*st)->finish((**t).id, TrialState::kComplete, 0.5, "");
 //
 // URLs:
@@ -18,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,7 +34,7 @@
 namespace actlab::search {
 
 // The schema this build writes; a database with a larger version is refused.
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 struct StudyRecord {
   std::int64_t id = 0;
@@ -58,6 +61,12 @@ struct TrialRecord {
   std::vector<std::pair<std::int64_t, double>> intermediate;  // (step, value), ascending
 };
 
+// How many trials a study has, by kind (what optimize() polls while it waits for other workers).
+struct TrialCounts {
+  std::int64_t originals = 0;  // not retries: what the budget counts
+  std::int64_t waiting = 0, running = 0;
+};
+
 enum class OpenMode {
   kCreate,     // create the database (SQLite file) and schema when missing
   kReadWrite,  // the database must exist; the schema is created when missing
@@ -76,10 +85,15 @@ class Storage {
 
   // The oldest WAITING trial of the study, now RUNNING for `worker`; nullopt when none waits.
   virtual Result<std::optional<TrialRecord>> claim_waiting(std::int64_t study, const std::string& worker) = 0;
+  // Parameters for a new trial from its number; called inside create_running's transaction.
+  using ParamsFor = std::function<Result<Json>(std::int64_t number)>;
   // A new RUNNING trial with the next number, unless the study already has `budget` original (non-retry)
-  // trials (budget < 0: no limit); nullopt when the budget is spent.
+  // trials (budget < 0: no limit); nullopt when the budget is spent. With `params`, the trial is written
+  // with params(number) in the same transaction, so no process killed at any moment leaves a trial without
+  // parameters (which could not be retried); without, params stay null until set_params().
   virtual Result<std::optional<TrialRecord>> create_running(std::int64_t study, const std::string& worker,
-                                                            std::int64_t budget) = 0;
+                                                            std::int64_t budget,
+                                                            const ParamsFor& params = {}) = 0;
   // A new WAITING trial with given parameters (user-enqueued, or a retry).
   virtual Result<TrialRecord> enqueue(std::int64_t study, const Json& params,
                                       std::optional<std::int64_t> retry_of, int retries) = 0;
@@ -96,6 +110,7 @@ class Storage {
   // already seen still needs to read (Study::ask does, for the sampler's history).
   virtual Result<std::vector<TrialRecord>> trials_from(std::int64_t study, std::int64_t from,
                                                        bool with_intermediate) = 0;
+  virtual Result<TrialCounts> counts(std::int64_t study) = 0;
   // The RUNNING trials only (what the stale-trial check reads on every ask).
   virtual Result<std::vector<TrialRecord>> running(std::int64_t study) = 0;
   // RUNNING → FAIL with `reason` if the trial's heartbeat is still `heartbeat` (so a live worker that just

@@ -6,6 +6,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <set>
 
 namespace actlab::search {
 namespace {
@@ -120,13 +122,32 @@ Result<std::optional<ActiveTrial>> Study::ask_on(Storage& st, HistoryCache& cach
   auto claimed = st.claim_waiting(record_.id, worker);
   if (!claimed) return claimed.status();
   std::optional<TrialRecord> rec = std::move(*claimed);
+  const std::vector<FrozenTrial> none;
+  auto sample = [&](std::int64_t number) -> Result<Params> {
+    if (sampler_->uses_history()) {
+      if (auto s = refresh(st, cache); !s) return s;
+    }
+    return sampler_->sample(space_, record_.direction, sampler_->uses_history() ? cache.trials : none, number,
+                            record_.seed);
+  };
+  ActiveTrial t;
   if (!rec) {
-    auto made = st.create_running(record_.id, worker, budget);
+    // A new trial is written with its parameters in one transaction: a worker killed at any point leaves
+    // either no trial or one that can be retried with its parameters. The history is read before (it may
+    // change until the insert, as it may between any two asks).
+    if (sampler_->uses_history()) {
+      if (auto s = refresh(st, cache); !s) return s;
+    }
+    auto made = st.create_running(record_.id, worker, budget, [&](std::int64_t number) -> Result<Json> {
+      t.params = sampler_->sample(space_, record_.direction, sampler_->uses_history() ? cache.trials : none,
+                                  number, record_.seed);
+      return space_.to_external(t.params);
+    });
     if (!made) return made.status();
     if (!*made) return std::optional<ActiveTrial>();
-    rec = std::move(*made);
+    t.record = std::move(**made);
+    return std::optional<ActiveTrial>(std::move(t));
   }
-  ActiveTrial t;
   t.record = std::move(*rec);
   if (!t.record.params.is_null()) {
     auto p = space_.from_external(t.record.params);
@@ -134,12 +155,10 @@ Result<std::optional<ActiveTrial>> Study::ask_on(Storage& st, HistoryCache& cach
     t.params = std::move(*p);
     return std::optional<ActiveTrial>(std::move(t));
   }
-  const std::vector<FrozenTrial> none;
-  if (sampler_->uses_history()) {
-    if (auto s = refresh(st, cache); !s) return s;
-  }
-  t.params = sampler_->sample(space_, record_.direction, sampler_->uses_history() ? cache.trials : none,
-                              t.record.number, record_.seed);
+  // A WAITING trial without parameters (none is written so since the parameters go in with the trial).
+  auto p = sample(t.record.number);
+  if (!p) return p.status();
+  t.params = std::move(*p);
   t.record.params = space_.to_external(t.params);
   if (auto s = st.set_params(t.record.id, t.record.params); !s) return s;
   return std::optional<ActiveTrial>(std::move(t));
@@ -212,14 +231,50 @@ Result<OptimizeSummary> Study::optimize(const Objective& objective, const Optimi
                          .heartbeat_s = o.heartbeat_s,
                          .grace_s = o.grace_s,
                          .max_retries = o.max_retries,
-                         .timeout_s = o.timeout_s});
-  auto ran = queue.run(claim, {}, o.on_trial_done ? WorkQueue::Done(o.on_trial_done) : WorkQueue::Done());
+                         .timeout_s = o.timeout_s,
+                         .retry_s = o.retry_s,
+                         .interrupted = o.interrupted});
+  // Waiting (the caller's thread, over storage_): the budget is spent and nothing waits, but trials run
+  // elsewhere; reap the stale ones (whose retries the idle workers claim) until none is left.
+  WorkQueue::Stop stop;
+  std::optional<std::chrono::steady_clock::time_point> wait_start;
+  std::set<std::int64_t> waited_for;
+  const std::string me = [] {
+    const std::string w = WorkQueue::worker_name(0);
+    return w.substr(0, w.find(':', w.find(':') + 1) + 1);  // "host:pid:"
+  }();
+  if (o.wait && o.n_trials >= 0) {
+    stop = [&]() -> Result<bool> {
+      auto running = storage_->running(record_.id);
+      if (!running) return running.status();
+      auto r = WorkQueue::reap(*storage_, *running, o.grace_s, o.max_retries);
+      if (!r) return r.status();
+      summary.reaped += r->first;
+      summary.retried += r->second;
+      auto c = storage_->counts(record_.id);
+      if (!c) return c.status();
+      if (c->originals < o.n_trials || c->waiting > 0) return false;
+      if (c->running == 0) return true;
+      for (const TrialRecord& t : *running) {
+        if (t.state == TrialState::kRunning && !t.worker.starts_with(me)) {
+          if (!wait_start) wait_start = std::chrono::steady_clock::now();
+          waited_for.insert(t.number);
+        }
+      }
+      return false;
+    };
+  }
+  auto ran = queue.run(claim, stop, o.on_trial_done ? WorkQueue::Done(o.on_trial_done) : WorkQueue::Done());
   pruner_.reset();
   if (!ran) return ran.status();
   summary.complete = ran->complete;
   summary.pruned = ran->pruned;
   summary.failed = ran->failed;
   summary.lost = ran->lost;
+  summary.released = ran->released;
+  summary.interrupted = ran->interrupted;
+  if (wait_start) summary.waited_s = elapsed_s(*wait_start);
+  summary.waited_for.assign(waited_for.begin(), waited_for.end());
   summary.wall_s = elapsed_s(t0);
   return summary;
 }

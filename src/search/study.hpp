@@ -70,15 +70,25 @@ struct OptimizeOptions {
   double heartbeat_s = 2.0;    // heartbeat interval of RUNNING trials
   double grace_s = 10.0;       // a RUNNING trial silent this long is stale
   int max_retries = 3;         // re-runs of a stale trial's parameters
+  double retry_s = 60;  // how long a storage call failing with an I/O error is retried (work_queue.hpp)
+  // With n_trials: return only when the study has n_trials originals and none is WAITING or RUNNING — waiting
+  // for other workers' trials, reaping the stale ones and running their retries. False: return as soon as
+  // this process finds nothing to claim (other workers' trials may still be RUNNING).
+  bool wait = true;
+  std::function<int()> interrupted = {};  // see QueueOptions::interrupted
   std::shared_ptr<const Pruner> pruner;
   std::function<void(const TrialRecord&)> on_trial_done;  // called from worker threads (serialised)
 };
 
 struct OptimizeSummary {
   int complete = 0, pruned = 0, failed = 0;
-  int reaped = 0;   // stale trials failed by this call
-  int retried = 0;  // of which re-enqueued
-  int lost = 0;     // finished here but already failed as stale by someone else
+  int reaped = 0;       // stale trials failed by this call
+  int retried = 0;      // of which re-enqueued
+  int lost = 0;         // finished here but already failed as stale by someone else
+  int released = 0;     // running here when interrupted: failed and re-enqueued
+  int interrupted = 0;  // the signal that stopped this call, 0 when none
+  double waited_s = 0;  // spent waiting for trials running in other processes (OptimizeOptions::wait)
+  std::vector<std::int64_t> waited_for;  // their numbers
   double wall_s = 0;
 };
 

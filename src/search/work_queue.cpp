@@ -2,12 +2,16 @@
 #include "search/work_queue.hpp"
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
+#include <climits>
 #include <condition_variable>
+#include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <map>
@@ -27,21 +31,48 @@ std::string host_name() {
   return buf;
 }
 
-// True when `worker` ("host:pid:index") names a process of this host that no longer exists.
-bool local_worker_is_dead(const std::string& worker) {
-  const auto a = worker.find(':');
-  const auto b = worker.find(':', a == std::string::npos ? a : a + 1);
-  if (a == std::string::npos || b == std::string::npos) return false;
-  if (worker.substr(0, a) != host_name()) return false;
-  const long pid = std::strtol(worker.c_str() + a + 1, nullptr, 10);
-  if (pid <= 0) return false;
-  return kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+// This process's boot (first 8 hex digits of the kernel's boot id) and PID namespace (its inode): two
+// workers see each other's PIDs only when both match.
+const std::string& scope() {
+  static const std::string s = [] {
+    std::string boot = "noboot";
+    if (std::FILE* f = std::fopen("/proc/sys/kernel/random/boot_id", "r")) {
+      char buf[64] = {0};
+      if (std::fgets(buf, sizeof buf, f)) {
+        boot.clear();
+        for (const char* c = buf; *c && boot.size() < 8; ++c)
+          if (std::isxdigit(static_cast<unsigned char>(*c))) boot += *c;
+      }
+      std::fclose(f);
+    }
+    struct stat ns {};
+    const std::string pidns = stat("/proc/self/ns/pid", &ns) == 0 ? std::to_string(ns.st_ino) : "nons";
+    return boot + "-" + pidns;
+  }();
+  return s;
 }
 
-// The reasons the reaper writes when a worker is lost; a FAIL with one of them is not the work's failure
-// (FrozenTrial::worker_lost), and its parameters are retried.
+// True when process `pid` of this namespace does not exist or is a zombie (state Z in /proc/PID/stat: it
+// has exited and only waits for its parent to read its status).
+bool pid_is_dead(long pid) {
+  if (kill(static_cast<pid_t>(pid), 0) != 0) return errno == ESRCH;
+  const std::string path = "/proc/" + std::to_string(pid) + "/stat";
+  std::FILE* f = std::fopen(path.c_str(), "r");
+  if (!f) return false;
+  char buf[512] = {0};
+  const std::size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+  std::fclose(f);
+  const std::string_view stat(buf, n);
+  const auto paren = stat.rfind(')');  // the command name may hold spaces and parentheses
+  return paren != std::string_view::npos && paren + 2 < stat.size() && stat[paren + 2] == 'Z';
+}
+
+// The reasons the reaper and release() write when a worker is lost; a FAIL with one of them is not the
+// work's failure (FrozenTrial::worker_lost), and its parameters are retried.
 constexpr std::string_view kLostWorker = "worker ", kLostWorkerEnd = " exited while running it",
-                           kSilentWorker = "no heartbeat from worker ";
+                           kSilentWorker = "no heartbeat from worker ",
+                           kInterrupted = " interrupted by signal ",
+                           kUnrecorded = " could not record its result: ";
 
 double elapsed_s(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
@@ -52,11 +83,57 @@ Clock::duration seconds(double s) {
 }  // namespace
 
 std::string WorkQueue::worker_name(int index) {
-  return host_name() + ":" + std::to_string(getpid()) + ":" + std::to_string(index);
+  return host_name() + ":" + std::to_string(getpid()) + ":" + std::to_string(index) + ":" + scope();
+}
+
+bool WorkQueue::worker_is_dead(const std::string& worker) {
+  // host:pid:index[:scope]; the host name may not hold ':'.
+  const auto a = worker.find(':');
+  if (a == std::string::npos || worker.substr(0, a) != host_name()) return false;
+  const auto b = worker.find(':', a + 1);
+  if (b == std::string::npos) return false;
+  const auto c = worker.find(':', b + 1);
+  if (c != std::string::npos && worker.substr(c + 1) != scope()) return false;
+  char* end = nullptr;
+  const long pid = std::strtol(worker.c_str() + a + 1, &end, 10);
+  if (pid <= 0 || end != worker.c_str() + b) return false;
+  return pid_is_dead(pid);
 }
 
 bool WorkQueue::is_lost_worker_reason(std::string_view r) {
-  return r.starts_with(kSilentWorker) || (r.starts_with(kLostWorker) && r.ends_with(kLostWorkerEnd));
+  if (r.starts_with(kSilentWorker)) return true;
+  if (!r.starts_with(kLostWorker)) return false;
+  return r.ends_with(kLostWorkerEnd) || r.find(kInterrupted) != std::string_view::npos ||
+         r.find(kUnrecorded) != std::string_view::npos;
+}
+
+Status WorkQueue::retry_io(double retry_s, const std::function<Status()>& fn,
+                           const std::function<bool()>& cancel) {
+  const auto t0 = Clock::now();
+  double wait = 0.05;
+  while (true) {
+    Status s = fn();
+    if (s.is_ok() || s.code() != StatusCode::kIoError) return s;
+    if (elapsed_s(t0) + wait > retry_s || (cancel && cancel())) return s;
+    std::this_thread::sleep_for(seconds(wait));
+    wait = std::min(2 * wait, 2.0);
+  }
+}
+
+Result<bool> WorkQueue::release(Storage& st, std::int64_t study, std::int64_t trial,
+                                const std::string& reason, int max_retries) {
+  // fail_stale() fails a trial only at the heartbeat it was read with: read it again if it beat meanwhile.
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    auto running = st.running(study);
+    if (!running) return running.status();
+    const auto it =
+        std::find_if(running->begin(), running->end(), [&](const TrialRecord& t) { return t.id == trial; });
+    if (it == running->end() || !it->heartbeat) return false;
+    auto r = st.fail_stale(trial, *it->heartbeat, reason, max_retries);
+    if (!r) return r.status();
+    if (r->first) return true;
+  }
+  return false;
 }
 
 Result<std::pair<int, int>> WorkQueue::reap(Storage& st, const std::vector<TrialRecord>& running,
@@ -65,7 +142,7 @@ Result<std::pair<int, int>> WorkQueue::reap(Storage& st, const std::vector<Trial
   for (const auto& t : running) {
     if (t.state != TrialState::kRunning || !t.heartbeat) continue;
     std::string reason;
-    if (local_worker_is_dead(t.worker)) {
+    if (worker_is_dead(t.worker)) {
       reason = std::string(kLostWorker) + t.worker + std::string(kLostWorkerEnd);
     } else if (t.heartbeat_age && *t.heartbeat_age > grace_s) {
       reason = std::string(kSilentWorker) + t.worker + " for " +
@@ -121,34 +198,49 @@ Result<QueueSummary> WorkQueue::run(const Claim& claim, const Stop& stop, const 
   if (!(o.heartbeat_s > 0) || !(o.grace_s > o.heartbeat_s))
     return Status::invalid_field("grace_s", "the grace period must exceed the heartbeat interval");
   if (!(o.poll_s > 0)) return Status::invalid_field("poll_s", "must be positive");
+  if (!(o.retry_s >= 0)) return Status::invalid_field("retry_s", "must be >= 0");
   auto monitor_storage = open_storage(url_, OpenMode::kReadWrite);
   if (!monitor_storage) return monitor_storage.status();
 
   const auto t0 = Clock::now();
   std::mutex mu;  // guards everything below, and on_done
   std::condition_variable cv;
-  std::set<std::int64_t> active;  // trials running in this process
+  std::map<std::int64_t, std::string> active;  // trials running in this process, by worker
+  std::set<std::int64_t> released;  // of which released on an interrupt: their finish() finds them FAIL
   QueueSummary summary;
   Status first_error;
-  bool quit = false;
+  bool quit = false, error_names_trial = false;
   int workers_left = o.workers;
-  auto fail_locked = [&](const Status& s) {
-    if (first_error.is_ok()) first_error = s;
+  // The first error ends the run; one that names a trial whose result is lost replaces one that does not.
+  auto fail_locked = [&](const Status& s, bool names_trial = false) {
+    if (first_error.is_ok() || (names_trial && !error_names_trial)) {
+      first_error = s;
+      error_names_trial = names_trial;
+    }
     quit = true;
     cv.notify_all();
+  };
+  // No mutex here: called while storage calls are retried, which never hold it.
+  auto stopping = [&] {
+    std::lock_guard lock(mu);
+    return quit;
   };
 
   auto work_loop = [&](Storage& st, const std::string& name) {
     while (true) {
-      {
-        std::lock_guard lock(mu);
-        if (quit) return;
-      }
+      if (stopping()) return;
       if (o.timeout_s > 0 && elapsed_s(t0) >= o.timeout_s) return;
-      auto next = claim(st, name);
-      if (!next) {
+      Result<std::optional<Job>> next = std::optional<Job>();
+      Status claimed = retry_io(
+          o.retry_s,
+          [&] {
+            next = claim(st, name);
+            return next ? Status::ok() : next.status();
+          },
+          stopping);
+      if (!claimed) {
         std::lock_guard lock(mu);
-        return fail_locked(next.status());
+        return fail_locked(claimed.with_context("worker " + name + " could not claim a trial"));
       }
       if (!*next) {
         if (!stop) return;
@@ -159,7 +251,7 @@ Result<QueueSummary> WorkQueue::run(const Claim& claim, const Stop& stop, const 
       Job job = std::move(**next);
       {
         std::lock_guard lock(mu);
-        active.insert(job.record.id);
+        active.emplace(job.record.id, name);
       }
       TrialOutcome outcome;
       try {
@@ -167,12 +259,44 @@ Result<QueueSummary> WorkQueue::run(const Claim& claim, const Stop& stop, const 
       } catch (const std::exception& e) {
         outcome = TrialOutcome::fail(std::string("work threw: ") + e.what());
       }
-      auto told = finish(st, job.record.id, outcome);
+      if (const int sig = o.interrupted ? o.interrupted() : 0; sig != 0) {
+        // Stopped by a signal: whatever the work returned (cut short, most likely), give the trial back.
+        auto r = release(st, study_, job.record.id,
+                         "worker " + name + std::string(kInterrupted) + std::to_string(sig), INT_MAX);
+        std::lock_guard lock(mu);
+        active.erase(job.record.id);
+        if (r && *r && released.insert(job.record.id).second) ++summary.released;
+        summary.interrupted = sig;
+        quit = true;
+        cv.notify_all();
+        return;
+      }
+      Result<bool> told = false;
+      Status recorded = retry_io(o.retry_s, [&] {
+        told = finish(st, job.record.id, outcome);
+        return told ? Status::ok() : told.status();
+      });
+      if (!recorded) {
+        // The result is lost: give the trial back so that another worker re-runs it, if the storage takes
+        // that write; if not, it stays RUNNING in this process's name, which the reaper fails and retries
+        // once this process has exited (or its heartbeats have stopped).
+        const std::string reason = "worker " + name + std::string(kUnrecorded) + recorded.message();
+        auto gave_back = release(st, study_, job.record.id, reason, o.max_retries);
+        std::lock_guard lock(mu);
+        active.erase(job.record.id);
+        return fail_locked(
+            Status::io_error(
+                "trial " + std::to_string(job.record.number) + ": its result could not be recorded for " +
+                std::to_string(static_cast<int>(o.retry_s)) + " s: " + recorded.message() +
+                (gave_back && *gave_back ? "; the trial was failed and re-enqueued for another worker"
+                                         : "; the trial stays RUNNING until a worker on this study reaps it "
+                                           "(run the same command again)")),
+            /*names_trial=*/true);
+      }
       std::lock_guard lock(mu);
       active.erase(job.record.id);
-      if (!told) return fail_locked(told.status());
       if (!*told) {
-        ++summary.lost;
+        if (!released.count(job.record.id)) ++summary.lost;
         continue;
       }
       TrialState final_state = outcome.state;
@@ -191,12 +315,20 @@ Result<QueueSummary> WorkQueue::run(const Claim& claim, const Stop& stop, const 
     }
   };
   auto worker = [&](int index) {
-    auto opened = open_storage(url_, OpenMode::kReadWrite);
-    if (opened) {
-      work_loop(**opened, worker_name(index));
+    const std::string name = worker_name(index);
+    Result<std::unique_ptr<Storage>> opened = Status::internal("not opened");
+    Status st = retry_io(
+        o.retry_s,
+        [&] {
+          opened = open_storage(url_, OpenMode::kReadWrite);
+          return opened ? Status::ok() : opened.status();
+        },
+        stopping);
+    if (st) {
+      work_loop(**opened, name);
     } else {
       std::lock_guard lock(mu);
-      fail_locked(opened.status());
+      fail_locked(st);
     }
     std::lock_guard lock(mu);
     --workers_left;
@@ -205,29 +337,65 @@ Result<QueueSummary> WorkQueue::run(const Claim& claim, const Stop& stop, const 
   std::vector<std::thread> threads;
   for (int i = 0; i < o.workers; ++i) threads.emplace_back(worker, i);
 
-  // This thread: heartbeats for every trial running in this process, and the stop condition.
+  // This thread: heartbeats for every trial running in this process, the stop condition and interrupts.
   {
     std::unique_lock lock(mu);
+    const bool polls = stop || o.interrupted;
     auto next_beat = Clock::now() + seconds(o.heartbeat_s), next_poll = Clock::now() + seconds(o.poll_s);
     while (workers_left > 0) {
-      cv.wait_until(lock, stop && !quit ? std::min(next_beat, next_poll) : next_beat);
+      cv.wait_until(lock, polls && !quit ? std::min(next_beat, next_poll) : next_beat);
       if (workers_left == 0) break;
       if (Clock::now() >= next_beat) {
-        std::vector<std::int64_t> ids(active.begin(), active.end());
+        std::vector<std::int64_t> ids;
+        for (const auto& [id, who] : active)
+          if (!released.count(id)) ids.push_back(id);
         lock.unlock();
-        if (!ids.empty()) (void)(*monitor_storage)->heartbeat(ids);
+        if (!ids.empty()) (void)(*monitor_storage)->heartbeat(ids);  // the next call reconnects if need be
         lock.lock();
         next_beat = Clock::now() + seconds(o.heartbeat_s);
       }
-      if (stop && !quit && Clock::now() >= next_poll) {
-        lock.unlock();
-        auto done = stop();
-        lock.lock();
-        if (!done) {
-          fail_locked(done.status());
-        } else if (*done) {
+      if (polls && !quit && Clock::now() >= next_poll) {
+        if (const int sig = o.interrupted ? o.interrupted() : 0; sig != 0) {
+          summary.interrupted = sig;
           quit = true;
           cv.notify_all();
+          const std::map<std::int64_t, std::string> running_here = active;
+          lock.unlock();
+          int n = 0;
+          for (const auto& [id, who] : running_here) {
+            const std::string reason = "worker " + who + std::string(kInterrupted) + std::to_string(sig);
+            Result<bool> r = false;
+            (void)retry_io(std::min(o.retry_s, 5.0), [&] {
+              r = release(**monitor_storage, study_, id, reason, INT_MAX);
+              return r ? Status::ok() : r.status();
+            });
+            if (r && *r) {
+              ++n;
+              std::lock_guard relock(mu);
+              released.insert(id);
+            }
+          }
+          lock.lock();
+          summary.released += n;
+          continue;
+        }
+        if (stop) {
+          lock.unlock();
+          Result<bool> done = false;
+          Status polled = retry_io(
+              o.retry_s,
+              [&] {
+                done = stop();
+                return done ? Status::ok() : done.status();
+              },
+              [&] { return o.interrupted && o.interrupted() != 0; });
+          lock.lock();
+          if (!polled) {
+            fail_locked(polled.with_context("checking whether the study is done"));
+          } else if (*done) {
+            quit = true;
+            cv.notify_all();
+          }
         }
         next_poll = Clock::now() + seconds(o.poll_s);
       }

@@ -10,10 +10,20 @@
 //
 // Life of a trial: WAITING → RUNNING (claimed by one worker in one atomic statement) → COMPLETE | PRUNED |
 // FAIL. Every worker thread has its own connection; one monitor thread (the caller's) sends heartbeats for
-// all trials running in this process every heartbeat_s. A RUNNING trial whose worker ("host:pid:index") is a
-// process of this host that no longer exists, or whose heartbeat is older than grace_s, is failed and its
-// parameters re-enqueued as a WAITING retry (up to max_retries times); a worker that finishes a trial reaped
-// meanwhile loses it (Storage::finish leaves finished trials alone). Nothing here knows what the work is.
+// all trials running in this process every heartbeat_s. A RUNNING trial whose worker (worker_name()) is a
+// process of this host and PID namespace that no longer exists (or is a zombie), or whose heartbeat is older
+// than grace_s, is failed and its parameters re-enqueued as a WAITING retry (up to max_retries times); a
+// worker that finishes a trial reaped meanwhile loses it (Storage::finish leaves finished trials alone).
+// Nothing here knows what the work is.
+//
+// Faults: a storage call that fails with an I/O error (SQLite busy past its timeout, a full disk, a
+// PostgreSQL connection lost or a server restarting) is retried with doubling back-off (0.05 s to 2 s) for
+// retry_s seconds (PostgreSQL reconnects on the next call). A trial whose result cannot be recorded within
+// that time is released (FAIL, re-enqueued) when the storage still takes that write, and run() returns the
+// error; otherwise it stays RUNNING under this process's name until another worker reaps it (the process has
+// exited, or its heartbeats stopped). When `interrupted` reports a signal, workers stop claiming, the trials
+// running here are released at once (FAIL "worker W interrupted by signal N", re-enqueued whatever their
+// retries), and run() returns once the work in progress has returned (QueueSummary::interrupted).
 #pragma once
 
 #include <cmath>
@@ -49,6 +59,9 @@ struct QueueOptions {
   int max_retries = 3;       // re-runs of a stale trial's parameters
   double poll_s = 0.2;       // how often an idle worker looks again, and the stop condition is asked
   double timeout_s = 0;      // stop claiming after this many seconds (0: none)
+  double retry_s = 60;       // how long a storage call failing with an I/O error is retried
+  // Nonzero (the signal's number) once the process was asked to stop; polled every poll_s.
+  std::function<int()> interrupted = {};
 };
 
 // A claimed trial (RUNNING, in the claiming worker's name) and the work to do for it.
@@ -59,7 +72,9 @@ struct Job {
 
 struct QueueSummary {
   int complete = 0, pruned = 0, failed = 0;
-  int lost = 0;  // finished here but already failed as stale by someone else
+  int lost = 0;         // finished here but already failed as stale by someone else
+  int released = 0;     // running here when interrupted, failed and re-enqueued for another worker
+  int interrupted = 0;  // the signal that stopped the run, 0 when none
 };
 
 // Given parameters read back or worked out: outcome i belongs to parameters i.
@@ -114,10 +129,24 @@ class WorkQueue {
   // RUNNING → the outcome's state; a COMPLETE with a non-finite value becomes FAIL, a PRUNED keeps a finite
   // value. False when the trial had been reaped meanwhile.
   static Result<bool> finish(Storage& st, std::int64_t trial, const TrialOutcome& outcome);
+  // RUNNING → FAIL with `reason`, and a WAITING retry when it has parameters and fewer than max_retries
+  // retries: how a worker gives back a trial it will not finish. False when it was not RUNNING.
+  static Result<bool> release(Storage& st, std::int64_t study, std::int64_t trial, const std::string& reason,
+                              int max_retries);
+  // Calls fn until it succeeds, fails with other than an I/O error, or retry_s seconds have passed, sleeping
+  // 0.05 s, 0.1 s, ... (at most 2 s) between calls; `cancel` (may be empty) stops the retries early.
+  static Status retry_io(double retry_s, const std::function<Status()>& fn,
+                         const std::function<bool()>& cancel = {});
 
-  // "host:pid:index", the worker name stored with the trials this process runs.
+  // "host:pid:index:scope", the worker name stored with the trials this process runs; scope is this
+  // machine's boot id (8 hex digits) and PID namespace, so the PID is checked only where it means the same
+  // process (containers sharing a host name have their own namespaces).
   static std::string worker_name(int index);
-  // True for the reasons reap() writes: the trial failed because its worker was lost, not by its own work.
+  // True when `worker` names a process of this host, boot and PID namespace that no longer exists or is a
+  // zombie (killed, not yet waited for). Names without a scope (older actlab) are checked by host alone.
+  static bool worker_is_dead(const std::string& worker);
+  // True for the reasons reap() and release() write: the trial failed because its worker was lost,
+  // interrupted or could not record its result, not by its own work.
   static bool is_lost_worker_reason(std::string_view reason);
 
  private:

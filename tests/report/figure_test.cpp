@@ -88,6 +88,15 @@ TEST(GnuplotQuote, SingleQuotesWithDoubledQuote) {
   EXPECT_EQ(gnuplot_quote("ψ_n^2 @x #1; y"), "'ψ_n^2 @x #1; y'");
 }
 
+// Issue 18: gnuplot 5.4 reads the opening quote and a following quote as a doubled quote, so '''x'
+// (a text starting with a quote) is a syntax error there; such a quote goes in a double-quoted piece.
+TEST(GnuplotQuote, LeadingQuoteIsADoubleQuotedPiece) {
+  EXPECT_EQ(gnuplot_quote("'quoted' title"), "\"'\".'quoted'' title'");
+  EXPECT_EQ(gnuplot_quote("'"), "\"'\"");
+  EXPECT_EQ(gnuplot_quote("''"), "\"'\".\"'\"");
+  EXPECT_EQ(gnuplot_quote("a\n'b'"), "'a'.\"\\n\".\"'\".'b'''");
+}
+
 TEST(GnuplotQuote, NewlineAndTabAreJoinedEscapes) {
   EXPECT_EQ(gnuplot_quote("a\nb"), "'a'.\"\\n\".'b'");
   EXPECT_EQ(gnuplot_quote("\ta"), "\"\\t\".'a'");
@@ -222,6 +231,21 @@ TEST_F(FigureTest, NonFiniteValuesLeaveGaps) {
   const std::string svg = read_file(out);
   EXPECT_TRUE(contains(svg, "square_curve"));
   EXPECT_TRUE(contains(svg, "last"));
+}
+
+// Issue 18: a title and a label that start with a quote render (gnuplot 5.4 rejected '''quoted'' title').
+TEST_F(FigureTest, TitleStartingWithAQuoteRenders) {
+  REQUIRE_GNUPLOT();
+  Figure fig = two_series_figure();
+  fig.title = "'quoted' title";
+  fig.series[0].label = "'a' label";
+  fig.xlabel = "'";
+  const fs::path out = dir_ / "quoted.svg";
+  const Status st = render(fig, out.string());
+  ASSERT_TRUE(st.is_ok()) << st.message();
+  const std::string svg = read_file(out);
+  EXPECT_TRUE(contains(svg, "'quoted' title")) << svg;
+  EXPECT_TRUE(contains(svg, "'a' label")) << svg;
 }
 
 TEST_F(FigureTest, TrickyLabelsRenderLiterally) {

@@ -174,6 +174,33 @@ TEST_P(StorageSuite, BudgetCountsOriginalTrialsOnly) {
   EXPECT_FALSE(*storage_->create_running(s.id, "w", 3));
 }
 
+// Issue 18: a new trial and its parameters are one transaction. Parameters that cannot be made leave no
+// trial behind (before, a trial was committed RUNNING without parameters, then they were written); the
+// budget is checked before the parameters are asked for.
+TEST_P(StorageSuite, CreateRunningWritesTheParametersInTheSameTransaction) {
+  const StudyRecord s = make_study("atomic");
+  auto params = [](std::int64_t n) -> Result<Json> { return Json{{"x", 0.5 * static_cast<double>(n)}}; };
+  ASSERT_TRUE(*storage_->create_running(s.id, "w", 2, params));
+  auto t = storage_->create_running(s.id, "w", 2, params);
+  ASSERT_TRUE(t && *t) << t.status().message();
+  EXPECT_EQ((*t)->number, 1);
+  EXPECT_EQ((*t)->params["x"], 0.5);
+  int asked = 0;
+  auto over = storage_->create_running(s.id, "w", 2, [&](std::int64_t) -> Result<Json> {
+    ++asked;
+    return Json{{"x", 1}};
+  });
+  ASSERT_TRUE(over);
+  EXPECT_FALSE(*over);
+  EXPECT_EQ(asked, 0);
+  auto bad = storage_->create_running(s.id, "w", -1,
+                                      [](std::int64_t) -> Result<Json> { return Status::invalid("no"); });
+  ASSERT_FALSE(bad);
+  auto all = storage_->trials(s.id, false);
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].params["x"], 0.0);
+}
+
 TEST_P(StorageSuite, StaleTrialsFailAndComeBackWithTheSameParameters) {
   const StudyRecord s = make_study("stale");
   auto t = *storage_->create_running(s.id, "gone:1:0", -1);
@@ -204,10 +231,89 @@ TEST_P(StorageSuite, NewerSchemaIsRefused) {
   auto conn = raw();
   ASSERT_TRUE(conn->query("UPDATE actlab_schema SET version = 99", {}));
   auto st = open_storage(url_, OpenMode::kReadWrite);
-  ASSERT_TRUE(conn->query("UPDATE actlab_schema SET version = 1", {}));
+  ASSERT_TRUE(conn->query("UPDATE actlab_schema SET version = " + std::to_string(kSchemaVersion), {}));
   ASSERT_FALSE(st);
-  EXPECT_NE(st.status().message().find("schema version 99, newer than this actlab (1)"), std::string::npos)
+  EXPECT_NE(st.status().message().find("schema version 99, newer than this actlab (" +
+                                       std::to_string(kSchemaVersion) + ")"),
+            std::string::npos)
       << st.status().message();
+}
+
+// Issue 18: schema 1 named actlab's tables studies / trials / intermediate_values, Optuna's names. A database
+// made with that schema (its DDL written out here, as actlab 1 wrote it) is read as it is when opened
+// read-only, and renamed to actlab_* when opened for writing; its studies, trials and numbering carry on.
+TEST_P(StorageSuite, SchemaOneDatabaseIsReadAndMigrated) {
+  std::string url;
+  std::unique_ptr<SqlConnection> conn;
+  const bool pg = GetParam() == "postgresql";
+  if (pg) {
+    const std::string db = "old" + std::to_string(getpid());
+    ASSERT_TRUE(raw()->query("CREATE DATABASE " + db, {}));
+    url = url_.substr(0, url_.rfind('/') + 1) + db;
+    conn = std::move(*open_postgres(url, OpenMode::kReadWrite));
+  } else {
+    url = "sqlite://" + dir_ + "/old.db";
+    conn = std::move(*open_sqlite(dir_ + "/old.db", 1000, OpenMode::kCreate, url));
+  }
+  const std::string id = pg ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY",
+                    real = pg ? "DOUBLE PRECISION" : "REAL";
+  for (const std::string& stmt :
+       {std::string("CREATE TABLE actlab_schema (version INTEGER NOT NULL)"),
+        "CREATE TABLE studies (study_id " + id +
+            ", name TEXT NOT NULL UNIQUE, direction TEXT NOT NULL, "
+            "sampler TEXT NOT NULL, seed BIGINT NOT NULL, space_json TEXT NOT NULL, objective_json TEXT NOT "
+            "NULL, created " +
+            real + " NOT NULL)",
+        "CREATE TABLE trials (trial_id " + id +
+            ", study_id BIGINT NOT NULL REFERENCES studies(study_id), "
+            "number BIGINT NOT NULL, state TEXT NOT NULL, params_json TEXT, value " +
+            real +
+            ", reason TEXT, "
+            "worker TEXT, retry_of BIGINT, retries INTEGER NOT NULL DEFAULT 0, created " +
+            real + ", started " + real + ", finished " + real + ", heartbeat " + real +
+            ", UNIQUE (study_id, number))",
+        std::string("CREATE INDEX trials_by_state ON trials (study_id, state, number)"),
+        "CREATE TABLE intermediate_values (trial_id BIGINT NOT NULL REFERENCES trials(trial_id), step BIGINT "
+        "NOT NULL, value " +
+            real + ", PRIMARY KEY (trial_id, step))",
+        std::string("INSERT INTO actlab_schema (version) VALUES (1)"),
+        std::string(
+            "INSERT INTO studies (name, direction, sampler, seed, space_json, objective_json, created) "
+            "VALUES ('old', 'minimize', 'random', 3, '{\"params\":[]}', '{\"name\":\"test\"}', 1.7e9)"),
+        std::string("INSERT INTO trials (study_id, number, state, params_json, value, retries, created, "
+                    "finished) VALUES (1, 0, 'COMPLETE', '{\"x\":1}', 0.25, 0, 1.7e9, 1.7e9)"),
+        std::string("INSERT INTO intermediate_values (trial_id, step, value) VALUES (1, 0, 0.5)")}) {
+    auto r = conn->query(stmt, {});
+    ASSERT_TRUE(r) << stmt << ": " << r.status().message();
+  }
+  {
+    auto ro = open_storage(url, OpenMode::kReadOnly);
+    ASSERT_TRUE(ro) << ro.status().message();
+    auto study = (*ro)->get_study("old");
+    ASSERT_TRUE(study) << study.status().message();
+    auto trials = (*ro)->trials(study->id, true);
+    ASSERT_TRUE(trials && trials->size() == 1u);
+    EXPECT_EQ((*trials)[0].value, 0.25);
+  }
+  auto rw = open_storage(url, OpenMode::kReadWrite);
+  ASSERT_TRUE(rw) << rw.status().message();
+  auto study = (*rw)->get_study("old");
+  ASSERT_TRUE(study) << study.status().message();
+  auto t = (*rw)->create_running(study->id, "w", -1, [](std::int64_t n) -> Result<Json> {
+    return Json{{"x", n}};
+  });
+  ASSERT_TRUE(t && *t) << t.status().message();
+  EXPECT_EQ((*t)->number, 1);
+  auto trials = (*rw)->trials(study->id, true);
+  ASSERT_TRUE(trials && trials->size() == 2u);
+  ASSERT_EQ((*trials)[0].intermediate.size(), 1u);
+  EXPECT_EQ((*trials)[0].intermediate[0].second, 0.5);
+  EXPECT_TRUE((*rw)->check_integrity()->empty());
+  auto version = conn->query("SELECT version FROM actlab_schema", {});
+  ASSERT_TRUE(version);
+  EXPECT_EQ((*version)[0][0], std::to_string(kSchemaVersion));
+  EXPECT_FALSE(conn->query("SELECT COUNT(*) FROM studies", {}));  // Optuna's table name is free again
+  EXPECT_TRUE(conn->query("SELECT COUNT(*) FROM actlab_studies", {}));
 }
 
 TEST_P(StorageSuite, FourProcessesNeverClaimATrialTwice) {

@@ -11,6 +11,16 @@ TEST(Storage, MasksPasswords) {
   EXPECT_EQ(mask_password("postgresql://me:secret@host:5432/db"), "postgresql://me:***@host:5432/db");
   EXPECT_EQ(mask_password("postgresql://me@host/db"), "postgresql://me@host/db");
   EXPECT_EQ(mask_password("sqlite:///tmp/a.db"), "sqlite:///tmp/a.db");
+  // Issue 18: a password in the query string (libpq reads it there too) was printed as it was.
+  EXPECT_EQ(mask_password("postgresql://me@host/db?password=secret"), "postgresql://me@host/db?password=***");
+  EXPECT_EQ(mask_password("postgresql://me@host/db?sslmode=require&password=s3&x=1"),
+            "postgresql://me@host/db?sslmode=require&password=***&x=1");
+  EXPECT_EQ(mask_password("postgresql://me:a@host/db?password=b"),
+            "postgresql://me:***@host/db?password=***");
+  auto down = open_storage("postgresql://me@127.0.0.1:1/db?password=hunter2", OpenMode::kReadWrite);
+  ASSERT_FALSE(down);
+  EXPECT_EQ(down.status().message().find("hunter2"), std::string::npos) << down.status().message();
+  EXPECT_NE(down.status().message().find("password=***"), std::string::npos) << down.status().message();
 }
 
 TEST(Storage, RejectsMalformedUrls) {

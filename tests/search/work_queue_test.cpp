@@ -136,5 +136,44 @@ TEST_F(WorkQueueTest, DeadWorkersTrialIsRetriedAndMapWaitsForIt) {
   EXPECT_TRUE(st_->check_integrity()->empty());
 }
 
+// Issue 18: a worker's name carries this machine's boot id and PID namespace, so a PID is taken as dead only
+// where it means the same process: containers sharing a host name (their own PID namespaces) no longer reap
+// each other's live trials. A zombie (exited, not yet waited for) is dead.
+TEST_F(WorkQueueTest, WorkerIdentityScopesThePidCheckAndZombiesAreDead) {
+  const std::string me = WorkQueue::worker_name(0);
+  const auto scope = me.substr(me.find(':', me.find(':', me.find(':') + 1) + 1) + 1);
+  ASSERT_FALSE(scope.empty()) << me;
+  const std::string host = me.substr(0, me.find(':'));
+  const pid_t gone = fork();
+  if (gone == 0) _exit(0);
+  waitpid(gone, nullptr, 0);
+  const std::string dead = host + ":" + std::to_string(gone) + ":0:" + scope;
+  const std::string elsewhere = host + ":" + std::to_string(gone) + ":0:ffffffff-1";
+  EXPECT_TRUE(WorkQueue::worker_is_dead(dead));
+  EXPECT_FALSE(WorkQueue::worker_is_dead(elsewhere));  // another container's PID 'gone' may well be alive
+  EXPECT_FALSE(WorkQueue::worker_is_dead(me));
+  EXPECT_FALSE(WorkQueue::worker_is_dead("otherhost:" + std::to_string(gone) + ":0:" + scope));
+
+  const pid_t zombie = fork();
+  if (zombie == 0) _exit(0);
+  const std::string z = host + ":" + std::to_string(zombie) + ":0:" + scope;
+  for (int i = 0; i < 200 && !WorkQueue::worker_is_dead(z); ++i) usleep(10000);
+  EXPECT_TRUE(WorkQueue::worker_is_dead(z));
+  EXPECT_EQ(kill(zombie, 0), 0);  // its PID still exists
+  waitpid(zombie, nullptr, 0);
+
+  // The reaper leaves the other container's trial alone (its heartbeat is fresh) and takes the dead one's.
+  ASSERT_TRUE(st_->enqueue(study_, Json{{"x", 1}}, std::nullopt, 0));
+  ASSERT_TRUE(st_->enqueue(study_, Json{{"x", 2}}, std::nullopt, 0));
+  ASSERT_TRUE(*st_->claim_waiting(study_, elsewhere));
+  ASSERT_TRUE(*st_->claim_waiting(study_, dead));
+  auto reaped = WorkQueue::reap(*st_, study_, 100, 3);
+  ASSERT_TRUE(reaped) << reaped.status().message();
+  EXPECT_EQ(reaped->first, 1);
+  auto all = *st_->trials(study_, false);
+  EXPECT_EQ(all[0].state, TrialState::kRunning);
+  EXPECT_EQ(all[1].state, TrialState::kFail);
+}
+
 }  // namespace
 }  // namespace actlab::search

@@ -2,13 +2,18 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <thread>
 
 extern char** environ;
 
@@ -79,6 +84,72 @@ void expect_bad_input(const std::vector<std::string>& args, const std::string& f
   EXPECT_NE(r.err.find(fragment), std::string::npos) << r.err;
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   EXPECT_TRUE(r.out.empty()) << r.out;
+}
+
+Background start_actlab(const std::vector<std::string>& args) {
+  Background b;
+  char out_path[] = "/tmp/actlab_test_outXXXXXX";
+  char err_path[] = "/tmp/actlab_test_errXXXXXX";
+  const int out_fd = mkstemp(out_path), err_fd = mkstemp(err_path);
+  if (out_fd < 0 || err_fd < 0) return b;
+  b.out_path = out_path;
+  b.err_path = err_path;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out_fd, 1);
+  posix_spawn_file_actions_adddup2(&actions, err_fd, 2);
+  std::vector<std::string> argv_s = {ACTLAB_BINARY};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid;
+  if (posix_spawn(&pid, ACTLAB_BINARY, &actions, nullptr, argv.data(), environ) == 0) b.pid = pid;
+  posix_spawn_file_actions_destroy(&actions);
+  close(out_fd);
+  close(err_fd);
+  return b;
+}
+
+bool Background::exited() const {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  const auto paren = stat.rfind(')');
+  return stat.empty() || (paren != std::string::npos && paren + 2 < stat.size() && stat[paren + 2] == 'Z');
+}
+
+ProcessResult Background::wait(double timeout_s) {
+  ProcessResult r;
+  if (pid <= 0) {
+    ADD_FAILURE() << "the process never started";
+    return r;
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+  int status = 0;
+  pid_t got = 0;
+  while ((got = waitpid(pid, &status, WNOHANG)) == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (got == 0) {
+    kill(pid, SIGCONT);
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    ADD_FAILURE() << "actlab (pid " << pid << ") still running after " << timeout_s << " s: killed";
+  } else {
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+  auto slurp_file = [](const std::string& path) {
+    std::ifstream f(path);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+  };
+  r.out = slurp_file(out_path);
+  r.err = slurp_file(err_path);
+  unlink(out_path.c_str());
+  unlink(err_path.c_str());
+  pid = -1;
+  return r;
 }
 
 }  // namespace actlab::testing
