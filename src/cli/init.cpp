@@ -40,16 +40,23 @@ void print_answer(const lab::InitAnswer& a) {
   for (const std::string& why : r.reasons) std::printf("  - %s\n", why.c_str());
   if (a.check) {
     const auto& p = *a.check;
-    std::printf("  Monte Carlo check: %d networks of width %d (K^(l): theory, measured +- standard error)\n",
-                *p.plan.mc, *p.plan.width);
+    std::printf(
+        "  Monte Carlo check: %d networks of width %d (theory, measured +- standard error; c from c0 = %g)\n",
+        *p.plan.mc, *p.plan.width, lab::kCheckCorrelation);
     const std::size_t n = p.recursion.layers.size();
     for (std::size_t i = 0; i < n; ++i) {
       const std::size_t step = n > 10 ? n / 10 : 1;
       if (i % step != 0 && i + 1 != n) continue;
       const auto& L = p.recursion.layers[i];
       if (i < p.monte_carlo.size()) {
-        std::printf("    l = %4d  K = %-12s  %s +- %s\n", L.l, fmt(L.K).c_str(),
+        std::printf("    l = %4d  K = %-12s  %s +- %s", L.l, fmt(L.K).c_str(),
                     fmt(p.monte_carlo[i].K).c_str(), report::fmt(p.monte_carlo[i].K_se, "%.2g").c_str());
+        if (i < a.correlation.size()) {
+          const auto& c = a.correlation[i];
+          std::printf("   c = %-10s  %s +- %s", fmt(c.theory).c_str(), fmt(c.mc).c_str(),
+                      report::fmt(c.mc_se, "%.2g").c_str());
+        }
+        std::printf("\n");
       } else {
         std::printf("    l = %4d  K = %-12s  (Monte Carlo overflowed)\n", L.l, fmt(L.K).c_str());
       }

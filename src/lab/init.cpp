@@ -15,6 +15,8 @@
 #include "theory/effective.hpp"
 #include "theory/gaussian.hpp"
 #include "theory/mean_field.hpp"
+#include "theory/monte_carlo.hpp"
+#include "theory/propagate.hpp"
 #include "theory/recommend.hpp"
 
 namespace actlab::lab {
@@ -220,7 +222,7 @@ Result<InitAnswers> init_answers(const InitAnswerPlan& plan) {
       out.answers.push_back(std::move(bad_entry));
       continue;
     }
-    InitAnswer a{.recommendation = std::move(*rec), .check = {}, .error = {}};
+    InitAnswer a{.recommendation = std::move(*rec), .check = {}, .correlation = {}, .error = {}};
     if (plan.width) {
       const auto& r = a.recommendation;
       auto prof = theory::kernel_profile(*g, {.cw = r.C_W,
@@ -232,6 +234,23 @@ Result<InitAnswers> init_answers(const InitAnswerPlan& plan) {
                                               .seed = plan.seed});
       if (!prof) return prof.status();
       a.check = std::move(*prof);
+      // Layer l of the Monte Carlo (z^(l), 1-based) is layer l − 1 of the propagation from (q0, c0) = (K1,
+      // c).
+      auto theory_c = theory::propagate(*g, {.init = {r.sigma_w, r.sigma_b},
+                                             .depth = std::max(1, plan.depth - 1),
+                                             .q0 = r.K1,
+                                             .q0_second = {},
+                                             .c0 = kCheckCorrelation});
+      auto mc_c =
+          theory::monte_carlo_correlation(*act, r.C_b, r.C_W, r.K1, kCheckCorrelation, plan.depth,
+                                          {.width = *plan.width, .samples = plan.mc, .seed = plan.seed});
+      if (theory_c && mc_c) {
+        for (const auto& row : *mc_c) {
+          const std::size_t i = static_cast<std::size_t>(row.l - 1);
+          if (i >= theory_c->layers.size()) break;
+          a.correlation.push_back({row.l, theory_c->layers[i].c, row.c, row.c_se});
+        }
+      }
     }
     out.answers.push_back(std::move(a));
   }
@@ -262,7 +281,13 @@ Json InitAnswers::to_json() const {
       continue;
     }
     Json r = a.recommendation.to_json();
-    if (a.check) r["check"] = a.check->to_json();
+    if (a.check) {
+      r["check"] = a.check->to_json();
+      Json cs = Json::array();
+      for (const CorrelationCheck& c : a.correlation)
+        cs.push_back({{"l", c.l}, {"c", c.theory}, {"c_mc", c.mc}, {"c_mc_se", c.mc_se}});
+      r["check"]["correlation"] = {{"c0", kCheckCorrelation}, {"layers", std::move(cs)}};
+    }
     j["recommendations"].push_back(std::move(r));
   }
   return j;

@@ -77,9 +77,19 @@ struct InitAnswerPlan {
   std::uint64_t seed = 0;
 };
 
+// The correlation of two inputs (c⁰ = kCheckCorrelation) through the recommended network: the infinite-width
+// c^l (theory::propagate) against the finite-width Monte Carlo.
+constexpr double kCheckCorrelation = 0.5;
+struct CorrelationCheck {
+  int l = 1;
+  double theory = 0.0;
+  double mc = 0.0, mc_se = 0.0;
+};
+
 struct InitAnswer {
   theory::Recommendation recommendation;
   std::optional<theory::KernelProfile> check;  // with a width: predicted K^(l) against the Monte Carlo
+  std::vector<CorrelationCheck> correlation;   // with a width: c^l, theory against the Monte Carlo
   std::string error;                           // --all: an entry the theory cannot handle
 };
 

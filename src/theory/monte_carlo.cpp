@@ -95,4 +95,71 @@ Result<std::vector<MonteCarloLayer>> monte_carlo_kernel(const activations::Activ
   return out;
 }
 
+Result<std::vector<MonteCarloCorrelation>> monte_carlo_correlation(const activations::Activation& act,
+                                                                   double C_b, double C_W, double K0,
+                                                                   double c0, int depth,
+                                                                   const MonteCarloOptions& opt) {
+  if (act.row_wise()) return Status::invalid("monte_carlo: " + act.name() + " is row-wise");
+  if (!finite_nonneg(C_b) || !finite_nonneg(C_W) || !finite_nonneg(K0))
+    return Status::invalid("monte_carlo: C_b, C_W and K0 must be finite and ≥ 0");
+  if (!(std::abs(c0) <= 1.0)) return Status::invalid("monte_carlo: c0 must be in [-1, 1]");
+  if (depth < 1) return Status::invalid("monte_carlo: depth must be ≥ 1");
+  if (opt.width < 1) return Status::invalid("monte_carlo: width must be ≥ 1");
+  if (opt.samples < 2) return Status::invalid("monte_carlo: samples must be ≥ 2");
+  const int n = opt.width, M = opt.samples;
+  const double sb = std::sqrt(C_b), sw = std::sqrt(C_W / n), s0 = std::sqrt(K0), r = std::sqrt(1 - c0 * c0);
+  std::vector<std::vector<double>> chat(depth, std::vector<double>(M));
+  std::vector<double> za(n), zb(n), sa(n), sb_(n), d1(n), d2(n), na(n), nb(n);
+  const std::array<double*, 3> outs_a = {sa.data(), d1.data(), d2.data()};
+  const std::array<double*, 3> outs_b = {sb_.data(), d1.data(), d2.data()};
+  int finite_layers = depth;
+  for (int k = 0; k < M; ++k) {
+    Rng rng = Rng::derive(opt.seed, "theory.monte_carlo.pair", static_cast<std::uint64_t>(k));
+    for (int i = 0; i < n; ++i) {
+      const double u = rng.normal(), v = rng.normal();
+      za[i] = s0 * u;
+      zb[i] = s0 * (c0 * u + r * v);
+    }
+    for (int l = 0; l < depth; ++l) {
+      if (l > 0) {
+        act.kernel().eval(std::span<const double>(za), std::span<double* const>(outs_a));
+        act.kernel().eval(std::span<const double>(zb), std::span<double* const>(outs_b));
+        for (int i = 0; i < n; ++i) {
+          double acc_a = 0.0, acc_b = 0.0;
+          for (int j = 0; j < n; ++j) {
+            const double w = rng.normal();
+            acc_a += w * sa[j];
+            acc_b += w * sb_[j];
+          }
+          const double b = sb * rng.normal();
+          na[i] = b + sw * acc_a;
+          nb[i] = b + sw * acc_b;
+        }
+        za.swap(na);
+        zb.swap(nb);
+      }
+      double ab = 0.0, aa = 0.0, bb = 0.0;
+      for (int i = 0; i < n; ++i) {
+        ab += za[i] * zb[i];
+        aa += za[i] * za[i];
+        bb += zb[i] * zb[i];
+      }
+      chat[l][k] = ab / std::sqrt(aa * bb);
+      if (!std::isfinite(chat[l][k])) {
+        finite_layers = std::min(finite_layers, l);
+        break;
+      }
+    }
+  }
+  std::vector<MonteCarloCorrelation> out;
+  for (int l = 0; l < finite_layers; ++l) {
+    double m = 0.0, v = 0.0;
+    for (int k = 0; k < M; ++k) m += chat[l][k];
+    m /= M;
+    for (int k = 0; k < M; ++k) v += (chat[l][k] - m) * (chat[l][k] - m);
+    out.push_back({l + 1, m, std::sqrt(v / (M - 1) / M)});
+  }
+  return out;
+}
+
 }  // namespace actlab::theory

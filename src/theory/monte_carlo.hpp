@@ -50,4 +50,19 @@ Result<std::vector<MonteCarloLayer>> monte_carlo_kernel(const activations::Activ
                                                         double C_W, double K0, int depth,
                                                         const MonteCarloOptions& opt);
 
+// Two inputs through the same random networks: z_a^(1), z_b^(1) ~ N(0, K0) with correlation c0, then
+// z^(l+1) = b + W σ(z^(l)) with the same W and b for both. Per layer the empirical correlation
+// ĉ^(l) = Σ_i z_a,i z_b,i / √(Σ z_a,i² Σ z_b,i²), averaged over the networks (mean and standard error); as
+// n → ∞ it tends to the c^l of theory/propagate.hpp at σ_w = √C_W, σ_b = √C_b, q0 = K0. Same conventions,
+// streams (Rng::derive(seed, "theory.monte_carlo.pair", k)), errors and stopping rule as monte_carlo_kernel;
+// also |c0| > 1 is an error.
+struct MonteCarloCorrelation {
+  int l = 1;
+  double c = 0.0, c_se = 0.0;
+};
+Result<std::vector<MonteCarloCorrelation>> monte_carlo_correlation(const activations::Activation& act,
+                                                                   double C_b, double C_W, double K0,
+                                                                   double c0, int depth,
+                                                                   const MonteCarloOptions& opt);
+
 }  // namespace actlab::theory

@@ -135,8 +135,17 @@ TEST(Init, InitAnswersWithAMonteCarloCheck) {
       EXPECT_LT(std::abs(mc - K), 5 * se + 0.05 * K) << x.recommendation.activation << " layer " << i + 1;
     }
   }
+  // The correlation of two inputs, theory against the Monte Carlo (finite-width bias allowed).
+  for (const auto& x : a->answers) {
+    ASSERT_EQ(x.correlation.size(), 6u) << x.recommendation.activation;
+    EXPECT_EQ(x.correlation[0].theory, kCheckCorrelation);
+    for (const auto& c : x.correlation)
+      EXPECT_LT(std::abs(c.mc - c.theory), 5 * c.mc_se + 0.03)
+          << x.recommendation.activation << " layer " << c.l;
+  }
   const Json j = a->to_json();
   EXPECT_EQ(j["recommendations"][1]["verdict"], "marginal");
+  EXPECT_EQ(j["recommendations"][0]["check"]["correlation"]["layers"].size(), 6u);
   EXPECT_TRUE(j["recommendations"][0].contains("check"));
   EXPECT_EQ(init_answers({.activations = {"tanh"}, .all = true}).status().field(), "activations");
   EXPECT_NE(torch_init_code(a->answers[0].recommendation).find("torch.nn.init.normal_"), std::string::npos);

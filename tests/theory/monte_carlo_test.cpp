@@ -74,5 +74,20 @@ TEST(MonteCarlo, BadInput) {
   EXPECT_FALSE(monte_carlo_kernel(Activation::make("softmax").value(), 0, 1, 1, 2, {}).has_value());
 }
 
+// Two inputs through shared random ReLU networks: at σ_b = 0 the correlation follows the arc-cosine map
+// c' = (√(1 − c²) + (π − arccos c) c)/π (Cho & Saul 2009) up to noise and an O(1/n) bias.
+TEST(MonteCarlo, CorrelationFollowsTheArcCosineMap) {
+  auto act = activations::Activation::make("relu").value();
+  auto mc = monte_carlo_correlation(act, 0.0, 2.0, 1.0, 0.3, 4, {.width = 256, .samples = 200, .seed = 3});
+  ASSERT_TRUE(mc.has_value()) << mc.status().message();
+  ASSERT_EQ(mc->size(), 4u);
+  double c = 0.3;
+  for (const auto& row : *mc) {
+    EXPECT_LT(std::abs(row.c - c), 5 * row.c_se + 0.01) << "layer " << row.l;
+    c = (std::sqrt(1 - c * c) + (M_PI - std::acos(c)) * c) / M_PI;
+  }
+  EXPECT_FALSE(monte_carlo_correlation(act, 0.0, 2.0, 1.0, 1.5, 4, {}).has_value());
+}
+
 }  // namespace
 }  // namespace actlab::theory
