@@ -12,6 +12,7 @@
 
 #include "cli/args.hpp"
 #include "cli/command.hpp"
+#include "core/interrupt.hpp"
 #include "core/json.hpp"
 #include "core/progress.hpp"
 #include "data/prepare.hpp"
@@ -166,13 +167,15 @@ int run_train(const TrainFlags& f) {
   auto plan = train_plan(f);
   if (!plan) return finish(plan.status());
   ProgressBar bar("epochs", f.epochs);
+  InterruptGuard guard;  // Ctrl-C / kill: stop after the current epoch, keep what was trained
   auto r = lab::train(*plan, [&](const nn::EpochStats& e) {
     bar.set_note("loss " + fmt(e.train_loss));
     bar.advance();
-    return true;
+    return InterruptGuard::signal() == 0;
   });
   bar.finish();
   if (!r) return finish(r.status(), {{"source", "--data"}});
+  const int sig = InterruptGuard::signal();
   if (!f.out.empty()) {
     Json mj = r->model.to_json();
     mj["trained_on"] = r->data;
@@ -186,6 +189,15 @@ int run_train(const TrainFlags& f) {
     std::printf("%s\n", json_dump(train_json(*r), true).c_str());
   else
     print_train(*r);
+  if (sig != 0) {
+    std::fprintf(
+        stderr,
+        "actlab: interrupted by %s after epoch %zu%s; to go on from there, train again with --model %s\n",
+        InterruptGuard::name(sig), r->report.epochs.size(),
+        f.out.empty() ? " (nothing saved: give --out FILE.json to keep the model)" : "",
+        f.out.empty() ? "FILE.json" : f.out.c_str());
+    return 128 + sig;
+  }
   // A diverged run is a result, not a crash: it is reported (text and JSON) and exits 1.
   return r->diverged() ? kExitFailure : kExitOk;
 }

@@ -1,8 +1,11 @@
 // actlab train | eval | predict | model random, through the real executable.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
+#include <csignal>
 #include <fstream>
+#include <string>
 
 #include "core/json.hpp"
 #include "support/process.hpp"
@@ -132,6 +135,25 @@ TEST(TrainCli, RandomModelAndPredictAgreeWithHandForwardPass) {
   }
   const Json p = run_json({"predict", "--model", m, "--x", "0.5,-1.5", "--json"});
   EXPECT_DOUBLE_EQ(p["output"][0].get<double>(), out);
+}
+
+// Ctrl-C (or kill) stops training after the current epoch: the model so far is written to --out, the exit
+// code is 128 + N, and the message says how to go on (train again from the model file).
+TEST(TrainCli, InterruptKeepsTheModelAndSaysHowToGoOn) {
+  TempDir dir;
+  const std::string out = dir / "interrupted.json";
+  for (int sig : {SIGINT, SIGTERM}) {
+    testing::Background w = start_actlab({"train", "--data", "digits", "--model", "mlp:64x3", "--epochs",
+                                          "1000000", "--batch", "32", "--out", out, "--seed", "1"});
+    ::usleep(1500 * 1000);
+    ::kill(w.pid, sig);
+    const auto r = w.wait(60);
+    EXPECT_EQ(r.exit_code, 128 + sig) << r.err;
+    EXPECT_NE(r.err.find("interrupted by"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("--model " + out), std::string::npos) << r.err;
+    const auto again = run_actlab({"train", "--data", "digits", "--model", out, "--epochs", "1"});
+    EXPECT_EQ(again.exit_code, 0) << again.err;
+  }
 }
 
 TEST(TrainCli, BadInputExitsTwoWithThePlace) {
