@@ -1,7 +1,7 @@
 // actlab compare — arms (activations per layer plus an init) over seeds with common random numbers and
 // paired permutation tests (docs/lab.md, "compare").
 // Flags → lab::ComparePlan → lab::compare → the table as text (or --json); --out DIR also writes table.md,
-// table.csv, results.json and compare.svg.
+// table.csv, results.json and compare.svg; --plot FILE draws the figure alone (.svg or .png).
 #include "lab/compare.hpp"
 
 #include <cstdio>
@@ -22,7 +22,7 @@ namespace actlab::cli {
 namespace {
 
 struct CompareFlags : TrainingFlags {
-  std::string arms, out;
+  std::string arms, out, plot;
   int seeds = 10, resamples = 10000, rounds = 100000;
   bool json = false;
 };
@@ -86,6 +86,8 @@ int run_compare(const CompareFlags& f) {
     print_compare(*r);
   if (!f.out.empty())
     if (Status s = write_outputs(*r, f.out); !s) return finish(s);
+  if (!f.plot.empty())
+    if (Status s = report::render(r->figure(), f.plot); !s) return finish(s.with_context("--plot"));
   return kExitOk;
 }
 
@@ -113,6 +115,7 @@ void add_compare_command(CLI::App& app, int& exit_code) {
   c->add_option("--rounds", f->rounds, "Random sign patterns of the permutation test when seeds > 20")
       ->capture_default_str();
   c->add_option("--out", f->out, "Directory for table.md, table.csv, results.json and compare.svg");
+  c->add_option("--plot", f->plot, "Draw the per-seed points and medians into this .svg or .png file");
   c->add_flag("--json", f->json, "Machine-readable output");
   c->callback([f, &exit_code] { exit_code = run_compare(*f); });
 }

@@ -294,7 +294,7 @@ report::Figure CompareResult::figure() const {
   report::Figure fig;
   fig.title = std::string(classification ? "Test accuracy" : "Test loss") + " on " + data + ", " +
               std::to_string(seeds.size()) + " seeds per arm";
-  fig.xlabel = "arm";
+  fig.xlabel = "arm (numbered as in the key)";
   fig.ylabel = classification ? "test accuracy" : "test loss";
   const double n = static_cast<double>(seeds.size());
   report::Series medians{.label = "median", .style = "lines"};
@@ -315,6 +315,16 @@ report::Figure CompareResult::figure() const {
     medians.y.insert(medians.y.end(), {ar.median, ar.median, std::nan("")});
   }
   fig.series.push_back(std::move(medians));
+  // Room above the points for the key (one line per arm and one for the medians, about 6% of the height
+  // each), so that it does not cover them.
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  for (std::size_t a = 0; a < arms.size(); ++a)
+    for (double y : fig.series[a].y) lo = std::min(lo, y), hi = std::max(hi, y);
+  if (lo <= hi) {
+    const double span = std::max(hi - lo, 1e-3 * std::max(1.0, std::abs(hi)));
+    const double key = std::min(0.6, 0.06 * static_cast<double>(arms.size() + 1) + 0.04);
+    fig.yrange = std::pair{lo - 0.05 * span, hi + span * key / (1 - key)};
+  }
   fig.xrange = std::pair{0.5, static_cast<double>(arms.size()) + 0.5};
   return fig;
 }

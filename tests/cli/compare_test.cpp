@@ -62,11 +62,13 @@ TEST(CompareCli, JsonHasEveryArmWithItsStatistics) {
   EXPECT_NE(svg.find("tanh@torch"), std::string::npos);
 
   // The text output: a header line and the table, same medians.
-  const ProcessResult text = run_actlab(with(kIris, {"--arms", "relu; tanh@torch"}));
+  const ProcessResult text =
+      run_actlab(with(kIris, {"--arms", "relu; tanh@torch", "--plot", dir / "points.png"}));
   ASSERT_EQ(text.exit_code, 0) << text.err;
   EXPECT_NE(text.out.find("iris: "), std::string::npos);
   EXPECT_NE(text.out.find("p_holm"), std::string::npos);
   EXPECT_NE(text.out.find("6 runs in"), std::string::npos);
+  EXPECT_EQ(slurp(dir / "points.png").substr(1, 3), "PNG");
 }
 
 TEST(CompareCli, BadInputNamesTheFlag) {

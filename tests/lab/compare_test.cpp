@@ -114,6 +114,9 @@ TEST(Compare, SameSeedSameSplitAndWeightsForEveryArm) {
   ASSERT_EQ(fig.series.size(), 4u);  // one per arm, then the medians
   EXPECT_EQ(fig.series[0].x.size(), 4u);
   EXPECT_EQ(fig.series[3].label, "median");
+  ASSERT_TRUE(fig.yrange);  // room above the points for the key
+  for (const auto& a : r->arms)
+    for (double v : a.values) EXPECT_LT(v, fig.yrange->second);
 }
 
 TEST(Compare, DivergedRunsAreCountedAndScoreWorst) {
