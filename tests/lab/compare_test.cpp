@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "report/significance.hpp"
@@ -150,6 +151,26 @@ TEST(Compare, RegressionScoresTestLoss) {
   EXPECT_EQ(r->arms[0].values, r->arms[0].test_loss);
   const int better = r->arms[0].median < r->arms[1].median ? 0 : 1;
   EXPECT_EQ(r->arms[better].rank, 1);
+}
+
+TEST(Compare, DivergedRegressionRunsTakeTheWorstFiniteLoss) {
+  ComparePlan p;
+  p.base.data = {.source = "poly:x*y", .rows = 120, .test = 0.25};
+  p.base.model.spec = "mlp:8x2";
+  p.base.options.epochs = 4;
+  p.base.options.optimizer.kind = optim::OptimizerKind::kSgd;
+  p.base.options.optimizer.lr = 0.01;
+  p.arms = *parse_arms("tanh; tanh@gaussian:sigma_w=1e30,sigma_b=1e30", "glorot");
+  p.seeds = 3;
+  auto r = compare(p);
+  ASSERT_TRUE(r) << r.status().message();
+  ASSERT_TRUE(r->arms[0].diverged_seeds.empty());
+  ASSERT_EQ(r->arms[1].diverged_seeds.size(), 3u);
+  const double worst = *std::max_element(r->arms[0].values.begin(), r->arms[0].values.end());
+  EXPECT_EQ(r->arms[1].values, (std::vector<double>{worst, worst, worst}));
+  EXPECT_TRUE(std::isfinite(r->arms[1].p_value));
+  EXPECT_EQ(r->arms[1].rank, 2);
+  EXPECT_TRUE(std::isnan(r->arms[1].test_loss[0]));  // as trained: never evaluated after divergence
 }
 
 TEST(Compare, BadPlansNameTheField) {
