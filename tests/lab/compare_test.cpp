@@ -173,6 +173,21 @@ TEST(Compare, DivergedRegressionRunsTakeTheWorstFiniteLoss) {
   EXPECT_TRUE(std::isnan(r->arms[1].test_loss[0]));  // as trained: never evaluated after divergence
 }
 
+TEST(Compare, MoreThanTwentySeedsDrawSignPatterns) {
+  ComparePlan p = iris_plan("relu; tanh@torch", 21);
+  p.base.options.epochs = 2;
+  p.rounds = 4000;
+  auto r = compare(p);
+  ASSERT_TRUE(r) << r.status().message();
+  EXPECT_FALSE(r->exact);
+  EXPECT_EQ(r->to_json()["tests"]["rounds"], 4000);
+  const double p_mc = r->arms[1].p_value;
+  const double p_exact = report::paired_permutation_test(r->arms[1].values, r->arms[0].values,
+                                                         {.exact_max_n = 21, .rounds = 1, .seed = 0});
+  EXPECT_GE(p_mc, 1.0 / 4001);
+  EXPECT_NEAR(p_mc, p_exact, 0.04);  // 5 binomial standard errors at 4000 patterns
+}
+
 TEST(Compare, BadPlansNameTheField) {
   ComparePlan p = iris_plan("relu", 0);
   EXPECT_EQ(compare(p).status().field(), "seeds");
