@@ -32,6 +32,8 @@ void add_theory_command(CLI::App& app, int& exit_code);
 void add_init_command(CLI::App& app, int& exit_code);
 // Registers `actlab train | eval | predict | model random` (cli/train.cpp).
 void add_train_command(CLI::App& app, int& exit_code);
+// Registers `actlab compare` (cli/compare.cpp).
+void add_compare_command(CLI::App& app, int& exit_code);
 // Registers `actlab data list | show` (cli/data.cpp).
 void add_data_command(CLI::App& app, int& exit_code);
 // Registers `actlab study ...` (cli/study.cpp).

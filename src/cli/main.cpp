@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   add_init_command(app, exit_code);
   add_data_command(app, exit_code);
   add_train_command(app, exit_code);
+  add_compare_command(app, exit_code);
   add_study_command(app, exit_code);
   add_optbench_command(app, exit_code);
   add_converge_command(app, exit_code);

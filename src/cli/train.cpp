@@ -12,6 +12,7 @@
 
 #include "cli/args.hpp"
 #include "cli/command.hpp"
+#include "cli/train_flags.hpp"
 #include "core/interrupt.hpp"
 #include "core/json.hpp"
 #include "core/progress.hpp"
@@ -26,78 +27,12 @@ namespace {
 
 using report::fmt;
 
-// --data, --target, --rows, --data-seed: the source part of a data plan.
-struct DataFlags {
-  std::string data, target;
-  std::size_t rows = 0;
-  std::int64_t data_seed = -1;  // generators: < 0 means the command's seed
-
-  data::DataPlan plan(std::uint64_t seed) const {
-    return {.source = data, .target = target, .rows = rows, .data_seed = data_seed, .seed = seed};
-  }
-};
-
 // ---- actlab train ----
 
-struct TrainFlags {
-  DataFlags data;
-  std::string model = "mlp:64x10", act = "relu", init = "he", opt = "adam", batch = "full", out;
-  std::string early_stop = "none", standardize = "auto", loss, lr_schedule = "constant";
-  double lr = 1e-3, momentum = 0, weight_decay = 0, val = 0, test = 0.3, clip = 0;
-  bool nesterov = false, json = false;
-  int epochs = 10, patience = 10, threads = 1;
-  std::uint64_t seed = 0;
-  std::optional<double> input_scale;
+struct TrainFlags : TrainingFlags {
+  std::string out;
+  bool json = false;
 };
-
-// Flags → plan. Errors name the flag.
-Result<lab::TrainPlan> train_plan(const TrainFlags& f) {
-  lab::TrainPlan p;
-  p.data = f.data.plan(f.seed);
-  p.data.val = f.val;
-  p.data.test = f.test;
-  auto z = data::parse_standardize(f.standardize);
-  if (!z) return z.status().with_context("--standardize");
-  p.data.standardize = *z;
-  p.model = {.spec = f.model, .acts = f.act, .init = f.init, .seed = f.seed, .input_scale = f.input_scale};
-  nn::TrainOptions& o = p.options;
-  o.epochs = f.epochs;
-  if (f.batch == "full") {
-    o.batch = 0;
-  } else {
-    auto b = parse_number("--batch", f.batch);
-    if (!b || *b < 1 || *b != std::floor(*b))
-      return Status::invalid("--batch: expected a positive integer or full");
-    o.batch = static_cast<Eigen::Index>(*b);
-  }
-  if (!f.loss.empty()) {
-    auto loss = nn::parse_loss(f.loss);
-    if (!loss) return loss.status().with_context("--loss");
-    p.loss = *loss;
-  }
-  auto kind = optim::parse_optimizer_kind(f.opt);
-  if (!kind) return kind.status().with_context("--opt");
-  o.optimizer.kind = *kind;
-  o.optimizer.lr = f.lr;
-  o.optimizer.momentum = f.momentum;
-  o.optimizer.nesterov = f.nesterov;
-  o.optimizer.weight_decay = f.weight_decay;
-  auto schedule = optim::parse_lr_schedule(f.lr_schedule);
-  if (!schedule) return schedule.status().with_context("--lr-schedule");
-  o.schedule = *schedule;
-  o.clip_norm = f.clip;
-  o.seed = f.seed;
-  o.threads = f.threads;
-  if (f.early_stop == "train-acc") {
-    o.early_stop.rule = nn::EarlyStop::Rule::kTrainAccPlateau;
-  } else if (f.early_stop == "val-loss") {
-    o.early_stop.rule = nn::EarlyStop::Rule::kValLoss;
-  } else if (f.early_stop != "none") {
-    return Status::invalid("--early-stop: expected none, train-acc or val-loss, got '" + f.early_stop + "'");
-  }
-  o.early_stop.patience = f.patience;
-  return p;
-}
 
 Json train_json(const lab::TrainResult& r) {
   const bool classify = r.classification;
@@ -164,7 +99,7 @@ void print_train(const lab::TrainResult& r) {
 }
 
 int run_train(const TrainFlags& f) {
-  auto plan = train_plan(f);
+  auto plan = training_plan(f);
   if (!plan) return finish(plan.status());
   ProgressBar bar("epochs", f.epochs);
   InterruptGuard guard;  // Ctrl-C / kill: stop after the current epoch, keep what was trained
@@ -273,55 +208,7 @@ int run_model_random(const RandomFlags& f) {
 void add_train_command(CLI::App& app, int& exit_code) {
   auto t = std::make_shared<TrainFlags>();
   CLI::App* train = app.add_subcommand("train", "Train a network on a data set (docs/training.md)");
-  train
-      ->add_option("--data", t->data.data,
-                   "Built-in name (actlab data list), generator spec, CSV file or IDX dir")
-      ->required();
-  train->add_option("--target", t->data.target, "CSV target column, by name or index (default: the last)");
-  train->add_option("--rows", t->data.rows, "Generators: number of rows");
-  train->add_option("--data-seed", t->data.data_seed, "Generators: seed of the data (default: --seed)");
-  train->add_option("--model", t->model, "mlp:WxD | mlp:N0-...-Nk | cnn:lapid | fcn:lapid | FILE.json")
-      ->capture_default_str();
-  train->add_option("--act", t->act, "Activation(s): one for every hidden layer, or a comma list per layer")
-      ->capture_default_str();
-  train
-      ->add_option("--init", t->init,
-                   "torch | he | glorot | lecun | orthogonal | gaussian:sigma_w=W,sigma_b=B | "
-                   "critical[:sigma_b=B]")
-      ->capture_default_str();
-  train->add_option("--input-scale", t->input_scale,
-                    "Factor on the first layer's weights (default: the init's; critical sets K^(1))");
-  train->add_option("--opt", t->opt, "sgd | adam | adamw | rmsprop")->capture_default_str();
-  train->add_option("--lr", t->lr, "Learning rate")->capture_default_str();
-  train
-      ->add_option("--lr-schedule", t->lr_schedule,
-                   "constant | cosine[:min=M] (per step) | step:every=E[,gamma=G] | exp:gamma=G (per epoch)")
-      ->capture_default_str();
-  train->add_option("--momentum", t->momentum, "SGD/RMSprop momentum");
-  train->add_flag("--nesterov", t->nesterov, "SGD: Nesterov momentum");
-  train->add_option("--weight-decay", t->weight_decay, "L2 (Adam, SGD, RMSprop) or decoupled (AdamW) decay");
-  train->add_option("--epochs", t->epochs, "Maximum number of epochs")->capture_default_str();
-  train->add_option("--batch", t->batch, "Mini-batch size, or full")->capture_default_str();
-  train->add_option("--val", t->val, "Validation fraction")->capture_default_str();
-  train->add_option("--test", t->test, "Test fraction (ignored for data with its own test set)")
-      ->capture_default_str();
-  train->add_option("--loss", t->loss, "cross_entropy | mse (default: from the data's task)");
-  train->add_option("--early-stop", t->early_stop, "none | train-acc (à-la-carte rule) | val-loss")
-      ->capture_default_str();
-  train->add_option("--patience", t->patience, "Early-stopping patience in epochs")->capture_default_str();
-  train->add_option("--clip", t->clip, "Clip the global gradient norm to this value (0: off)");
-  train
-      ->add_option("--standardize", t->standardize,
-                   "auto (tables: on, images: global) | on (per feature) | global (one mean and scale) | off")
-      ->capture_default_str();
-  train->add_option("--seed", t->seed, "Seed of the split, the weights and the shuffling")
-      ->capture_default_str();
-  train
-      ->add_option(
-          "--threads", t->threads,
-          "Data-parallel threads (0: ACTLAB_THREADS or every core); same seed and thread count, same "
-          "numbers")
-      ->capture_default_str();
+  add_training_flags(train, *t);
   train->add_option("--out", t->out, "Write the trained model file here");
   train->add_flag("--json", t->json, "Machine-readable output");
   train->callback([t, &exit_code] { exit_code = run_train(*t); });

@@ -77,6 +77,85 @@ double permutation_test_exact(std::span<const double> x, std::span<const double>
   return static_cast<double>(count) / static_cast<double>(total);
 }
 
+double quantile(std::span<const double> v, double q) {
+  if (v.empty() || !(q >= 0 && q <= 1)) return std::numeric_limits<double>::quiet_NaN();
+  std::vector<double> s(v.begin(), v.end());
+  std::sort(s.begin(), s.end());
+  const double h = q * static_cast<double>(s.size() - 1);
+  const auto lo = static_cast<std::size_t>(std::floor(h));
+  if (lo + 1 >= s.size()) return s.back();
+  const double frac = h - static_cast<double>(lo);
+  if (frac == 0) return s[lo];
+  return s[lo] + frac * (s[lo + 1] - s[lo]);
+}
+
+std::pair<double, double> bootstrap_median_ci(std::span<const double> v, const BootstrapOptions& o) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  if (v.empty() || o.resamples < 1 || !(o.level > 0 && o.level < 1)) return {nan, nan};
+  Rng rng(o.seed);
+  std::vector<double> medians(static_cast<std::size_t>(o.resamples)), sample(v.size());
+  for (double& m : medians) {
+    for (double& x : sample) x = v[rng.below(v.size())];
+    m = median_inplace(sample.data(), sample.size());
+  }
+  const double tail = (1 - o.level) / 2;
+  return {quantile(medians, tail), quantile(medians, 1 - tail)};
+}
+
+double paired_permutation_test(std::span<const double> x, std::span<const double> y, const PairedOptions& o) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  if (x.size() != y.size() || x.empty()) return nan;
+  const std::size_t n = x.size();
+  std::vector<double> d(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    d[i] = x[i] - y[i];
+    if (!std::isfinite(d[i])) return nan;
+  }
+  double total = 0;
+  for (double v : d) total += v;
+  const double observed = std::abs(total);
+  if (static_cast<int>(n) <= o.exact_max_n && n < 63) {
+    // Every sign pattern: bit i of `mask` set flips d[i].
+    const std::uint64_t patterns = std::uint64_t{1} << n;
+    std::uint64_t count = 0;
+    for (std::uint64_t mask = 0; mask < patterns; ++mask) {
+      double s = 0;
+      for (std::size_t i = 0; i < n; ++i) s += (mask >> i & 1) ? -d[i] : d[i];
+      if (at_least(std::abs(s), observed)) ++count;
+    }
+    return static_cast<double>(count) / static_cast<double>(patterns);
+  }
+  if (o.rounds < 1) return nan;
+  Rng rng(o.seed);
+  std::int64_t count = 0;
+  for (int r = 0; r < o.rounds; ++r) {
+    double s = 0;
+    std::uint64_t bits = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i % 64 == 0) bits = rng.next();
+      s += (bits & 1) ? -d[i] : d[i];
+      bits >>= 1;
+    }
+    if (at_least(std::abs(s), observed)) ++count;
+  }
+  return static_cast<double>(1 + count) / static_cast<double>(1 + o.rounds);
+}
+
+std::vector<double> holm(std::span<const double> p) {
+  std::vector<double> out(p.size(), std::numeric_limits<double>::quiet_NaN());
+  std::vector<std::size_t> order;
+  for (std::size_t i = 0; i < p.size(); ++i)
+    if (!std::isnan(p[i])) order.push_back(i);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return p[a] < p[b]; });
+  const double m = static_cast<double>(order.size());
+  double running = 0;
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    running = std::max(running, std::min(1.0, (m - static_cast<double>(k)) * p[order[k]]));
+    out[order[k]] = running;
+  }
+  return out;
+}
+
 const char* significance_mark(double p) {
   if (!(p < 0.05)) return "";
   return p < 0.001 ? "!!" : "!";

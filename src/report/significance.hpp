@@ -10,10 +10,19 @@
 // rtol 1e-5, atol 1e-8, as mlxtend does). Approximate: p = count / rounds over uniformly random shuffles
 // (mlxtend's method="approximate"). Exact: p = count / C(|x|+|y|, |x|) over every subset of positions
 // (mlxtend's method="exact").
+//
+// For `actlab compare` (docs/lab.md, "compare"): order statistics, a percentile bootstrap CI of the median,
+// a paired sign-flip permutation test and Holm's step-down adjustment.
+//
+//   double iqr = quantile(v, 0.75) - quantile(v, 0.25);                // numpy.percentile's "linear"
+//   auto [lo, hi] = bootstrap_median_ci(v, {.resamples = 10000, .level = 0.95, .seed = 1});
+//   double p = paired_permutation_test(arm, baseline);                  // exact for n <= 20
+//   std::vector<double> adjusted = holm({0.01, 0.04, 0.03});           // {0.03, 0.06, 0.06}
 #pragma once
 
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 namespace actlab::report {
@@ -31,6 +40,40 @@ double permutation_test(std::span<const double> x, std::span<const double> y,
                         const PermutationOptions& options = {});
 // Enumerates C(n, |x|) splits: keep |x| + |y| ≤ 24 or so.
 double permutation_test_exact(std::span<const double> x, std::span<const double> y);
+
+// The q-quantile (0 <= q <= 1) with linear interpolation between order statistics: numpy.percentile's
+// default ("linear", Hyndman & Fan type 7). NaN for an empty sample or q outside [0, 1].
+double quantile(std::span<const double> v, double q);
+
+// Percentile bootstrap of the median (Efron & Tibshirani, "An Introduction to the Bootstrap", 1993, §13.3):
+// `resamples` samples of n values drawn with replacement (seeded), the median of each, and the
+// (1 − level)/2 and (1 + level)/2 quantiles (as quantile() above) of those medians. {NaN, NaN} for an empty
+// sample or resamples < 1.
+struct BootstrapOptions {
+  int resamples = 10000;
+  double level = 0.95;
+  std::uint64_t seed = 0;
+};
+std::pair<double, double> bootstrap_median_ci(std::span<const double> v,
+                                              const BootstrapOptions& options = {});
+
+// Paired permutation test of x against y (pairs x[i], y[i]; Good, "Permutation, Parametric and Bootstrap
+// Tests of Hypotheses", 2005, §3.6): the differences d = x − y, the statistic |Σ d|, and under the null
+// hypothesis every sign pattern of d equally likely. Two-sided p = the share of sign patterns with
+// |Σ ±d| ≥ |Σ d| (numpy.isclose tolerance, as above). Exact (all 2^n patterns) when n ≤ exact_max_n;
+// otherwise `rounds` seeded random patterns and p = (1 + count) / (1 + rounds) (Phipson & Smyth 2010: never
+// 0). NaN when the sizes differ, a sample is empty or a difference is not finite.
+struct PairedOptions {
+  int exact_max_n = 20;
+  int rounds = 100000;
+  std::uint64_t seed = 0;
+};
+double paired_permutation_test(std::span<const double> x, std::span<const double> y,
+                               const PairedOptions& options = {});
+
+// Holm's step-down adjustment (Holm 1979) of m p-values: sort ascending, p_(i) ← min(1, (m − i + 1) p_(i))
+// (i from 1), then a running maximum, back in the input order. NaN entries stay NaN and do not count in m.
+std::vector<double> holm(std::span<const double> p);
 
 // Sipper's marks: "!!" for p < 0.001, "!" for p < 0.05, "" otherwise (and for NaN).
 const char* significance_mark(double p);

@@ -6,8 +6,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <vector>
+
+#include "support/golden.hpp"
 
 namespace actlab::report {
 namespace {
@@ -93,6 +96,106 @@ TEST(Significance, WinsTiesLossesCountEachProblemOnce) {
   EXPECT_EQ(w.no_result, 1);
   EXPECT_EQ(w.wins + w.ties + w.losses + w.no_result, static_cast<int>(arm.size()));
   EXPECT_EQ(wins_ties_losses(arm, base, p, 0.3).significant_losses, 2);
+}
+
+// ---- compare's statistics against tests/golden/compare_stats.json (tools/gen_compare_golden.py: numpy,
+// a brute force over sign patterns cross-checked with scipy.stats.permutation_test, and the exact bootstrap
+// distribution of the median).
+
+std::vector<double> doubles(const Json& j) { return j.get<std::vector<double>>(); }
+
+TEST(CompareStats, QuantilesMatchNumpyPercentile) {
+  const Json g = testing::read_golden("compare_stats.json");
+  ASSERT_FALSE(g["quantiles"].empty());
+  for (const Json& c : g["quantiles"]) {
+    const auto v = doubles(c["values"]);
+    EXPECT_NEAR(median(v), c["median"].get<double>(), 1e-12);
+    EXPECT_NEAR(quantile(v, 0.5), c["median"].get<double>(), 1e-12);
+    EXPECT_NEAR(quantile(v, 0.25), c["q25"].get<double>(), 1e-12);
+    EXPECT_NEAR(quantile(v, 0.75), c["q75"].get<double>(), 1e-12);
+    EXPECT_NEAR(quantile(v, 0.10), c["q10"].get<double>(), 1e-12);
+  }
+  EXPECT_TRUE(std::isnan(quantile(std::vector<double>{}, 0.5)));
+  EXPECT_TRUE(std::isnan(quantile(std::vector<double>{1.0}, 1.5)));
+}
+
+TEST(CompareStats, ExactPairedPermutationMatchesBruteForce) {
+  const Json g = testing::read_golden("compare_stats.json");
+  ASSERT_EQ(g["paired"].size(), 6u);
+  for (const Json& c : g["paired"]) {
+    const auto x = doubles(c["x"]), y = doubles(c["y"]);
+    EXPECT_NEAR(paired_permutation_test(x, y), c["p"].get<double>(), 1e-12) << c.dump();
+    // The test is symmetric in its two samples.
+    EXPECT_NEAR(paired_permutation_test(y, x), c["p"].get<double>(), 1e-12) << c.dump();
+  }
+}
+
+TEST(CompareStats, MonteCarloPairedPermutationApproachesTheExactValue) {
+  const Json g = testing::read_golden("compare_stats.json");
+  for (const Json& c : g["paired"]) {
+    const auto x = doubles(c["x"]), y = doubles(c["y"]);
+    const double exact = c["p"].get<double>();
+    const PairedOptions mc{.exact_max_n = 0, .rounds = 20000, .seed = 5};
+    const double p = paired_permutation_test(x, y, mc);
+    // Binomial standard error of a share of 20000 draws is at most 0.0036; allow 5 of them.
+    EXPECT_NEAR(p, exact, 0.018) << c.dump();
+    EXPECT_GT(p, 0.0);                                // (1 + count) / (1 + rounds)
+    EXPECT_EQ(p, paired_permutation_test(x, y, mc));  // seeded
+  }
+}
+
+TEST(CompareStats, PairedPermutationEdges) {
+  const std::vector<double> a = {1, 2, 3}, b = {1, 2};
+  EXPECT_TRUE(std::isnan(paired_permutation_test(a, b)));
+  EXPECT_TRUE(std::isnan(paired_permutation_test(std::vector<double>{}, std::vector<double>{})));
+  const std::vector<double> inf = {1, 2, std::numeric_limits<double>::infinity()};
+  EXPECT_TRUE(std::isnan(paired_permutation_test(inf, a)));
+  // Five pairs all in one direction: only the observed pattern and its mirror reach |sum|: p = 2/32.
+  const std::vector<double> up = {2, 3, 4, 5, 6}, down = {1, 2, 3, 4, 5};
+  EXPECT_DOUBLE_EQ(paired_permutation_test(up, down), 2.0 / 32.0);
+}
+
+TEST(CompareStats, HolmMatchesTheStepDownDefinition) {
+  const Json g = testing::read_golden("compare_stats.json");
+  ASSERT_FALSE(g["holm"].empty());
+  for (const Json& c : g["holm"]) {
+    const auto adjusted = holm(doubles(c["p"]));
+    const auto want = doubles(c["adjusted"]);
+    ASSERT_EQ(adjusted.size(), want.size());
+    for (std::size_t i = 0; i < want.size(); ++i) EXPECT_EQ(adjusted[i], want[i]) << c.dump() << " at " << i;
+  }
+  // NaN entries are left out of m and stay NaN.
+  const std::vector<double> with_nan = {0.01, std::nan(""), 0.04};
+  const auto h = holm(with_nan);
+  EXPECT_DOUBLE_EQ(h[0], 0.02);
+  EXPECT_TRUE(std::isnan(h[1]));
+  EXPECT_DOUBLE_EQ(h[2], 0.04);
+  EXPECT_TRUE(holm(std::vector<double>{}).empty());
+}
+
+TEST(CompareStats, BootstrapIntervalWithinTheExactBootstrapQuantiles) {
+  const Json g = testing::read_golden("compare_stats.json");
+  ASSERT_FALSE(g["bootstrap"].empty());
+  for (const Json& c : g["bootstrap"]) {
+    const auto v = doubles(c["values"]);
+    const BootstrapOptions o{.resamples = 10000, .level = c["level"].get<double>(), .seed = 3};
+    const auto [lo, hi] = bootstrap_median_ci(v, o);
+    // The Monte Carlo 2.5% and 97.5% points lie between the exact distribution's 1.5%/3.5% and
+    // 96.5%/98.5% points (the empirical share at 2.5% has a standard error of 0.0016 at 10000 resamples).
+    EXPECT_GE(lo, c["lo_range"][0].get<double>()) << c.dump();
+    EXPECT_LE(lo, c["lo_range"][1].get<double>()) << c.dump();
+    EXPECT_GE(hi, c["hi_range"][0].get<double>()) << c.dump();
+    EXPECT_LE(hi, c["hi_range"][1].get<double>()) << c.dump();
+    EXPECT_LE(lo, median(v));
+    EXPECT_GE(hi, median(v));
+    const auto again = bootstrap_median_ci(v, o);
+    EXPECT_EQ(again.first, lo);
+    EXPECT_EQ(again.second, hi);
+  }
+  const auto one = bootstrap_median_ci(std::vector<double>{0.7, 0.7, 0.7});
+  EXPECT_EQ(one.first, 0.7);
+  EXPECT_EQ(one.second, 0.7);
+  EXPECT_TRUE(std::isnan(bootstrap_median_ci(std::vector<double>{}).first));
 }
 
 }  // namespace
