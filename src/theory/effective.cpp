@@ -18,10 +18,6 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 bool finite_nonneg(double x) { return std::isfinite(x) && x >= 0.0; }
 
-bool kink_at_zero(const GaussianIntegrator& g) {
-  return std::any_of(g.kinks().begin(), g.kinks().end(), [](double k) { return std::abs(k) <= 1e-12; });
-}
-
 // False when the integrand of ⟨σ²⟩ or ⟨z² σ'²⟩ is still large at the edge of the quadrature window |z| ≤
 // kZMax (exp, cosh, sinh at K ≳ 30: e^{2√K z} peaks at z = 2√K > 12), so the window misses mass and r(K) is
 // wrong.
@@ -67,7 +63,7 @@ Susceptibilities susceptibilities(const GaussianIntegrator& g, double C_W, doubl
     s.g = s.chi_par = s.chi_perp = s.r = kNaN;
     return s;
   }
-  if (K == 0.0 && !kink_at_zero(g)) {
+  if (K == 0.0 && !g.kink_at_zero()) {
     const Moments m = g.expect(0.0);  // point values at 0
     s.g = m.phi2;
     s.chi_par = C_W * (m.dphi2 + m.phi_d2phi);
@@ -251,7 +247,7 @@ Result<Classification> classify(const GaussianIntegrator& g) {
 
   // 2. K* = 0 class.
   const double s0 = act.f(0.0), s1 = act.df(0.0), s2 = act.d2f(0.0);
-  if (s0 == 0.0 && s1 != 0.0 && !kink_at_zero(g)) {
+  if (s0 == 0.0 && s1 != 0.0 && !g.kink_at_zero()) {
     const double s3 = activations::evaluate(activations::derivative(act.d2f_expr()), 0.0);
     c.a1 = s3 / s1 + 0.75 * (s2 / s1) * (s2 / s1);
     c.b1 = s3 / s1 + (s2 / s1) * (s2 / s1);

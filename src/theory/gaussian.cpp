@@ -338,6 +338,10 @@ Json Expectations::to_json() const {
   return j;
 }
 
+bool GaussianIntegrator::kink_at_zero() const {
+  return std::any_of(kinks_.begin(), kinks_.end(), [](double k) { return std::abs(k) <= 1e-12; });
+}
+
 Status finite_moments(const GaussianIntegrator& g, double q) {
   const Moments m = g.expect(q);
   for (double v : {m.phi, m.dphi, m.phi2, m.dphi2, m.d2phi2, m.phi_d2phi, m.u_phi_dphi}) {

@@ -66,6 +66,8 @@ class GaussianIntegrator {
 
   // The kinks of φ in x (sorted, unique) that the quadrature splits at.
   const std::vector<double>& kinks() const { return kinks_; }
+  // Whether φ has a kink at 0 (|k| ≤ 1e-12): its point values there are a convention, not the q → 0⁺ limit.
+  bool kink_at_zero() const;
   // The activation being integrated.
   const activations::Activation& activation() const { return act_; }
 

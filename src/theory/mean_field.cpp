@@ -109,14 +109,10 @@ std::vector<EocPoint> eoc_roots(const GaussianIntegrator& g, const EocGrid& grid
 
 std::string num(double x) { return std::to_string(x); }
 
-bool kink_at_zero(const GaussianIntegrator& g) {
-  return std::any_of(g.kinks().begin(), g.kinks().end(), [](double k) { return std::abs(k) <= 1e-12; });
-}
-
 }  // namespace
 
 Moments moments_at_zero_limit(const GaussianIntegrator& g) {
-  return g.expect(kink_at_zero(g) ? kZeroLimitQ : 0.0);
+  return g.expect(g.kink_at_zero() ? kZeroLimitQ : 0.0);
 }
 
 double variance_map(const GaussianIntegrator& g, Init init, double q) {

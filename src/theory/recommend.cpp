@@ -287,9 +287,7 @@ Result<Recommendation> recommend(const GaussianIntegrator& g, const RecommendPla
     case CriticalityClass::kNone: break;
   }
   const activations::Activation& act = g.activation();
-  const bool kink0 =
-      std::any_of(g.kinks().begin(), g.kinks().end(), [](double k) { return std::abs(k) <= 1e-12; });
-  if (act.f(0.0) == 0.0 && act.df(0.0) != 0.0 && !kink0 && std::isfinite(r.a1) && r.a1 > 0) {
+  if (act.f(0.0) == 0.0 && act.df(0.0) != 0.0 && !g.kink_at_zero() && std::isfinite(r.a1) && r.a1 > 0) {
     input_kernel_rule(g, r);
     return r;
   }
