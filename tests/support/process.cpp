@@ -36,14 +36,8 @@ const bool kHermeticEnvironment = [] {
   return true;
 }();
 
-}  // namespace
-
-ProcessResult run_actlab(const std::vector<std::string>& args) {
-  ProcessResult r;
-  char out_path[] = "/tmp/actlab_test_outXXXXXX";
-  char err_path[] = "/tmp/actlab_test_errXXXXXX";
-  const int out_fd = mkstemp(out_path), err_fd = mkstemp(err_path);
-  if (out_fd < 0 || err_fd < 0) return r;
+// Starts build/actlab with the arguments, stdout and stderr going to the two files; its pid, or -1.
+pid_t spawn(const std::vector<std::string>& args, int out_fd, int err_fd) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out_fd, 1);
@@ -54,12 +48,24 @@ ProcessResult run_actlab(const std::vector<std::string>& args) {
   for (auto& a : argv_s) argv.push_back(a.data());
   argv.push_back(nullptr);
   pid_t pid;
-  if (posix_spawn(&pid, ACTLAB_BINARY, &actions, nullptr, argv.data(), environ) == 0) {
+  const bool ok = posix_spawn(&pid, ACTLAB_BINARY, &actions, nullptr, argv.data(), environ) == 0;
+  posix_spawn_file_actions_destroy(&actions);
+  return ok ? pid : -1;
+}
+
+}  // namespace
+
+ProcessResult run_actlab(const std::vector<std::string>& args) {
+  ProcessResult r;
+  char out_path[] = "/tmp/actlab_test_outXXXXXX";
+  char err_path[] = "/tmp/actlab_test_errXXXXXX";
+  const int out_fd = mkstemp(out_path), err_fd = mkstemp(err_path);
+  if (out_fd < 0 || err_fd < 0) return r;
+  if (const pid_t pid = spawn(args, out_fd, err_fd); pid > 0) {
     int status = 0;
     waitpid(pid, &status, 0);
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   }
-  posix_spawn_file_actions_destroy(&actions);
   lseek(out_fd, 0, SEEK_SET);
   lseek(err_fd, 0, SEEK_SET);
   r.out = slurp(out_fd);
@@ -94,18 +100,7 @@ Background start_actlab(const std::vector<std::string>& args) {
   if (out_fd < 0 || err_fd < 0) return b;
   b.out_path = out_path;
   b.err_path = err_path;
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out_fd, 1);
-  posix_spawn_file_actions_adddup2(&actions, err_fd, 2);
-  std::vector<std::string> argv_s = {ACTLAB_BINARY};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid;
-  if (posix_spawn(&pid, ACTLAB_BINARY, &actions, nullptr, argv.data(), environ) == 0) b.pid = pid;
-  posix_spawn_file_actions_destroy(&actions);
+  if (const pid_t pid = spawn(args, out_fd, err_fd); pid > 0) b.pid = pid;
   close(out_fd);
   close(err_fd);
   return b;
