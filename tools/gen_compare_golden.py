@@ -10,6 +10,9 @@ Written independently of src/report/significance.cpp:
   (itertools.product), two-sided, |sum| compared with numpy.isclose's tolerance; cross-checked against
   scipy.stats.permutation_test(permutation_type="samples"), which enumerates the same 2^n patterns;
 - Holm's adjustment: the step-down definition, max over j <= i of min(1, (m - j + 1) p_(j));
+- Spearman's rho: scipy.stats.spearmanr; its two-sided permutation p-value:
+  scipy.stats.permutation_test(permutation_type="pairings"), exact (all n! pairings) for n <= 8 and with
+  200000 random pairings above (the test allows for that Monte Carlo error);
 - the bootstrap of the median: the exact bootstrap distribution (all n^n resamples, equally likely), whose
   quantiles bracket a Monte Carlo percentile interval.
 """
@@ -37,6 +40,14 @@ PAIRS = [
     ([0.0, 0.7, 0.8, 0.75], [0.8, 0.8, 0.82, 0.79]),
     ([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2],
      [0.0, 0.25, 0.2, 0.45, 0.4, 0.55, 0.75, 0.7, 0.95, 0.9, 1.15, 1.1]),
+]
+
+# (x, y) pairs for Spearman's rho: theory verdicts (0/1/2, many ties) against accuracies, and others.
+RANKS = [
+    ([2, 2, 1, 0, 2, 0, 1], [0.95, 0.9, 0.7, 0.33, 0.97, 0.4, 0.9]),
+    ([1, 2, 3, 4, 5, 6], [2.0, 1.0, 4.0, 3.0, 6.0, 5.0]),
+    ([0.3, 0.1, 0.2, 0.9, 0.5], [0.3, 0.3, 0.1, 0.2, 0.2]),
+    ([2, 2, 2, 1, 1, 0, 0, 0, 2, 1, 2, 0], [0.9, 0.93, 0.88, 0.6, 0.91, 0.33, 0.35, 0.9, 0.94, 0.7, 0.2, 0.33]),
 ]
 
 HOLM = [
@@ -107,4 +118,13 @@ for v in VECTORS[:2]:
         continue
     lo_lo, lo_hi, hi_lo, hi_hi = exact_bootstrap_median_quantiles(v, [0.015, 0.035, 0.965, 0.985])
     out["bootstrap"].append({"values": v, "level": 0.95, "lo_range": [lo_lo, lo_hi], "hi_range": [hi_lo, hi_hi]})
+out["spearman"] = []
+for x, y in RANKS:
+    rho = float(scipy.stats.spearmanr(x, y).statistic)
+    exact = len(x) <= 8
+    r = scipy.stats.permutation_test(
+        (np.asarray(y, float),), lambda b: np.abs(scipy.stats.spearmanr(x, b).statistic),
+        permutation_type="pairings", n_resamples=np.inf if exact else 200000, alternative="greater",
+        random_state=np.random.default_rng(1))
+    out["spearman"].append({"x": x, "y": y, "rho": rho, "p": float(r.pvalue), "exact": exact})
 print(json.dumps(out, indent=1))

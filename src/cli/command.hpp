@@ -34,6 +34,8 @@ void add_init_command(CLI::App& app, int& exit_code);
 void add_train_command(CLI::App& app, int& exit_code);
 // Registers `actlab compare` (cli/compare.cpp).
 void add_compare_command(CLI::App& app, int& exit_code);
+// Registers `actlab lab` (cli/lab.cpp).
+void add_lab_command(CLI::App& app, int& exit_code);
 // Registers `actlab data list | show` (cli/data.cpp).
 void add_data_command(CLI::App& app, int& exit_code);
 // Registers `actlab study ...` (cli/study.cpp).

@@ -101,7 +101,9 @@ Json ComparePlan::to_json() const {
           {"train", std::move(train)}};
 }
 
-Result<CompareResult> compare(const ComparePlan& plan, const CompareProgressFn& on_progress) {
+Result<CompareResult> compare(const ComparePlan& plan, const CompareProgressFn& on_progress,
+                              const TrainRunner& runner) {
+  const TrainRunner run = runner ? runner : TrainRunner(train_summary);
   if (Status s = plan.validate(); !s) return s;
   const auto start = std::chrono::steady_clock::now();
   CompareResult r;
@@ -131,7 +133,7 @@ Result<CompareResult> compare(const ComparePlan& plan, const CompareProgressFn& 
       p.options.seed = s;
       progress.note = "seed " + std::to_string(s) + " " + arm.label;
       const std::int64_t run_start = progress.done;
-      auto t = train(p, [&](const nn::EpochStats&) {
+      auto t = run(p, [&](const nn::EpochStats&) {
         ++progress.done;
         if (on_progress) on_progress(progress);
         return true;
@@ -154,11 +156,11 @@ Result<CompareResult> compare(const ComparePlan& plan, const CompareProgressFn& 
         if (t->test_rows == 0) return Status::invalid_field("test", "compare scores runs on test rows: none");
       }
       CompareArmResult& ar = r.arms[a];
-      if (i == 0) ar.init = t->init.scheme.empty() ? Json(nullptr) : t->init.to_json();
-      ar.test_loss[i] = t->test.loss;
-      ar.epochs[i] = static_cast<int>(t->report.epochs.size());
-      const double score = r.classification ? t->test.accuracy : t->test.loss;
-      if (t->diverged() || !std::isfinite(score)) {
+      if (i == 0) ar.init = t->init;
+      ar.test_loss[i] = t->test_loss;
+      ar.epochs[i] = t->epochs;
+      const double score = r.classification ? t->test_acc : t->test_loss;
+      if (t->diverged || !std::isfinite(score)) {
         diverged[a][i] = 1;
         ar.diverged_seeds.push_back(s);
       } else {

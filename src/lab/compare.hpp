@@ -107,6 +107,9 @@ using CompareProgressFn = std::function<void(const CompareProgress&)>;
 // Trains arms × seeds (seed by seed, every arm within a seed) and computes the statistics. Errors name the
 // field: the plan's (validate), "arms" for an arm whose activations or init fail (the message names the
 // arm), the data's fields (source, test, ...) and the training options'.
-Result<CompareResult> compare(const ComparePlan& plan, const CompareProgressFn& on_progress = {});
+// `runner` trains one run (default: lab::train_summary); the laboratory passes one that remembers finished
+// runs.
+Result<CompareResult> compare(const ComparePlan& plan, const CompareProgressFn& on_progress = {},
+                              const TrainRunner& runner = {});
 
 }  // namespace actlab::lab

@@ -140,3 +140,77 @@ Result<Prediction> predict(const std::string& model_path, const std::vector<doub
 }
 
 }  // namespace actlab::lab
+
+namespace actlab::lab {
+
+Json RunSummary::to_json() const {
+  auto num = [](double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); };
+  return {{"data", data},
+          {"train_rows", train_rows},
+          {"val_rows", val_rows},
+          {"test_rows", test_rows},
+          {"classification", classification},
+          {"init", init},
+          {"diverged", diverged},
+          {"stop", stop},
+          {"epochs", epochs},
+          {"val_loss", num(val_loss)},
+          {"val_acc", num(val_acc)},
+          {"test_loss", num(test_loss)},
+          {"test_acc", num(test_acc)}};
+}
+
+Result<RunSummary> RunSummary::from_json(const Json& j) {
+  try {
+    auto num = [&](const char* k) {
+      const Json& v = j.at(k);
+      return v.is_null() ? std::nan("") : v.get<double>();
+    };
+    RunSummary r;
+    r.data = j.at("data").get<std::string>();
+    r.train_rows = j.at("train_rows").get<std::size_t>();
+    r.val_rows = j.at("val_rows").get<std::size_t>();
+    r.test_rows = j.at("test_rows").get<std::size_t>();
+    r.classification = j.at("classification").get<bool>();
+    r.init = j.at("init");
+    r.diverged = j.at("diverged").get<bool>();
+    r.stop = j.at("stop").get<std::string>();
+    r.epochs = j.at("epochs").get<int>();
+    r.val_loss = num("val_loss");
+    r.val_acc = num("val_acc");
+    r.test_loss = num("test_loss");
+    r.test_acc = num("test_acc");
+    return r;
+  } catch (const std::exception& e) {
+    return Status::invalid_field("run", std::string("malformed run record: ") + e.what());
+  }
+}
+
+RunSummary summarize(const TrainResult& t) {
+  RunSummary r;
+  r.data = t.data;
+  r.train_rows = t.train_rows;
+  r.val_rows = t.val_rows;
+  r.test_rows = t.test_rows;
+  r.classification = t.classification;
+  r.init = t.init.scheme.empty() ? Json(nullptr) : t.init.to_json();
+  r.diverged = t.diverged();
+  r.stop = nn::stop_reason_name(t.report.stop_reason);
+  r.epochs = static_cast<int>(t.report.epochs.size());
+  if (!r.diverged && !t.report.epochs.empty()) {
+    const nn::EpochStats& e = t.report.epochs.back();
+    r.val_loss = e.val_loss;
+    r.val_acc = e.val_acc;
+  }
+  r.test_loss = t.test.loss;
+  r.test_acc = t.test.accuracy;
+  return r;
+}
+
+Result<RunSummary> train_summary(const TrainPlan& plan, const nn::EpochCallback& on_epoch) {
+  auto t = train(plan, on_epoch);
+  if (!t) return t.status();
+  return summarize(*t);
+}
+
+}  // namespace actlab::lab

@@ -13,7 +13,9 @@
 #pragma once
 
 #include <cmath>
+#include <functional>
 #include <optional>
+#include <string>
 
 #include "core/json.hpp"
 #include "core/status.hpp"
@@ -50,6 +52,26 @@ struct TrainResult {
 
 // Errors name the plan's field: data's (source, val, test, ...), model, act, init, loss, epochs, threads.
 Result<TrainResult> train(const TrainPlan& plan, const nn::EpochCallback& on_epoch = {});
+
+// What a study of many runs keeps of one (compare, the laboratory's stages): the scores, not the model.
+struct RunSummary {
+  std::string data;
+  std::size_t train_rows = 0, val_rows = 0, test_rows = 0;
+  bool classification = true;
+  Json init = nullptr;  // the InitRecommendation's JSON (null for a model file)
+  bool diverged = false;
+  std::string stop;  // nn::stop_reason_name
+  int epochs = 0;    // epochs run
+  // The last epoch's validation scores and the test scores (NaN where there are none or after divergence).
+  double val_loss = std::nan(""), val_acc = std::nan(""), test_loss = std::nan(""), test_acc = std::nan("");
+  Json to_json() const;
+  static Result<RunSummary> from_json(const Json& j);
+};
+RunSummary summarize(const TrainResult& r);
+// Runs one plan (by default lab::train, then summarize); a laboratory passes one that remembers finished
+// runs, so a resumed stage does not train them again.
+using TrainRunner = std::function<Result<RunSummary>(const TrainPlan&, const nn::EpochCallback&)>;
+Result<RunSummary> train_summary(const TrainPlan& plan, const nn::EpochCallback& on_epoch = {});
 
 // A model file on every row of a data set (data::load_source of `data`), through the model's own input
 // scaling.

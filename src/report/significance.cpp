@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 
 #include "core/rng.hpp"
 
@@ -137,6 +138,84 @@ double paired_permutation_test(std::span<const double> x, std::span<const double
       bits >>= 1;
     }
     if (at_least(std::abs(s), observed)) ++count;
+  }
+  return static_cast<double>(1 + count) / static_cast<double>(1 + o.rounds);
+}
+
+namespace {
+
+// Average ranks (1-based) of v, ties sharing the mean of their positions.
+std::vector<double> average_ranks(std::span<const double> v) {
+  const std::size_t n = v.size();
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return v[a] < v[b]; });
+  std::vector<double> rank(n);
+  for (std::size_t i = 0; i < n;) {
+    std::size_t j = i;
+    while (j + 1 < n && v[order[j + 1]] == v[order[i]]) ++j;
+    const double r = 0.5 * static_cast<double>(i + j) + 1.0;
+    for (std::size_t k = i; k <= j; ++k) rank[order[k]] = r;
+    i = j + 1;
+  }
+  return rank;
+}
+
+double pearson(const std::vector<double>& a, const std::vector<double>& b) {
+  const double n = static_cast<double>(a.size());
+  double ma = 0, mb = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    ma += a[i];
+    mb += b[i];
+  }
+  ma /= n;
+  mb /= n;
+  double sab = 0, saa = 0, sbb = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    sab += (a[i] - ma) * (b[i] - mb);
+    saa += (a[i] - ma) * (a[i] - ma);
+    sbb += (b[i] - mb) * (b[i] - mb);
+  }
+  if (saa == 0 || sbb == 0) return std::numeric_limits<double>::quiet_NaN();
+  return sab / std::sqrt(saa * sbb);
+}
+
+}  // namespace
+
+double spearman(std::span<const double> x, std::span<const double> y) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  if (x.size() != y.size() || x.size() < 2) return nan;
+  for (std::size_t i = 0; i < x.size(); ++i)
+    if (!std::isfinite(x[i]) || !std::isfinite(y[i])) return nan;
+  return pearson(average_ranks(x), average_ranks(y));
+}
+
+double spearman_permutation_test(std::span<const double> x, std::span<const double> y, const RankOptions& o) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double rho = spearman(x, y);
+  if (!std::isfinite(rho)) return nan;
+  const std::vector<double> rx = average_ranks(x);
+  std::vector<double> ry = average_ranks(y);
+  const double observed = std::abs(rho);
+  const std::size_t n = x.size();
+  if (static_cast<int>(n) <= o.exact_max_n) {
+    std::vector<std::size_t> perm(n);
+    std::iota(perm.begin(), perm.end(), std::size_t{0});
+    std::vector<double> py(n);
+    std::uint64_t count = 0, total = 0;
+    do {
+      for (std::size_t i = 0; i < n; ++i) py[i] = ry[perm[i]];
+      if (at_least(std::abs(pearson(rx, py)), observed)) ++count;
+      ++total;
+    } while (std::next_permutation(perm.begin(), perm.end()));
+    return static_cast<double>(count) / static_cast<double>(total);
+  }
+  if (o.rounds < 1) return nan;
+  Rng rng(o.seed);
+  std::int64_t count = 0;
+  for (int r = 0; r < o.rounds; ++r) {
+    for (std::size_t i = n - 1; i > 0; --i) std::swap(ry[i], ry[rng.next() % (i + 1)]);
+    if (at_least(std::abs(pearson(rx, ry)), observed)) ++count;
   }
   return static_cast<double>(1 + count) / static_cast<double>(1 + o.rounds);
 }

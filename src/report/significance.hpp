@@ -75,6 +75,23 @@ double paired_permutation_test(std::span<const double> x, std::span<const double
 // (i from 1), then a running maximum, back in the input order. NaN entries stay NaN and do not count in m.
 std::vector<double> holm(std::span<const double> p);
 
+// Spearman's rank correlation ρ of pairs (x[i], y[i]): Pearson's correlation of the ranks, ties sharing
+// their average rank (scipy.stats.spearmanr). NaN with fewer than 2 pairs, a non-finite value, or a sample
+// whose values are all equal.
+double spearman(std::span<const double> x, std::span<const double> y);
+
+// Two-sided permutation p-value of ρ: the share of pairings of y with x whose |ρ| ≥ |ρ observed| (numpy
+// isclose tolerance). Exact (every one of the n! orders of y) for n ≤ exact_max_n, else `rounds` seeded
+// random orders and p = (1 + count) / (1 + rounds). scipy.stats.permutation_test(..., permutation_type=
+// "pairings") computes the same exact value. NaN where ρ is.
+struct RankOptions {
+  int exact_max_n = 8;
+  int rounds = 20000;
+  std::uint64_t seed = 0;
+};
+double spearman_permutation_test(std::span<const double> x, std::span<const double> y,
+                                 const RankOptions& options = {});
+
 // Sipper's marks: "!!" for p < 0.001, "!" for p < 0.05, "" otherwise (and for NaN).
 const char* significance_mark(double p);
 

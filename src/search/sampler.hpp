@@ -37,6 +37,8 @@ struct FrozenTrial {
   double value = 0;                                           // meaningful for COMPLETE
   std::vector<std::pair<std::int64_t, double>> intermediate;  // (step, value), ascending steps
   bool worker_lost = false;  // FAIL because its worker died or went silent (the reaper), not the objective
+  // The original trial this one re-runs (the root of its retry chain); its own number when not a retry.
+  std::int64_t original = 0;
 };
 
 class Sampler {

@@ -1,5 +1,6 @@
 #include "search/study.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <exception>
@@ -69,6 +70,7 @@ Result<Study> Study::open(const std::string& url, const std::string& name, OpenM
 FrozenTrial Study::freeze(const TrialRecord& r) const {
   FrozenTrial f;
   f.number = r.number;
+  f.original = r.number;
   f.state = r.state;
   f.worker_lost = r.state == TrialState::kFail && WorkQueue::is_lost_worker_reason(r.reason);
   if (!r.params.is_null()) {
@@ -83,7 +85,11 @@ Result<std::vector<FrozenTrial>> Study::frozen_trials() {
   auto all = storage_->trials(record_.id, true);
   if (!all) return all.status();
   std::vector<FrozenTrial> out;
-  for (const auto& r : *all) out.push_back(freeze(r));
+  for (const auto& r : *all) {
+    out.push_back(freeze(r));
+    if (r.retry_of && *r.retry_of >= 0 && static_cast<std::size_t>(*r.retry_of) + 1 < out.size())
+      out.back().original = out[static_cast<std::size_t>(*r.retry_of)].original;
+  }
   return out;
 }
 
@@ -105,7 +111,12 @@ Status Study::refresh(Storage& st, HistoryCache& cache) const {
       st.trials_from(record_.id, static_cast<std::int64_t>(cache.finished), /*with_intermediate=*/true);
   if (!fresh) return fresh.status();
   cache.trials.resize(cache.finished);  // unfinished when last read: read again
-  for (const auto& r : *fresh) cache.trials.push_back(freeze(r));
+  for (const auto& r : *fresh) {
+    cache.trials.push_back(freeze(r));
+    FrozenTrial& f = cache.trials.back();
+    if (r.retry_of && *r.retry_of >= 0 && static_cast<std::size_t>(*r.retry_of) + 1 < cache.trials.size())
+      f.original = cache.trials[static_cast<std::size_t>(*r.retry_of)].original;
+  }
   while (cache.finished < cache.trials.size()) {
     const FrozenTrial& t = cache.trials[cache.finished];
     const bool done =
@@ -123,12 +134,33 @@ Result<std::optional<ActiveTrial>> Study::ask_on(Storage& st, HistoryCache& cach
   if (!claimed) return claimed.status();
   std::optional<TrialRecord> rec = std::move(*claimed);
   const std::vector<FrozenTrial> none;
+  std::vector<FrozenTrial> reordered;
+  // What the sampler sees: a retry stands in for the trial it re-runs. The history is in original order (a
+  // retry right after its original, whose worker was lost and which no sampler learns from), and a new trial
+  // draws with its ordinal among the originals instead of its number. So a study whose worker was killed
+  // and whose trial was retried samples exactly what an uninterrupted study samples (one worker; with
+  // several, the interleaving differs from run to run anyway).
+  auto history = [&]() -> const std::vector<FrozenTrial>& {
+    if (!sampler_->uses_history()) return none;
+    const bool retries = std::any_of(cache.trials.begin(), cache.trials.end(),
+                                     [](const FrozenTrial& t) { return t.original != t.number; });
+    if (!retries) return cache.trials;
+    reordered = cache.trials;
+    std::stable_sort(reordered.begin(), reordered.end(),
+                     [](const FrozenTrial& a, const FrozenTrial& b) { return a.original < b.original; });
+    return reordered;
+  };
+  auto ordinal = [&](std::int64_t number) {
+    std::int64_t retries = 0;
+    for (const FrozenTrial& t : cache.trials)
+      if (t.number < number && t.original != t.number) ++retries;
+    return number - retries;
+  };
   auto sample = [&](std::int64_t number) -> Result<Params> {
     if (sampler_->uses_history()) {
       if (auto s = refresh(st, cache); !s) return s;
     }
-    return sampler_->sample(space_, record_.direction, sampler_->uses_history() ? cache.trials : none, number,
-                            record_.seed);
+    return sampler_->sample(space_, record_.direction, history(), ordinal(number), record_.seed);
   };
   ActiveTrial t;
   if (!rec) {
@@ -139,8 +171,7 @@ Result<std::optional<ActiveTrial>> Study::ask_on(Storage& st, HistoryCache& cach
       if (auto s = refresh(st, cache); !s) return s;
     }
     auto made = st.create_running(record_.id, worker, budget, [&](std::int64_t number) -> Result<Json> {
-      t.params = sampler_->sample(space_, record_.direction, sampler_->uses_history() ? cache.trials : none,
-                                  number, record_.seed);
+      t.params = sampler_->sample(space_, record_.direction, history(), ordinal(number), record_.seed);
       return space_.to_external(t.params);
     });
     if (!made) return made.status();

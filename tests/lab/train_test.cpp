@@ -136,5 +136,36 @@ TEST(Train, MissingValuesTrainButDoNotEvaluateFromAFile) {
       << e.status().message();
 }
 
+// The summary a study keeps of a run: the last epoch's validation scores and the test scores, and the same
+// summary back from its JSON (NaN as null and back).
+TEST(Train, SummaryKeepsTheScoresAndRoundTrips) {
+  auto r = train(iris_plan());
+  ASSERT_TRUE(r) << r.status().message();
+  const RunSummary s = summarize(*r);
+  EXPECT_EQ(s.data, "iris");
+  EXPECT_EQ(s.epochs, 40);
+  EXPECT_EQ(s.stop, "completed");
+  EXPECT_FALSE(s.diverged);
+  EXPECT_EQ(s.val_acc, r->report.epochs.back().val_acc);
+  EXPECT_EQ(s.val_loss, r->report.epochs.back().val_loss);
+  EXPECT_EQ(s.test_acc, r->test.accuracy);
+  EXPECT_EQ(s.init, Json("he"));  // a named scheme records its name
+  auto same = train_summary(iris_plan());
+  ASSERT_TRUE(same);
+  EXPECT_EQ(same->to_json(), s.to_json());
+
+  RunSummary nan = s;
+  nan.diverged = true;
+  nan.val_acc = nan.val_loss = nan.test_acc = std::nan("");
+  const Json j = nan.to_json();
+  EXPECT_TRUE(j["val_acc"].is_null());
+  auto back = RunSummary::from_json(j);
+  ASSERT_TRUE(back) << back.status().message();
+  EXPECT_TRUE(std::isnan(back->val_acc));
+  EXPECT_EQ(back->test_loss, s.test_loss);
+  EXPECT_EQ(back->to_json(), j);
+  EXPECT_FALSE(RunSummary::from_json(Json{{"data", "iris"}}));
+}
+
 }  // namespace
 }  // namespace actlab::lab

@@ -198,5 +198,28 @@ TEST(CompareStats, BootstrapIntervalWithinTheExactBootstrapQuantiles) {
   EXPECT_TRUE(std::isnan(bootstrap_median_ci(std::vector<double>{}).first));
 }
 
+// Spearman's rho against scipy.stats.spearmanr, and its permutation p-value against scipy's
+// permutation_test(permutation_type="pairings"): exact for n <= 8, Monte Carlo (both sides) above.
+TEST(CompareStats, SpearmanMatchesScipy) {
+  const Json g = testing::read_golden("compare_stats.json");
+  ASSERT_FALSE(g["spearman"].empty());
+  for (const Json& c : g["spearman"]) {
+    const auto x = doubles(c["x"]);
+    const auto y = doubles(c["y"]);
+    EXPECT_NEAR(spearman(x, y), c["rho"].get<double>(), 1e-12) << c.dump();
+    const double p = spearman_permutation_test(x, y, {.exact_max_n = 8, .rounds = 20000, .seed = 1});
+    if (c["exact"].get<bool>()) {
+      EXPECT_NEAR(p, c["p"].get<double>(), 1e-12) << c.dump();
+    } else {
+      EXPECT_NEAR(p, c["p"].get<double>(), 0.015) << c.dump();
+    }
+  }
+  // Degenerate samples: too few pairs, a constant sample, a non-finite value.
+  EXPECT_TRUE(std::isnan(spearman(std::vector<double>{1}, std::vector<double>{2})));
+  EXPECT_TRUE(std::isnan(spearman(std::vector<double>{1, 1, 1}, std::vector<double>{1, 2, 3})));
+  EXPECT_TRUE(std::isnan(spearman(std::vector<double>{1, 2, std::nan("")}, std::vector<double>{1, 2, 3})));
+  EXPECT_DOUBLE_EQ(spearman(std::vector<double>{1, 2, 3, 4}, std::vector<double>{10, 20, 30, 40}), 1.0);
+}
+
 }  // namespace
 }  // namespace actlab::report

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <set>
@@ -211,6 +212,46 @@ TEST_F(StudyTest, DeadWorkersTrialIsRetriedWithTheSameParameters) {
   }
   EXPECT_EQ(retries, 1);
   EXPECT_TRUE(s.storage().check_integrity()->empty());
+}
+
+// A retry stands in for its original: a TPE study whose worker died in the middle of trial 12 (its trial
+// retried on resume) samples and ends exactly as the uninterrupted study with the same seed.
+TEST_F(StudyTest, KilledTrialRetriedGivesTheUninterruptedSequence) {
+  OptimizeOptions o;
+  o.n_trials = 30;
+  Study a = make("a", "tpe:fail-worst");
+  ASSERT_TRUE(a.optimize(synthetic(), o));
+
+  Study b = make("b", "tpe:fail-worst");
+  OptimizeOptions first = o;
+  first.n_trials = 12;
+  ASSERT_TRUE(b.optimize(synthetic(), first));
+  const pid_t child = fork();
+  if (child == 0) _exit(0);
+  waitpid(child, nullptr, 0);
+  char host[256] = {0};
+  gethostname(host, sizeof host - 1);
+  auto lost = b.ask(std::string(host) + ":" + std::to_string(child) + ":0", 30);  // trial 12, worker gone
+  ASSERT_TRUE(lost && *lost);
+  auto summary = b.optimize(synthetic(), o);
+  ASSERT_TRUE(summary) << summary.status().message();
+  EXPECT_EQ(summary->retried, 1);
+
+  auto ta = *a.storage().trials(a.record().id, false);
+  auto tb = *b.storage().trials(b.record().id, false);
+  ASSERT_EQ(ta.size(), 30u);
+  ASSERT_EQ(tb.size(), 31u);
+  // b without the lost trial, each retry in its original's place.
+  std::vector<TrialRecord> kept;
+  for (const auto& r : tb)
+    if (r.number != 12) kept.push_back(r);
+  std::stable_sort(kept.begin(), kept.end(), [](const TrialRecord& x, const TrialRecord& y) {
+    return x.retry_of.value_or(x.number) < y.retry_of.value_or(y.number);
+  });
+  for (std::size_t i = 0; i < ta.size(); ++i) {
+    EXPECT_EQ(kept[i].params, ta[i].params) << "trial " << i;
+    EXPECT_EQ(kept[i].value, ta[i].value) << "trial " << i;
+  }
 }
 
 }  // namespace
