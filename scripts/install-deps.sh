@@ -10,6 +10,7 @@ packages=(
   libsqlite3-dev libpq-dev zlib1g-dev postgresql
   libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox coinor-libclp-dev   # coinor-libclp-dev: the LP backend of src/shallow
+  chromium                        # scripts/check_report.sh: HTML reports in headless Chromium (tests/report)
   python3-sklearn dataset-fashion-mnist   # the built-in data sets (iris, wine, ..., fashion-mnist), used by make test
   librdata-dev libbz2-dev liblzma-dev     # the R data reader (src/data/rdata.cpp)
   r-cran-mlbench r-cran-kernlab           # the built-in R data sets (sonar, glass, spam, ...; docs/data.md)

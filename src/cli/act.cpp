@@ -12,6 +12,7 @@
 #include "activations/row_ops.hpp"
 #include "cli/args.hpp"
 #include "cli/command.hpp"
+#include "cli/figures.hpp"
 #include "core/json.hpp"
 #include "report/figure.hpp"
 
@@ -305,15 +306,11 @@ int run_plot(const std::vector<std::string>& specs, const std::vector<std::strin
   if (!params) return finish(params.status());
   auto range = parse_interval("--range", range_text);
   if (!range) return finish(range.status());
-  report::Figure fig;
-  fig.title = with_derivative ? "activations and derivatives" : "activations";
-  fig.xlabel = "x";
-  fig.ylabel = with_derivative ? "f(x), f'(x)" : "f(x)";
-  fig.xrange = *range;
   constexpr int kPoints = 801;
   std::vector<double> xs(kPoints);
   for (int i = 0; i < kPoints; ++i) xs[i] = range->first + (range->second - range->first) * i / (kPoints - 1);
   std::map<std::string, bool> used;
+  std::vector<ActivationCurve> curves;
   for (const std::string& spec : specs) {
     // Each activation takes the --param values it has (catalog) or uses (formula).
     std::map<std::string, double> mine;
@@ -327,25 +324,31 @@ int run_plot(const std::vector<std::string>& specs, const std::vector<std::strin
     if (act->row_wise()) {
       return finish(Status::invalid(spec + " is row-wise: it has no curve f(x) to plot"));
     }
+    // f and f' from the activation's kernel: f' is its symbolic derivative, compiled (exact, not
+    // differenced).
     std::vector<double> f(kPoints), df(kPoints), d2f(kPoints);
     double* outs[3] = {f.data(), df.data(), d2f.data()};
     act->kernel().eval(xs, outs);
-    fig.series.push_back({act->name(), xs, f, "lines"});
-    if (with_derivative) fig.series.push_back({act->name() + "'", xs, df, "lines"});
+    curves.push_back({act->name(), xs, std::move(f), std::move(df)});
   }
   for (const auto& [k, v] : *params) {
     if (!used.count(k)) return finish(Status::invalid("--param " + k + ": no activation to plot has it"));
   }
+  const report::Figure fig = activation_figure(curves, *range, with_derivative);
   if (Status s = report::render(fig, out); !s) return finish(s);
   if (json) {
     Json j;
     j["out"] = out;
     j["series"] = Json::array();
     for (const auto& s : fig.series) j["series"].push_back(s.label);
+    for (const auto& panel : fig.panels)
+      for (const auto& s : panel.series) j["series"].push_back(s.label);
     j["range"] = {range->first, range->second};
     std::printf("%s\n", json_dump(j, true).c_str());
   } else {
-    std::printf("wrote %s (%zu curves)\n", out.c_str(), fig.series.size());
+    std::size_t n = fig.series.size();
+    for (const auto& panel : fig.panels) n += panel.series.size();
+    std::printf("wrote %s (%zu curves)\n", out.c_str(), n);
   }
   return kExitOk;
 }
@@ -359,7 +362,7 @@ void add_act_command(CLI::App& app, int& exit_code) {
   struct Options {
     std::string menu, spec, at, out, range = "-5:5";
     std::vector<std::string> specs, params;
-    bool json = false, derivative = false;
+    bool json = false, derivative = true;
   };
   auto o = std::make_shared<Options>();
 
@@ -385,7 +388,8 @@ void add_act_command(CLI::App& app, int& exit_code) {
   plot->add_option("--out", o->out, "Output file, .svg or .png")->required();
   plot->add_option("--range", o->range, "x range LO:HI (default -5:5)");
   plot->add_option("--param", o->params, "Parameter value NAME=VALUE, given to every activation that has it");
-  plot->add_flag("--derivative", o->derivative, "Also draw f'");
+  plot->add_flag("--derivative,!--no-derivative", o->derivative,
+                 "Draw f' (exact derivative) in a panel beside f (the default; --no-derivative: f alone)");
   plot->add_flag("--json", o->json, "Machine-readable output");
   plot->callback([o, &exit_code] {
     exit_code = run_plot(o->specs, o->params, o->out, o->range, o->derivative, o->json);

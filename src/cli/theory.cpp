@@ -13,8 +13,8 @@
 #include "activations/activation.hpp"
 #include "cli/args.hpp"
 #include "cli/command.hpp"
+#include "cli/figures.hpp"
 #include "core/json.hpp"
-#include "report/contour.hpp"
 #include "report/figure.hpp"
 #include "report/format.hpp"
 #include "theory/effective.hpp"
@@ -74,22 +74,7 @@ int run_eoc(const std::string& spec, const std::vector<std::string>& params, con
   auto curve = theory::edge_of_chaos(*g, *sigma_bs);
   if (!curve) return finish(curve.status());
   const auto& rows = curve->rows;
-  if (!plot.empty()) {
-    // σ_w against σ_b; roots beyond the first (several EOC points at one σ_b) as their own series.
-    report::Figure fig{.title = "edge of chaos of " + spec, .xlabel = "sigma_b", .ylabel = "sigma_w"};
-    std::size_t roots = 0;
-    for (const auto& row : rows) roots = std::max(roots, row.points.size());
-    for (std::size_t r = 0; r < roots; ++r) {
-      report::Series s{.label = roots == 1 ? "sigma_w on the EOC" : "EOC root " + std::to_string(r + 1),
-                       .style = "linespoints"};
-      for (const auto& row : rows) {
-        s.x.push_back(row.sigma_b);
-        s.y.push_back(r < row.points.size() ? row.points[r].sigma_w : std::nan(""));
-      }
-      fig.series.push_back(std::move(s));
-    }
-    if (Status st = maybe_plot(fig, plot); !st) return finish(st);
-  }
+  if (Status st = maybe_plot(eoc_figure(spec, *curve), plot); !st) return finish(st);
   if (json) return print_json(result_json(spec, curve->to_json(), "plot", plot, "points"));
   std::printf("edge of chaos of %s (chi1 = 1 at the variance fixed point q*)\n\n", spec.c_str());
   std::printf("  %10s %12s %12s %10s %8s %10s %10s\n", "sigma_b", "sigma_w", "q*", "F'(q*)", "stable",
@@ -135,26 +120,7 @@ int run_propagate(const std::string& spec, const std::vector<std::string>& param
   const double sigma_w = plan.init.sigma_w, sigma_b = plan.init.sigma_b;
   const char* phase = cf ? theory::phase_name(cf->phase) : "no fixed point";
   if (!plot.empty()) {
-    report::Figure fig{
-        .title = spec + ": sigma_w = " + fmt(sigma_w) + ", sigma_b = " + fmt(sigma_b) + " (" + phase + ")",
-        .xlabel = "layer l",
-        .ylabel = "q^l / q^0, c^l"};
-    report::Series sq{.label = "q^l / q^0", .style = "linespoints"},
-        sc{.label = "c^l (two inputs)", .style = "linespoints"};
-    for (const auto& L : r->layers) {
-      sq.x.push_back(L.l);
-      sq.y.push_back(L.q / plan.q0);
-      sc.x.push_back(L.l);
-      sc.y.push_back(L.c);
-    }
-    fig.series = {sq, sc};
-    if (cf) {
-      report::Series ss{.label = "c* = " + fmt(cf->c_star), .style = "lines"};
-      ss.x = {0.0, static_cast<double>(plan.depth)};
-      ss.y = {cf->c_star, cf->c_star};
-      fig.series.push_back(ss);
-    }
-    if (Status st = maybe_plot(fig, plot); !st) return finish(st);
+    if (Status st = maybe_plot(propagate_figure(spec, plan, *r), plot); !st) return finish(st);
   }
   if (json) return print_json(result_json(spec, r->to_json(), "plot", plot, "layers"));
   if (fp) {
@@ -195,32 +161,7 @@ int run_kernel(const std::string& spec, const std::vector<std::string>& params, 
   const auto& mc = p->monte_carlo;
   const std::size_t n = layers.size();
   if (!plot.empty()) {
-    report::Figure fig{.title = spec + ": C_W = " + fmt(a.cw) + ", C_b = " + fmt(a.cb),
-                       .xlabel = "layer l",
-                       .ylabel = "K, V/K^2"};
-    report::Series K{.label = "K (theory)", .style = "lines"}, V{.label = "V/K^2 (theory)", .style = "lines"};
-    report::Series Km{.label = "K (Monte Carlo)", .style = "points"},
-        Vm{.label = "V/K^2 (Monte Carlo)", .style = "points"};
-    double kmin = std::numeric_limits<double>::infinity(), kmax = 0.0;
-    for (const auto& L : layers)
-      if (L.K > 0) kmin = std::min(kmin, L.K), kmax = std::max(kmax, L.K);
-    fig.logy = kmax > 100 * kmin;  // double-exponential kernels (RePU) need a log axis
-    auto y = [&](double v) { return fig.logy && !(v > 0) ? std::nan("") : v; };
-    for (std::size_t i = 0; i < n; ++i) {
-      K.x.push_back(layers[i].l);
-      K.y.push_back(y(layers[i].K));
-      V.x.push_back(layers[i].l);
-      V.y.push_back(y(p->V_over_K2(i)));
-    }
-    for (const auto& m : mc) {
-      Km.x.push_back(m.l);
-      Km.y.push_back(y(m.K));
-      Vm.x.push_back(m.l);
-      Vm.y.push_back(y(m.V_over_K2));
-    }
-    fig.series = {K, V};
-    if (!mc.empty()) fig.series.insert(fig.series.end(), {Km, Vm});
-    if (Status st = maybe_plot(fig, plot); !st) return finish(st);
+    if (Status st = maybe_plot(kernel_figure(spec, *p), plot); !st) return finish(st);
   }
   if (json) return print_json(result_json(spec, p->to_json(), "plot", plot, "layers"));
   std::printf("kernel recursion K^(l+1) = C_b + C_W <phi^2>_K for %s, C_W = %s, C_b = %s\n", spec.c_str(),
@@ -296,55 +237,16 @@ int run_phase(const std::string& spec, const std::vector<std::string>& params, c
   if (!g) return finish(g.status());
   auto grid = theory::phase_grid(*g, *sws, *sbs);
   if (!grid) return finish(grid.status());
-  // Axes σ_w², σ_b²: the grid's own points are the cell corners of the contours.
-  std::vector<double> gx, gy;
-  for (double w : grid->sigma_w) gx.push_back(w * w);
-  for (double b : grid->sigma_b) gy.push_back(b * b);
-  const std::vector<double> chi1 = grid->chi1_values(), cstar = grid->c_star_values();
-  report::Figure fig{.title = "phase diagram of " + g->activation().name() + ": chi1 and c* contours",
-                     .xlabel = "sigma_w^2",
-                     .ylabel = "sigma_b^2",
-                     .xrange = std::make_pair(gx.front(), gx.back()),
-                     .yrange = std::make_pair(gy.front(), gy.back())};
-  auto add_contours = [&](const std::vector<double>& v, std::initializer_list<double> levels,
-                          const char* name) {
-    for (double level : levels) {
-      report::Series s = report::contour_series(report::contour(gx, gy, v, level),
-                                                std::string(name) + " = " + report::fmt(level, "%.6g"));
-      if (!s.x.empty()) fig.series.push_back(std::move(s));
-    }
-  };
-  add_contours(chi1, {0.5, 0.8, 1.25, 2.0}, "chi1");
-  add_contours(cstar, {0.25, 0.5, 0.75}, "c*");
-  report::Series eoc{.label = "EOC (chi1 = 1)", .style = "linespoints"};
-  const double xmax = std::max(gx.front(), gx.back());
-  for (const auto& p : grid->eoc) {
-    if (p.sigma_w * p.sigma_w <= 1.05 * xmax) {
-      eoc.x.push_back(p.sigma_w * p.sigma_w);
-      eoc.y.push_back(p.sigma_b * p.sigma_b);
-    }
-  }
-  if (!eoc.x.empty()) fig.series.push_back(eoc);
-  if (fig.series.empty()) {
-    // No contour crosses the grid (e.g. ReLU: one phase, the rest divergent): mark the finite grid points.
-    report::Series pts{.label = "grid points with a finite q* (no contour crosses the grid)",
-                       .style = "points"};
-    for (std::size_t k = 0; k < chi1.size(); ++k)
-      if (std::isfinite(chi1[k])) {
-        pts.x.push_back(gx[k % gx.size()]);
-        pts.y.push_back(gy[k / gx.size()]);
-      }
-    if (pts.x.empty())
-      return finish(Status::invalid("phase: the variance map diverges at every grid point; lower --sigma-w"));
-    fig.series.push_back(std::move(pts));
-  }
-  if (Status s = report::render(fig, out); !s) return finish(s);
+  auto fig = phase_figure(g->activation().name(), *grid);
+  if (!fig) return finish(fig.status());
+  if (Status s = report::render(*fig, out); !s) return finish(s);
   if (json) return print_json(result_json(spec, grid->to_json(), "out", out, "sigma_w"));
   const theory::PhaseCounts n = grid->counts();
   std::printf(
       "wrote %s: %zu x %zu grid (sigma_w^2 x sigma_b^2), %zu ordered, %zu edge, %zu chaotic, %zu "
       "divergent; EOC curve with %zu points\n",
-      out.c_str(), gx.size(), gy.size(), n.ordered, n.edge, n.chaotic, n.divergent, grid->eoc.size());
+      out.c_str(), grid->sigma_w.size(), grid->sigma_b.size(), n.ordered, n.edge, n.chaotic, n.divergent,
+      grid->eoc.size());
   return kExitOk;
 }
 

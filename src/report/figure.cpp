@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <sstream>
 #include <system_error>
 
@@ -27,7 +28,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view kStyles[] = {"lines", "points", "linespoints"};
+constexpr std::string_view kStyles[] = {"lines",       "dashed",     "points", "open_points",
+                                        "linespoints", "yerrorbars", "region"};
 constexpr std::string_view kDefaultPath = "/usr/local/bin:/usr/bin:/bin";  // when PATH is unset
 constexpr int kMaxPixels = 16384;              // per side; pngcairo allocates width × height × 4 bytes
 constexpr std::size_t kMaxStderrChars = 2000;  // of gnuplot's stderr kept in an error message
@@ -50,27 +52,70 @@ std::string format_number(double v) {
   return ec == std::errc() ? std::string(buf, end) : "NaN";
 }
 
-// Series i is gnuplot's `index i`: blocks separated by two blank lines. An empty series is one
-// undefined point, so that the following blocks keep their index.
+// The figure and its panels, in drawing (and data) order.
+std::vector<const Figure*> panels_of(const Figure& fig) {
+  std::vector<const Figure*> out{&fig};
+  for (const Figure& p : fig.panels) out.push_back(&p);
+  return out;
+}
+
+bool has_finite_point(const Series& s) {
+  const std::size_t n = std::min(s.x.size(), s.y.size());
+  for (std::size_t j = 0; j < n; ++j)
+    if (std::isfinite(s.x[j]) && std::isfinite(s.y[j])) return true;
+  return false;
+}
+
+// Series i (over all panels, in order) is gnuplot's `index i`: blocks separated by two blank lines. An empty
+// series is one undefined point, so that the following blocks keep their index. A "yerrorbars" block has a
+// third column; in a "region" block a non-finite point is a blank line, which ends one polygon.
+}  // namespace
+
 std::string gnuplot_data(const Figure& fig) {
   std::string out;
-  for (std::size_t i = 0; i < fig.series.size(); ++i) {
-    const Series& s = fig.series[i];
-    if (i > 0) out += "\n\n";
-    const std::size_t n = std::min(s.x.size(), s.y.size());
-    if (n == 0) out += "NaN NaN\n";
-    for (std::size_t j = 0; j < n; ++j) {
-      out += format_number(s.x[j]);
-      out += ' ';
-      out += format_number(s.y[j]);
-      out += '\n';
+  bool first = true;
+  for (const Figure* panel : panels_of(fig)) {
+    for (const Series& s : panel->series) {
+      if (!first) out += "\n\n";
+      first = false;
+      const bool bars = s.style == "yerrorbars", region = s.style == "region";
+      const std::size_t n = std::min(s.x.size(), s.y.size());
+      std::size_t written = 0;
+      bool pending_break =
+          false;  // region: one blank line (never two: that would end the block) before the next
+      for (std::size_t j = 0; j < n; ++j) {
+        if (region && !(std::isfinite(s.x[j]) && std::isfinite(s.y[j]))) {
+          pending_break = written > 0;
+          continue;
+        }
+        if (pending_break) out += '\n';
+        pending_break = false;
+        out += format_number(s.x[j]);
+        out += ' ';
+        out += format_number(s.y[j]);
+        if (bars) {
+          out += ' ';
+          out += format_number(j < s.yerr.size() ? s.yerr[j] : std::nan(""));
+        }
+        out += '\n';
+        ++written;
+      }
+      if (written == 0) out += bars ? "NaN NaN NaN\n" : "NaN NaN\n";
     }
   }
   return out;
 }
 
+namespace {
+
 std::string series_name(const Figure& fig, std::size_t i) {
   return "series " + std::to_string(i) + " ('" + fig.series[i].label + "')";
+}
+
+bool is_hex_color(const std::string& c) {
+  if (c.size() != 7 || c[0] != '#') return false;
+  return std::all_of(c.begin() + 1, c.end(),
+                     [](char ch) { return std::isxdigit(static_cast<unsigned char>(ch)); });
 }
 
 Status check_range(const char* axis, const std::optional<std::pair<double, double>>& range, bool log) {
@@ -87,33 +132,108 @@ Status check_range(const char* axis, const std::optional<std::pair<double, doubl
   return Status::ok();
 }
 
-Status validate(const Figure& fig) {
-  if (fig.series.empty()) return Status::invalid("figure has no series");
-  if (fig.width <= 0 || fig.height <= 0 || fig.width > kMaxPixels || fig.height > kMaxPixels) {
-    return Status::invalid("figure size " + std::to_string(fig.width) + "x" + std::to_string(fig.height) +
-                           " is outside 1.." + std::to_string(kMaxPixels));
-  }
+// One plot's checks (the picture-wide ones are in validate()).
+Status validate_panel(const Figure& fig, const std::string& where) {
+  if (fig.series.empty())
+    return Status::invalid(where.empty() ? "figure has no series" : where + "no series");
   bool any_finite = false;
   for (std::size_t i = 0; i < fig.series.size(); ++i) {
     const Series& s = fig.series[i];
     if (s.x.size() != s.y.size()) {
-      return Status::invalid(series_name(fig, i) + ": x has " + std::to_string(s.x.size()) +
+      return Status::invalid(where + series_name(fig, i) + ": x has " + std::to_string(s.x.size()) +
                              " values, y has " + std::to_string(s.y.size()));
     }
     if (!is_known_style(s.style)) {
-      return Status::invalid(series_name(fig, i) + ": unknown style '" + s.style +
-                             "' (use lines, points or linespoints)");
+      return Status::invalid(where + series_name(fig, i) + ": unknown style '" + s.style +
+                             "' (use lines, dashed, points, open_points, linespoints, yerrorbars or region)");
     }
-    for (std::size_t j = 0; j < s.x.size() && !any_finite; ++j) {
-      any_finite = std::isfinite(s.x[j]) && std::isfinite(s.y[j]);
+    if (s.style == "yerrorbars" ? s.yerr.size() != s.x.size() : !s.yerr.empty()) {
+      return Status::invalid(where + series_name(fig, i) + ": yerr has " + std::to_string(s.yerr.size()) +
+                             " values; style yerrorbars needs one per point, other styles none");
     }
+    if (!s.color.empty() && !is_hex_color(s.color)) {
+      return Status::invalid(where + series_name(fig, i) + ": colour '" + s.color + "' is not #rrggbb");
+    }
+    any_finite = any_finite || has_finite_point(s);
   }
-  if (Status st = check_range("x", fig.xrange, fig.logx); !st) return st;
-  if (Status st = check_range("y", fig.yrange, fig.logy); !st) return st;
+  if (Status st = check_range("x", fig.xrange, fig.logx); !st) return Status::invalid(where + st.message());
+  if (Status st = check_range("y", fig.yrange, fig.logy); !st) return Status::invalid(where + st.message());
   if (!any_finite) {
-    return Status::numerical("figure has no point with finite x and y: nothing to draw");
+    return Status::numerical((where.empty() ? "figure has " : where) +
+                             "no point with finite x and y: nothing to draw");
   }
   return Status::ok();
+}
+
+Status validate(const Figure& fig) {
+  if (fig.width <= 0 || fig.height <= 0 || fig.width > kMaxPixels || fig.height > kMaxPixels) {
+    return Status::invalid("figure size " + std::to_string(fig.width) + "x" + std::to_string(fig.height) +
+                           " is outside 1.." + std::to_string(kMaxPixels));
+  }
+  const std::vector<const Figure*> panels = panels_of(fig);
+  for (std::size_t k = 0; k < panels.size(); ++k) {
+    const std::string where = panels.size() == 1 ? "" : "panel " + std::to_string(k + 1) + ": ";
+    if (k > 0 && !panels[k]->panels.empty())
+      return Status::invalid(where + "a panel has no panels of its own");
+    if (Status st = validate_panel(*panels[k], where); !st) return st;
+  }
+  return Status::ok();
+}
+
+// "using …" and "with …" of one series: the style's gnuplot spelling in the house style.
+std::string plot_clause(const Series& series) {
+  const std::string& st = series.style;
+  std::string out = st == "yerrorbars" ? "using 1:2:3 " : "using 1:2 ";
+  const std::string color = series.color.empty() ? "" : " lc rgb '" + series.color + "'";
+  if (st == "dashed") {
+    out += "with lines lw 2 dt 2" + color;
+  } else if (st == "points") {
+    out += "with points pt 7 ps 0.7" + color;
+  } else if (st == "open_points") {
+    out += "with points pt 6 ps 1.1 lw 1.5" + color;
+  } else if (st == "linespoints") {
+    out += "with linespoints lw 2 pt 7 ps 0.6" + color;
+  } else if (st == "yerrorbars") {
+    out += "with yerrorbars pt 7 ps 0.6 lw 1.5" + color;
+  } else if (st == "region") {
+    out += "with filledcurves closed fs solid 1.0 noborder" +
+           (series.color.empty() ? std::string() : " fc rgb '" + series.color + "'");
+  } else {
+    out += "with lines lw 2" + color;
+  }
+  out += series.label.empty() ? " notitle" : " title " + gnuplot_quote(series.label);
+  return out;
+}
+
+// Ranges that autoscale gets wrong. (1) gnuplot warns ("empty y range") when every value on an axis is the
+// same (f′ ≡ 1 of the identity): such an axis gets v ± max(1, |v|)/2 (v/2 … 2v on a log axis). (2) On a log
+// y axis an error bar reaching 0 or below would stretch the axis towards 0: the axis spans the positive
+// values and bar ends (/2 and ×2), and such a bar runs out of the bottom of the plot.
+std::optional<std::pair<double, double>> autoscale_fix(const Figure& p, char axis, bool log) {
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  bool bar_below_zero = false;
+  for (const Series& s : p.series) {
+    const std::size_t n = std::min(s.x.size(), s.y.size());
+    for (std::size_t j = 0; j < n; ++j) {
+      if (!(std::isfinite(s.x[j]) && std::isfinite(s.y[j]))) continue;
+      const double e =
+          axis == 'y' && j < s.yerr.size() && std::isfinite(s.yerr[j]) ? std::abs(s.yerr[j]) : 0.0;
+      const double v = axis == 'x' ? s.x[j] : s.y[j];
+      if (log && !(v > 0)) continue;
+      if (log && !(v - e > 0)) {
+        bar_below_zero = true;
+        lo = std::min(lo, v);
+      } else {
+        lo = std::min(lo, v - e);
+      }
+      hi = std::max(hi, v + e);
+    }
+  }
+  if (bar_below_zero && lo < hi) return std::pair{lo / 2, hi * 2};
+  if (!(lo == hi)) return std::nullopt;
+  if (log) return std::pair{lo / 2, hi * 2};
+  const double half = std::max(1.0, std::abs(lo)) / 2;
+  return std::pair{lo - half, hi + half};
 }
 
 std::optional<std::string> find_gnuplot() {
@@ -267,49 +387,61 @@ std::string gnuplot_quote(std::string_view text) {
 std::string gnuplot_script(const Figure& fig, const std::string& out_path, const std::string& data_path) {
   std::ostringstream s;
   const bool png = lower_extension(out_path) == ".png";
+  const std::vector<const Figure*> panels = panels_of(fig);
   s << "# actlab figure (src/report/figure.hpp); series i is `index i` of the data file\n";
   s << "set encoding utf8\n";
+  // pngcairo draws text larger than the svg terminal at the same size: 11 there looks like 13 here.
   s << "set terminal " << (png ? "pngcairo" : "svg") << " size " << fig.width << "," << fig.height
-    << " noenhanced background rgb 'white'\n";
+    << " noenhanced font " << (png ? "'Sans,11'" : "'Sans,13'") << " background rgb 'white'\n";
   s << "set output " << gnuplot_quote(out_path) << "\n";
-  if (!fig.title.empty()) s << "set title " << gnuplot_quote(fig.title) << "\n";
-  if (!fig.xlabel.empty()) s << "set xlabel " << gnuplot_quote(fig.xlabel) << "\n";
-  if (!fig.ylabel.empty()) s << "set ylabel " << gnuplot_quote(fig.ylabel) << "\n";
-  if (fig.xrange) {
-    s << "set xrange [" << format_number(fig.xrange->first) << ":" << format_number(fig.xrange->second)
-      << "]\n";
-  }
-  if (fig.yrange) {
-    s << "set yrange [" << format_number(fig.yrange->first) << ":" << format_number(fig.yrange->second)
-      << "]\n";
-  }
-  if (fig.logx) s << "set logscale x\n";
-  if (fig.logy) s << "set logscale y\n";
-  s << "set grid\n";
-  if (fig.series.empty()) {
-    s << "# no series: nothing to plot\n";
-  } else {
-    s << "plot ";
-    for (std::size_t i = 0; i < fig.series.size(); ++i) {
-      const Series& series = fig.series[i];
-      if (i > 0) s << ", \\\n     ";
-      s << gnuplot_quote(data_path) << " index " << i << " using 1:2 with "
-        << (is_known_style(series.style) ? series.style : std::string("lines"));
-      if (series.label.empty()) {
-        s << " notitle";
-      } else {
-        s << " title " << gnuplot_quote(series.label);
+  s << "set key below height 1\n";  // under the x label (with a little room): never over the data
+  s << "set grid lc rgb '#d0d0d0'\n";
+  if (panels.size() > 1) s << "set multiplot layout 1," << panels.size() << "\n";
+  std::size_t index = 0;  // of the first series of this panel in the data file
+  for (std::size_t k = 0; k < panels.size(); ++k) {
+    const Figure& p = *panels[k];
+    if (k > 0) s << "unset title\nunset xlabel\nunset ylabel\nunset logscale\nset autoscale\n";
+    if (!p.title.empty()) s << "set title " << gnuplot_quote(p.title) << "\n";
+    if (!p.xlabel.empty()) s << "set xlabel " << gnuplot_quote(p.xlabel) << "\n";
+    if (!p.ylabel.empty()) s << "set ylabel " << gnuplot_quote(p.ylabel) << "\n";
+    for (const char axis : {'x', 'y'}) {
+      const bool log = axis == 'x' ? p.logx : p.logy;
+      std::optional<std::pair<double, double>> range = axis == 'x' ? p.xrange : p.yrange;
+      if (!range) range = autoscale_fix(p, axis, log);
+      if (range) {
+        s << "set " << axis << "range [" << format_number(range->first) << ":" << format_number(range->second)
+          << "]\n";
       }
     }
+    if (p.logx) s << "set logscale x\n";
+    if (p.logy) s << "set logscale y\n";
+    // Regions first, so that lines and points lie on top; series without a finite point stay out.
+    std::vector<std::string> parts;
+    for (const bool regions : {true, false}) {
+      for (std::size_t i = 0; i < p.series.size(); ++i) {
+        const Series& series = p.series[i];
+        if ((series.style == "region") != regions || !has_finite_point(series)) continue;
+        parts.push_back(gnuplot_quote(data_path) + " index " + std::to_string(index + i) + " " +
+                        plot_clause(series));
+      }
+    }
+    index += p.series.size();
+    if (parts.empty()) {
+      s << "# no series with a finite point: nothing to plot\n";
+      continue;
+    }
+    s << "plot ";
+    for (std::size_t i = 0; i < parts.size(); ++i) s << (i > 0 ? ", \\\n     " : "") << parts[i];
     s << "\n";
   }
+  if (panels.size() > 1) s << "unset multiplot\n";
   s << "unset output\n";
   return s.str();
 }
 
 bool gnuplot_available() { return find_gnuplot().has_value(); }
 
-Status render(const Figure& fig, const std::string& out_path) {
+Status render(const Figure& fig, const std::string& out_path, std::string* gnuplot_stderr) {
   const std::string ext = lower_extension(out_path);
   if (ext != ".svg" && ext != ".png") {
     return Status::invalid("unsupported figure extension '" + fs::path(out_path).extension().string() +
@@ -343,6 +475,7 @@ Status render(const Figure& fig, const std::string& out_path) {
     fs::copy_file(picture, out_path, fs::copy_options::overwrite_existing, ec);
     if (ec) return Status::io_error("cannot write " + out_path + ": " + ec.message());
   }
+  if (gnuplot_stderr != nullptr) *gnuplot_stderr = read_tail(stderr_path, kMaxStderrChars);
   return Status::ok();
 }
 

@@ -16,7 +16,30 @@
 // gnuplot there without a display, and copies the picture to out_path. Non-finite values are
 // written as NaN, which gnuplot leaves out: a line has a gap there. Text (title, axis labels,
 // series labels) is shown literally: the terminals use `noenhanced`, and strings are quoted by
-// gnuplot_quote(), so quotes, backslashes, backquotes, `_`, `^` and `@` have no special meaning.
+// gnuplot_quote(), so quotes, backslashes, backquotes, `_`, `^` and `@` have no special meaning;
+// write symbols as Unicode ("σ_w²", "f′(x)"), which the utf8 encoding draws.
+//
+// House style (every figure, so that pictures fit a paper): Sans 13 text (11 in PNG, which pngcairo draws
+// larger), lines 2 px wide, a light grid, and the key below the plot, where it never covers data. Autoscale
+// is overridden where it would warn or mislead: an axis whose values are all equal gets v ± max(1, |v|)/2,
+// and a log y axis with an error bar reaching 0 spans the positive values (the bar runs out at the bottom).
+//
+// Styles of a Series:
+//   "lines"        solid line through the points (a NaN point breaks it)
+//   "dashed"       dashed line
+//   "points"       filled markers
+//   "open_points"  open circles (e.g. points that are not what the solid line is: unstable ones)
+//   "linespoints"  line and markers
+//   "yerrorbars"   markers with vertical bars y ± yerr (e.g. Monte Carlo means ± one standard error);
+//                  yerr needs one value per point, and the block of this series has 3 columns x y yerr
+//   "region"       filled polygons without border, drawn before (under) every other series; the points
+//                  are the vertices, and a NaN point ends one polygon and starts the next
+// A series with no finite point is left out of the plot command (gnuplot would warn that it has no
+// valid points), so it has no key entry; its data block stays, so the indices of the others hold.
+//
+// Panels: a figure with `panels` is drawn as one picture of 1 + panels.size() plots side by side, left to
+// right (gnuplot multiplot), of width × height in all; each panel has its own title, labels, series,
+// ranges and log scales. The series of panel k follow those of the panels before it in the data file.
 #pragma once
 
 #include <optional>
@@ -29,11 +52,13 @@
 
 namespace actlab::report {
 
-// One curve: points (x[i], y[i]) drawn with gnuplot's `with <style>`.
+// One curve: points (x[i], y[i]) drawn in `style` (the list above).
 struct Series {
   std::string label{};  // key entry; empty: no key entry
   std::vector<double> x{}, y{};
-  std::string style = "lines";  // "lines", "points" or "linespoints"
+  std::string style = "lines";
+  std::vector<double> yerr{};  // "yerrorbars" only: the half-length of each bar (x.size() values)
+  std::string color{};         // "#rrggbb"; empty: gnuplot's next colour
 };
 
 struct Figure {
@@ -41,7 +66,8 @@ struct Figure {
   std::vector<Series> series{};
   std::optional<std::pair<double, double>> xrange{}, yrange{};  // [lo, hi]; unset: autoscale
   bool logx = false, logy = false;
-  int width = 800, height = 500;  // pixels
+  int width = 800, height = 500;  // pixels, of the whole picture
+  std::vector<Figure> panels{};   // more plots beside this one (above); a panel has no panels of its own
 };
 
 // `text` as a gnuplot string expression that evaluates to `text`. Pieces go in single quotes,
@@ -51,16 +77,23 @@ struct Figure {
 // control characters become spaces.
 std::string gnuplot_quote(std::string_view text);
 
+// The data file render() writes for `fig`: one block per series (the figure's, then each panel's), blocks
+// separated by two blank lines; a line per point "x y" ("x y yerr" for yerrorbars), non-finite values as
+// NaN; in a region block a NaN point is one blank line (the end of a polygon). Pure: no I/O.
+std::string gnuplot_data(const Figure& fig);
+
 // The gnuplot script that draws `fig` into out_path from the data file data_path (written as
 // render() does). The terminal follows out_path's extension: `pngcairo` for .png, `svg` for
 // anything else (render() rejects other extensions before calling this). Pure: no I/O.
 std::string gnuplot_script(const Figure& fig, const std::string& out_path, const std::string& data_path);
 
 // Draws `fig` into out_path (.svg or .png, case-insensitive; the file is overwritten).
-// kInvalidArgument: other extension, x/y sizes differ, unknown style, bad range or size;
-// kNumerical: no point with finite x and y; kNotFound: gnuplot is not installed;
-// kIoError: temporary files, the gnuplot run (its stderr is in the message) or the copy failed.
-Status render(const Figure& fig, const std::string& out_path);
+// kInvalidArgument: other extension, x/y (or yerr) sizes differ, unknown style or colour, bad range or
+// size, a panel with panels; kNumerical: no point with finite x and y (in some panel);
+// kNotFound: gnuplot is not installed; kIoError: temporary files, the gnuplot run (its stderr is in
+// the message) or the copy failed. When gnuplot_stderr is given it receives what gnuplot wrote to
+// stderr on success (warnings; empty for a clean figure: the tests hold every actlab figure to that).
+Status render(const Figure& fig, const std::string& out_path, std::string* gnuplot_stderr = nullptr);
 
 // True when a gnuplot executable is on PATH.
 bool gnuplot_available();

@@ -118,6 +118,15 @@ TEST(ActPlot, WritesSvgThroughGnuplot) {
   std::string svg((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_NE(svg.find("<svg"), std::string::npos);
   EXPECT_NE(svg.find("repu"), std::string::npos);
+  // Issue 22: f beside f′ is the default (two panels); --no-derivative draws f alone.
+  const std::string both = (dir / "both.svg").string(), one = (dir / "one.svg").string();
+  Json b = parse(run_actlab({"act", "plot", "tanh", "--out", both, "--json"}).out);
+  EXPECT_EQ(b["series"], Json::array({"tanh", "tanh′"}));
+  std::ifstream in_both(both);
+  const std::string svg_both((std::istreambuf_iterator<char>(in_both)), std::istreambuf_iterator<char>());
+  EXPECT_NE(svg_both.find("f′(x)"), std::string::npos);  // the right panel's axis label
+  Json o = parse(run_actlab({"act", "plot", "tanh", "--no-derivative", "--out", one, "--json"}).out);
+  EXPECT_EQ(o["series"], Json::array({"tanh"}));
   std::filesystem::remove_all(dir);
   expect_bad_input({"act", "plot", "relu", "--out", "x.gif"}, "gif");
   expect_bad_input({"act", "plot", "relu", "--out", "x.svg", "--range", "3:1"}, "--range");

@@ -118,10 +118,13 @@ TEST(GnuplotScript, SeriesAreIndexedBlocksWithStyles) {
   Figure fig = two_series_figure();
   fig.series.push_back(Series{.label = "", .x = {1}, .y = {2}, .style = "points"});
   const std::string s = gnuplot_script(fig, "out.svg", "/tmp/d.dat");
-  EXPECT_TRUE(contains(s, "'/tmp/d.dat' index 0 using 1:2 with lines title 'square_curve'")) << s;
-  EXPECT_TRUE(contains(s, "'/tmp/d.dat' index 1 using 1:2 with linespoints title 'cube_curve'")) << s;
-  EXPECT_TRUE(contains(s, "'/tmp/d.dat' index 2 using 1:2 with points notitle")) << s;
-  EXPECT_TRUE(contains(s, "noenhanced")) << s;  // '_' and '^' in labels stay literal
+  EXPECT_TRUE(contains(s, "'/tmp/d.dat' index 0 using 1:2 with lines lw 2 title 'square_curve'")) << s;
+  EXPECT_TRUE(
+      contains(s, "'/tmp/d.dat' index 1 using 1:2 with linespoints lw 2 pt 7 ps 0.6 title 'cube_curve'"))
+      << s;
+  EXPECT_TRUE(contains(s, "'/tmp/d.dat' index 2 using 1:2 with points pt 7 ps 0.7 notitle")) << s;
+  EXPECT_TRUE(contains(s, "set key below")) << s;  // the key never covers the data
+  EXPECT_TRUE(contains(s, "noenhanced")) << s;     // '_' and '^' in labels stay literal
 }
 
 TEST(GnuplotScript, LabelsAreEscaped) {
@@ -150,6 +153,103 @@ TEST(GnuplotScript, RangesAndLogScales) {
   EXPECT_TRUE(contains(s, "set logscale x\n")) << s;
   EXPECT_FALSE(contains(s, "set logscale y")) << s;
   EXPECT_TRUE(contains(s, "size 640,480")) << s;
+}
+
+// Issue 22: the styles beyond lines and points, the error-bar data and panels.
+Figure styled_figure() {
+  Figure fig{.title = "styles", .xlabel = "x", .ylabel = "y"};
+  fig.series.push_back(Series{.label = "theory", .x = {1, 2, 3}, .y = {1, 2, 3}});
+  fig.series.push_back(Series{.label = "Monte Carlo ± SE",
+                              .x = {1, 2, 3},
+                              .y = {1.1, 1.9, 3.2},
+                              .style = "yerrorbars",
+                              .yerr = {0.1, 0.2, 0.3}});
+  fig.series.push_back(
+      Series{.label = "unstable", .x = {1.5}, .y = {2}, .style = "open_points", .color = "#d62728"});
+  fig.series.push_back(Series{.label = "dashed", .x = {1, 3}, .y = {3, 1}, .style = "dashed"});
+  // Two squares, the NaN point between them ends the first polygon.
+  fig.series.push_back(Series{.label = "shaded",
+                              .x = {1, 2, 2, 1, NAN, NAN, 2.5, 3, 3, 2.5, NAN},
+                              .y = {1, 1, 2, 2, NAN, NAN, 2.5, 2.5, 3, 3, NAN},
+                              .style = "region",
+                              .color = "#c8c8c8"});
+  return fig;
+}
+
+TEST(GnuplotData, ErrorBarSeriesHasThreeColumns) {
+  const std::string d = gnuplot_data(styled_figure());
+  EXPECT_EQ(d.substr(0, d.find("\n\n\n")), "1 1\n2 2\n3 3") << d;
+  EXPECT_TRUE(contains(d, "\n\n\n1 1.1 0.1\n2 1.9 0.2\n3 3.2 0.3\n\n\n")) << d;
+}
+
+TEST(GnuplotData, RegionPolygonsAreSplitByOneBlankLine) {
+  const std::string d = gnuplot_data(styled_figure());
+  // Two polygons separated by exactly one blank line (two would end the block), no trailing blank line.
+  EXPECT_TRUE(contains(d, "\n\n\n1 1\n2 1\n2 2\n1 2\n\n2.5 2.5\n3 2.5\n3 3\n2.5 3\n")) << d;
+  EXPECT_EQ(d.back(), '\n');
+  EXPECT_NE(d.substr(d.size() - 2), "\n\n");
+}
+
+TEST(GnuplotScript, StylesAndColours) {
+  const std::string s = gnuplot_script(styled_figure(), "out.svg", "d.dat");
+  EXPECT_TRUE(
+      contains(s, "'d.dat' index 1 using 1:2:3 with yerrorbars pt 7 ps 0.6 lw 1.5 title 'Monte Carlo ± SE'"))
+      << s;
+  EXPECT_TRUE(contains(
+      s, "'d.dat' index 2 using 1:2 with points pt 6 ps 1.1 lw 1.5 lc rgb '#d62728' title 'unstable'"))
+      << s;
+  EXPECT_TRUE(contains(s, "'d.dat' index 3 using 1:2 with lines lw 2 dt 2 title 'dashed'")) << s;
+  // The region is drawn first, under the rest.
+  EXPECT_TRUE(contains(s,
+                       "plot 'd.dat' index 4 using 1:2 with filledcurves closed fs solid 1.0 noborder fc rgb "
+                       "'#c8c8c8' title 'shaded', \\\n     'd.dat' index 0 "))
+      << s;
+}
+
+TEST(GnuplotScript, SeriesWithoutFinitePointsAreLeftOutButKeepTheirIndex) {
+  Figure fig = two_series_figure();
+  fig.series.insert(fig.series.begin() + 1, Series{.label = "all NaN", .x = {1, 2}, .y = {NAN, NAN}});
+  fig.series.insert(fig.series.begin() + 1, Series{.label = "empty"});
+  const std::string s = gnuplot_script(fig, "out.svg", "d.dat");
+  EXPECT_FALSE(contains(s, "all NaN")) << s;
+  EXPECT_FALSE(contains(s, "index 1 ")) << s;
+  EXPECT_FALSE(contains(s, "index 2 ")) << s;
+  EXPECT_TRUE(contains(s, "index 3 using 1:2 with linespoints")) << s;  // cube_curve keeps index 3
+  const std::string d = gnuplot_data(fig);
+  EXPECT_TRUE(contains(d, "\n\n\nNaN NaN\n\n\n1 NaN\n2 NaN\n\n\n")) << d;
+}
+
+TEST(GnuplotScript, PanelsAreAMultiplotSideBySide) {
+  Figure fig = two_series_figure();
+  fig.width = 1200;
+  fig.panels.push_back(Figure{.title = "right",
+                              .xlabel = "x",
+                              .ylabel = "f′(x)",
+                              .series = {two_series_figure().series[1]},
+                              .logy = true});
+  const std::string s = gnuplot_script(fig, "out.svg", "d.dat");
+  EXPECT_TRUE(contains(s, "size 1200,500")) << s;
+  EXPECT_TRUE(contains(s, "set multiplot layout 1,2\n")) << s;
+  EXPECT_TRUE(contains(s, "unset multiplot\n")) << s;
+  // The panel's series follow the first panel's two in the data file; its settings are its own.
+  EXPECT_TRUE(contains(
+      s, "unset title\nunset xlabel\nunset ylabel\nunset logscale\nset autoscale\nset title 'right'\n"))
+      << s;
+  EXPECT_TRUE(contains(s, "set logscale y\nplot 'd.dat' index 2 using 1:2 with linespoints")) << s;
+  EXPECT_EQ(s.find("set logscale y"), s.rfind("set logscale y")) << s;  // the first panel stays linear
+}
+
+TEST(GnuplotScript, AutoscaleFixes) {
+  // A constant curve (f′ of the identity) would make gnuplot warn "empty y range".
+  Figure flat{.series = {Series{.label = "one", .x = {-1, 0, 1}, .y = {1, 1, 1}}}};
+  EXPECT_TRUE(contains(gnuplot_script(flat, "o.svg", "d"), "set yrange [0.5:1.5]\n"));
+  // On a log axis an error bar that reaches 0 must not stretch the axis down towards 0.
+  Figure bars{
+      .series = {Series{.label = "mc", .x = {1, 2}, .y = {10, 1000}, .style = "yerrorbars", .yerr = {20, 1}}},
+      .logy = true};
+  EXPECT_TRUE(contains(gnuplot_script(bars, "o.svg", "d"), "set yrange [5:2002]\n"));
+  Figure ok = two_series_figure();
+  EXPECT_FALSE(contains(gnuplot_script(ok, "o.svg", "d"), "range"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -182,6 +282,22 @@ TEST_F(FigureTest, BadFiguresAreRejected) {
   Figure all_nan;
   all_nan.series.push_back(Series{.label = "nan", .x = {0, 1}, .y = {NAN, NAN}});
   EXPECT_EQ(render(all_nan, out).code(), StatusCode::kNumerical);
+  Figure bars = two_series_figure();
+  bars.series[0].style = "yerrorbars";  // no yerr
+  EXPECT_EQ(render(bars, out).code(), StatusCode::kInvalidArgument);
+  Figure stray = two_series_figure();
+  stray.series[0].yerr.assign(stray.series[0].x.size(), 0.1);  // yerr on a line
+  EXPECT_EQ(render(stray, out).code(), StatusCode::kInvalidArgument);
+  Figure colour = two_series_figure();
+  colour.series[0].color = "red'; system 'echo";
+  EXPECT_EQ(render(colour, out).code(), StatusCode::kInvalidArgument);
+  Figure nested = two_series_figure();
+  nested.panels.push_back(two_series_figure());
+  nested.panels[0].panels.push_back(two_series_figure());
+  EXPECT_EQ(render(nested, out).code(), StatusCode::kInvalidArgument);
+  Figure empty_panel = two_series_figure();
+  empty_panel.panels.push_back(Figure{});
+  EXPECT_EQ(render(empty_panel, out).code(), StatusCode::kInvalidArgument);
 }
 
 TEST_F(FigureTest, MissingGnuplotIsNotFound) {
@@ -205,6 +321,32 @@ TEST_F(FigureTest, RendersSvg) {
   EXPECT_TRUE(contains(svg, "square_curve"));
   EXPECT_TRUE(contains(svg, "cube_curve"));
   EXPECT_TRUE(contains(svg, "two curves"));
+}
+
+// Every style, colours and a second panel draw, and gnuplot has nothing to say about them.
+TEST_F(FigureTest, StylesAndPanelsRenderWithoutWarnings) {
+  REQUIRE_GNUPLOT();
+  Figure fig = styled_figure();
+  fig.width = 1200;
+  Figure right = two_series_figure();
+  right.series.push_back(Series{.label = "flat", .x = {0, 1}, .y = {1, 1}, .style = "dashed"});
+  right.series.push_back(Series{.label = "nothing", .x = {0}, .y = {NAN}});
+  fig.panels.push_back(right);
+  for (const char* name : {"styles.svg", "styles.png"}) {
+    std::string warnings = "not set";
+    const Status st = render(fig, (dir_ / name).string(), &warnings);
+    ASSERT_TRUE(st.is_ok()) << st.message();
+    EXPECT_EQ(warnings, "") << name;
+  }
+  const std::string svg = read_file(dir_ / "styles.svg");
+  for (const char* label : {"Monte Carlo ± SE", "unstable", "shaded", "square_curve", "flat"})
+    EXPECT_TRUE(contains(svg, label)) << label;
+  EXPECT_TRUE(contains(svg, "rgb(200, 200, 200)")) << "the region's fill";
+  // A constant series alone on its axis: no "empty y range" warning.
+  std::string warnings = "not set";
+  Figure flat{.series = {Series{.label = "one", .x = {-1, 1}, .y = {1, 1}}}};
+  ASSERT_TRUE(render(flat, (dir_ / "flat.svg").string(), &warnings).is_ok());
+  EXPECT_EQ(warnings, "");
 }
 
 TEST_F(FigureTest, RendersPng) {
