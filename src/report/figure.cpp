@@ -66,6 +66,24 @@ std::string gnuplot_data(const Figure& fig) {
       out += '\n';
     }
   }
+  if (fig.image) {  // block `index series.size()`: x y r g b, one scan line per row
+    const Image& im = *fig.image;
+    if (!fig.series.empty()) out += "\n\n";
+    const double dx = (im.x1 - im.x0) / im.nx, dy = (im.y1 - im.y0) / im.ny;
+    for (int j = 0; j < im.ny; ++j) {
+      if (j > 0) out += '\n';
+      const std::string y = format_number(im.y0 + (j + 0.5) * dy);
+      for (int i = 0; i < im.nx; ++i) {
+        const std::uint32_t c = im.rgb[static_cast<std::size_t>(j) * static_cast<std::size_t>(im.nx) +
+                                       static_cast<std::size_t>(i)];
+        out += format_number(im.x0 + (i + 0.5) * dx);
+        out += ' ';
+        out += y;
+        out += ' ' + std::to_string(c >> 16 & 0xff) + ' ' + std::to_string(c >> 8 & 0xff) + ' ' +
+               std::to_string(c & 0xff) + '\n';
+      }
+    }
+  }
   return out;
 }
 
@@ -87,8 +105,29 @@ Status check_range(const char* axis, const std::optional<std::pair<double, doubl
   return Status::ok();
 }
 
+Status validate_image(const Image& im) {
+  if (im.nx <= 0 || im.ny <= 0 || im.nx > kMaxPixels || im.ny > kMaxPixels) {
+    return Status::invalid("image size " + std::to_string(im.nx) + "x" + std::to_string(im.ny) +
+                           " is outside 1.." + std::to_string(kMaxPixels));
+  }
+  if (im.rgb.size() != static_cast<std::size_t>(im.nx) * static_cast<std::size_t>(im.ny)) {
+    return Status::invalid("image has " + std::to_string(im.rgb.size()) + " pixels, " +
+                           std::to_string(im.nx) + "x" + std::to_string(im.ny) + " needs " +
+                           std::to_string(im.nx * im.ny));
+  }
+  if (!(std::isfinite(im.x0) && std::isfinite(im.x1) && im.x0 < im.x1 && std::isfinite(im.y0) &&
+        std::isfinite(im.y1) && im.y0 < im.y1)) {
+    return Status::invalid("image extent [" + format_number(im.x0) + ", " + format_number(im.x1) + "] x [" +
+                           format_number(im.y0) + ", " + format_number(im.y1) + "] needs finite lo < hi");
+  }
+  return Status::ok();
+}
+
 Status validate(const Figure& fig) {
-  if (fig.series.empty()) return Status::invalid("figure has no series");
+  if (fig.series.empty() && !fig.image) return Status::invalid("figure has no series");
+  if (fig.image) {
+    if (Status st = validate_image(*fig.image); !st) return st;
+  }
   if (fig.width <= 0 || fig.height <= 0 || fig.width > kMaxPixels || fig.height > kMaxPixels) {
     return Status::invalid("figure size " + std::to_string(fig.width) + "x" + std::to_string(fig.height) +
                            " is outside 1.." + std::to_string(kMaxPixels));
@@ -110,7 +149,7 @@ Status validate(const Figure& fig) {
   }
   if (Status st = check_range("x", fig.xrange, fig.logx); !st) return st;
   if (Status st = check_range("y", fig.yrange, fig.logy); !st) return st;
-  if (!any_finite) {
+  if (!any_finite && !fig.image) {
     return Status::numerical("figure has no point with finite x and y: nothing to draw");
   }
   return Status::ok();
@@ -286,13 +325,17 @@ std::string gnuplot_script(const Figure& fig, const std::string& out_path, const
   if (fig.logx) s << "set logscale x\n";
   if (fig.logy) s << "set logscale y\n";
   s << "set grid\n";
-  if (fig.series.empty()) {
+  if (fig.series.empty() && !fig.image) {
     s << "# no series: nothing to plot\n";
   } else {
     s << "plot ";
+    if (fig.image) {
+      s << gnuplot_quote(data_path) << " index " << fig.series.size()
+        << " using 1:2:3:4:5 with rgbimage notitle";
+    }
     for (std::size_t i = 0; i < fig.series.size(); ++i) {
       const Series& series = fig.series[i];
-      if (i > 0) s << ", \\\n     ";
+      if (i > 0 || fig.image) s << ", \\\n     ";
       s << gnuplot_quote(data_path) << " index " << i << " using 1:2 with "
         << (is_known_style(series.style) ? series.style : std::string("lines"));
       if (series.label.empty()) {
