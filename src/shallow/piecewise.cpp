@@ -2,24 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <string>
 
 namespace actlab::shallow {
 namespace {
 
-constexpr const char* kSupported[] = {"relu",
-                                      "leaky_relu",
-                                      "prelu",
-                                      "rrelu",
-                                      "hardtanh",
-                                      "relu6",
-                                      "abs",
-                                      "softshrink",
-                                      "linear",
-                                      "neg",
-                                      "hard_sigmoid",
-                                      "hard_sigmoid_keras",
-                                      "trelu (theta = 0)",
-                                      "hardshrink (lambd = 0)"};
+constexpr const char* kSupported =
+    "relu, leaky_relu, prelu, rrelu, hardtanh, relu6, abs, softshrink, linear, neg, hard_sigmoid, "
+    "hard_sigmoid_keras, trelu (theta = 0), hardshrink (lambd = 0)";
 // Piecewise linear (or constant) with jumps: no ReLU network computes them.
 constexpr const char* kDiscontinuous[] = {"hardshrink", "trelu", "step",  "sign",  "angle",
                                           "floor",      "ceil",  "round", "trunc", "frac"};
@@ -68,14 +59,7 @@ ReluForm ReluForm::without_slope() const {
   return g;
 }
 
-std::string relu_form_entries() {
-  std::string s;
-  for (const char* name : kSupported) {
-    if (!s.empty()) s += ", ";
-    s += name;
-  }
-  return s;
-}
+std::string relu_form_entries() { return kSupported; }
 
 Result<ReluForm> relu_form(const activations::Activation& act) {
   const activations::CatalogEntry* e = act.entry();
