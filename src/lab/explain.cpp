@@ -1,6 +1,7 @@
 #include "lab/explain.hpp"
 
-#include <map>
+#include <cmath>
+#include <cstdint>
 
 #include "shallow/model_io.hpp"
 
@@ -25,26 +26,38 @@ Result<shallow::RegionOptions> region_options(const RegionPlan& p) {
   return opt;
 }
 
-// The regions of a 2-D input on a grid × grid raster, one series per region so gnuplot colours them apart.
+// A colour for region r: golden-angle hues with three saturations and two values, so regions with nearby
+// indices (often neighbours in the DFS order) get clearly different colours.
+std::uint32_t region_colour(int r) {
+  if (r < 0) return 0x808080;  // a pattern the enumeration did not list (cannot happen inside its box)
+  const double h = std::fmod(r * 0.6180339887498949, 1.0) * 6, s = 0.35 + 0.2 * (r % 3),
+               v = (r / 3) % 2 == 0 ? 0.95 : 0.8;
+  const int sector = static_cast<int>(h) % 6;
+  const double f = h - std::floor(h), p = v * (1 - s), q = v * (1 - s * f), t = v * (1 - s * (1 - f));
+  const double rgb[6][3] = {{v, t, p}, {q, v, p}, {p, v, t}, {p, q, v}, {t, p, v}, {v, p, q}};
+  auto byte = [](double c) { return static_cast<std::uint32_t>(std::lround(255 * c)); };
+  return byte(rgb[sector][0]) << 16 | byte(rgb[sector][1]) << 8 | byte(rgb[sector][2]);
+}
+
+// The regions of a 2-D input as an exact raster: pixel (i, j) has the colour of the region of its centre
+// (the deep net's own pattern there). One image, so an SVG embeds it as a small PNG.
 report::Figure regions_figure(const DeepReluNet& net, const shallow::RegionSet& rs, int grid) {
   const double lo = rs.box ? rs.box->first : -3.0, hi = rs.box ? rs.box->second : 3.0;
   const shallow::RegionIndex index(rs);
-  std::map<int, report::Series> by_region;
-  for (int i = 0; i < grid; ++i) {
-    for (int j = 0; j < grid; ++j) {
+  report::Image im{.nx = grid, .ny = grid, .x0 = lo, .x1 = hi, .y0 = lo, .y1 = hi};
+  im.rgb.resize(static_cast<std::size_t>(grid) * static_cast<std::size_t>(grid));
+  for (int j = 0; j < grid; ++j) {
+    for (int i = 0; i < grid; ++i) {
       const Eigen::Vector2d x(lo + (hi - lo) * (i + 0.5) / grid, lo + (hi - lo) * (j + 0.5) / grid);
-      const int r = index.find(net.pattern(x));
-      report::Series& s = by_region[r];
-      s.style = "points";
-      s.x.push_back(x[0]);
-      s.y.push_back(x[1]);
+      im.rgb[static_cast<std::size_t>(j) * static_cast<std::size_t>(grid) + static_cast<std::size_t>(i)] =
+          region_colour(index.find(net.pattern(x)));
     }
   }
   report::Figure fig{.title = "activation regions of " + net.arch() + " (" +
                               std::to_string(rs.regions.size()) + " patterns)",
                      .xlabel = "x1",
                      .ylabel = "x2"};
-  for (auto& [r, s] : by_region) fig.series.push_back(std::move(s));
+  fig.image = std::move(im);
   fig.xrange = std::pair{lo, hi};
   fig.yrange = std::pair{lo, hi};
   fig.width = 700;

@@ -1,7 +1,7 @@
-// Explaining a ReLU network exactly, in memory: model → deep ReLU net → activation regions → the exact
-// 3-hidden-layer extended-real network (M. J. Villani & N. Schoots, "Any Deep ReLU Network is Shallow",
-// arXiv:2306.11827) and exact interventional SHAP values (Lundberg & Lee, NeurIPS 2017). One conversion of
-// the model serves every part of the plan (docs/shallow.md).
+// Explaining a ReLU (or piecewise-linear) network exactly, in memory: model → deep ReLU net → activation
+// regions → the exact 3-hidden-layer extended-real network (M. J. Villani & N. Schoots, "Any Deep ReLU
+// Network is Shallow", arXiv:2306.11827) and exact interventional SHAP values (Lundberg & Lee, NeurIPS 2017).
+// One conversion of the model serves every part of the plan (docs/shallow.md).
 //
 //   lab::ExplainPlan p;
 //   p.model = "m.json";                  // or .onnx; explain(model, p) takes an nn::Model in memory
@@ -41,8 +41,9 @@ struct RegionPlan {
   std::optional<std::pair<double, double>> box{};  // only the input box [lo, hi]^n (exact inside it only)
   long max_regions = 1'000'000;                    // memory budget: stop past this many regions
   int threads = default_thread_count();            // DFS workers, >= 1; the result is the same for any count
-  bool plot = false;                               // also the figure of the regions of a 2-D input,
-  int grid = 300;                                  // sampled on a grid × grid raster
+  bool plot = false;                               // also the figure of the regions of a 2-D input: an
+  int grid = 300;                                  // exact grid × grid raster (report::Image), one colour
+                                                   // per region at each pixel's centre
 };
 
 struct VerifyPlan {
@@ -88,7 +89,8 @@ struct ExplainResult {
 // The model from a file (plan.model: an actlab model, its input standardisation folded in, or ONNX).
 // Errors of the region enumeration are prefixed with the file's name.
 Result<ExplainResult> explain(const ExplainPlan& plan);
-// The same for a model in memory (dense, relu, flatten and dropout layers).
+// The same for a model in memory (dense, flatten, dropout and piecewise-linear activation layers:
+// shallow/piecewise.hpp).
 Result<ExplainResult> explain(const nn::Model<float>& model, const ExplainPlan& plan);
 // The same for a network already converted.
 Result<ExplainResult> explain(shallow::DeepReluNet net, const ExplainPlan& plan);

@@ -364,7 +364,7 @@ report::Figure eoc_figure(const std::vector<std::string>& names, const std::vect
   std::vector<double> grid;
   for (int i = 0; i <= 40; ++i) grid.push_back(0.05 * i);
   report::Series rec{.label = "recommended (sigma_b, sigma_w)", .x = {}, .y = {}, .style = "points"};
-  report::Series unstable{.label = "unstable or marginal q*", .x = {}, .y = {}, .style = "points"};
+  report::Series unstable{.label = "unstable or marginal q*", .x = {}, .y = {}, .style = "open_points"};
   for (const std::string& name : names) {
     auto act = Activation::make(name);
     if (!act) continue;

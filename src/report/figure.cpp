@@ -103,6 +103,24 @@ std::string gnuplot_data(const Figure& fig) {
       if (written == 0) out += bars ? "NaN NaN NaN\n" : "NaN NaN\n";
     }
   }
+  if (fig.image) {  // the block after every panel's series: x y r g b, one scan line per row
+    const Image& im = *fig.image;
+    if (!first) out += "\n\n";
+    const double dx = (im.x1 - im.x0) / im.nx, dy = (im.y1 - im.y0) / im.ny;
+    for (int j = 0; j < im.ny; ++j) {
+      if (j > 0) out += '\n';
+      const std::string y = format_number(im.y0 + (j + 0.5) * dy);
+      for (int i = 0; i < im.nx; ++i) {
+        const std::uint32_t c = im.rgb[static_cast<std::size_t>(j) * static_cast<std::size_t>(im.nx) +
+                                       static_cast<std::size_t>(i)];
+        out += format_number(im.x0 + (i + 0.5) * dx);
+        out += ' ';
+        out += y;
+        out += ' ' + std::to_string(c >> 16 & 0xff) + ' ' + std::to_string(c >> 8 & 0xff) + ' ' +
+               std::to_string(c & 0xff) + '\n';
+      }
+    }
+  }
   return out;
 }
 
@@ -132,9 +150,30 @@ Status check_range(const char* axis, const std::optional<std::pair<double, doubl
   return Status::ok();
 }
 
+Status validate_image(const Image& im) {
+  if (im.nx <= 0 || im.ny <= 0 || im.nx > kMaxPixels || im.ny > kMaxPixels) {
+    return Status::invalid("image size " + std::to_string(im.nx) + "x" + std::to_string(im.ny) +
+                           " is outside 1.." + std::to_string(kMaxPixels));
+  }
+  if (im.rgb.size() != static_cast<std::size_t>(im.nx) * static_cast<std::size_t>(im.ny)) {
+    return Status::invalid("image has " + std::to_string(im.rgb.size()) + " pixels, " +
+                           std::to_string(im.nx) + "x" + std::to_string(im.ny) + " needs " +
+                           std::to_string(im.nx * im.ny));
+  }
+  if (!(std::isfinite(im.x0) && std::isfinite(im.x1) && im.x0 < im.x1 && std::isfinite(im.y0) &&
+        std::isfinite(im.y1) && im.y0 < im.y1)) {
+    return Status::invalid("image extent [" + format_number(im.x0) + ", " + format_number(im.x1) + "] x [" +
+                           format_number(im.y0) + ", " + format_number(im.y1) + "] needs finite lo < hi");
+  }
+  return Status::ok();
+}
+
 // One plot's checks (the picture-wide ones are in validate()).
 Status validate_panel(const Figure& fig, const std::string& where) {
-  if (fig.series.empty())
+  if (fig.image) {
+    if (Status st = validate_image(*fig.image); !st) return Status::invalid(where + st.message());
+  }
+  if (fig.series.empty() && !fig.image)
     return Status::invalid(where.empty() ? "figure has no series" : where + "no series");
   bool any_finite = false;
   for (std::size_t i = 0; i < fig.series.size(); ++i) {
@@ -158,7 +197,7 @@ Status validate_panel(const Figure& fig, const std::string& where) {
   }
   if (Status st = check_range("x", fig.xrange, fig.logx); !st) return Status::invalid(where + st.message());
   if (Status st = check_range("y", fig.yrange, fig.logy); !st) return Status::invalid(where + st.message());
-  if (!any_finite) {
+  if (!any_finite && !fig.image) {
     return Status::numerical((where.empty() ? "figure has " : where) +
                              "no point with finite x and y: nothing to draw");
   }
@@ -415,8 +454,15 @@ std::string gnuplot_script(const Figure& fig, const std::string& out_path, const
     }
     if (p.logx) s << "set logscale x\n";
     if (p.logy) s << "set logscale y\n";
-    // Regions first, so that lines and points lie on top; series without a finite point stay out.
+    // The image first, then regions, so that lines and points lie on top; series without a finite point
+    // stay out.
     std::vector<std::string> parts;
+    if (k == 0 && fig.image) {
+      std::size_t all = 0;
+      for (const Figure* q : panels) all += q->series.size();
+      parts.push_back(gnuplot_quote(data_path) + " index " + std::to_string(all) +
+                      " using 1:2:3:4:5 with rgbimage notitle");
+    }
     for (const bool regions : {true, false}) {
       for (std::size_t i = 0; i < p.series.size(); ++i) {
         const Series& series = p.series[i];

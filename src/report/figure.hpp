@@ -11,6 +11,13 @@
 //   fig.series = {f, df};
 //   Status st = render(fig, "tanh.svg");  // or "tanh.png"; kNotFound when gnuplot is missing
 //
+// A figure may also hold an image: a raster of RGB pixels drawn under the series with gnuplot's `with
+// rgbimage` (pngcairo rasterises it; the svg terminal embeds it as one PNG, so a 300 × 300 raster costs a
+// few kB where as many points would cost megabytes):
+//   Image im{.nx = 300, .ny = 300, .x0 = -3, .x1 = 3, .y0 = -3, .y1 = 3};
+//   im.rgb.assign(300 * 300, 0xffffff);  im.rgb[j * 300 + i] = 0x1f77b4;   // row j (from the bottom), column
+//   i fig.image = im;
+//
 // render() writes the data (one block per series, blocks separated by two blank lines, so that
 // series i is `index i`) and the script from gnuplot_script() into a temporary directory, runs
 // gnuplot there without a display, and copies the picture to out_path. Non-finite values are
@@ -42,6 +49,7 @@
 // ranges and log scales. The series of panel k follow those of the panels before it in the data file.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -61,9 +69,18 @@ struct Series {
   std::string color{};         // "#rrggbb"; empty: gnuplot's next colour
 };
 
+// nx × ny pixels covering [x0, x1] × [y0, y1]; pixel (i, j) is centred at (x0 + (i + ½)·(x1 − x0)/nx,
+// y0 + (j + ½)·(y1 − y0)/ny) and has colour rgb[j·nx + i] = 0xRRGGBB.
+struct Image {
+  int nx = 0, ny = 0;
+  double x0 = 0, x1 = 1, y0 = 0, y1 = 1;
+  std::vector<std::uint32_t> rgb{};
+};
+
 struct Figure {
   std::string title{}, xlabel{}, ylabel{};
   std::vector<Series> series{};
+  std::optional<Image> image{};  // drawn first, under the series (the data file's block after them)
   std::optional<std::pair<double, double>> xrange{}, yrange{};  // [lo, hi]; unset: autoscale
   bool logx = false, logy = false;
   int width = 800, height = 500;  // pixels, of the whole picture
@@ -89,10 +106,11 @@ std::string gnuplot_script(const Figure& fig, const std::string& out_path, const
 
 // Draws `fig` into out_path (.svg or .png, case-insensitive; the file is overwritten).
 // kInvalidArgument: other extension, x/y (or yerr) sizes differ, unknown style or colour, bad range or
-// size, a panel with panels; kNumerical: no point with finite x and y (in some panel);
-// kNotFound: gnuplot is not installed; kIoError: temporary files, the gnuplot run (its stderr is in
-// the message) or the copy failed. When gnuplot_stderr is given it receives what gnuplot wrote to
-// stderr on success (warnings; empty for a clean figure: the tests hold every actlab figure to that).
+// size, a panel with panels, an image whose pixel count or extent is wrong; kNumerical: no image and no
+// point with finite x and y (in some panel); kNotFound: gnuplot is not installed; kIoError: temporary
+// files, the gnuplot run (its stderr is in the message) or the copy failed. When gnuplot_stderr is given it
+// receives what gnuplot wrote to stderr on success (warnings; empty for a clean figure: the tests hold every
+// actlab figure to that).
 Status render(const Figure& fig, const std::string& out_path, std::string* gnuplot_stderr = nullptr);
 
 // True when a gnuplot executable is on PATH.

@@ -5,6 +5,7 @@
 #include "core/rng.hpp"
 #include "nn/activation_layer.hpp"
 #include "nn/dense.hpp"
+#include "shallow/piecewise.hpp"
 
 namespace actlab::shallow {
 
@@ -47,53 +48,60 @@ void DeepReluNet::index() {
 
 Result<DeepReluNet> DeepReluNet::from_model(const nn::Model<float>& model) {
   std::vector<AffineLayer> out;
-  bool pending = false;  // an affine map not yet followed by relu
-  AffineLayer cur;
+  // cur: the affine map from the last ReLU layer's outputs (or the input) to the current values. Dense layers
+  // compose into it; an activation g = offset + Σ_k coef_k·relu(scale_k·t + shift_k) (shallow/piecewise.hpp)
+  // turns it into a ReLU layer with one unit per (neuron j, hinge k), pre-activation scale_k·cur_j + shift_k,
+  // and cur becomes the combination t_j = offset + Σ_k coef_k·u_jk, which the next layer composes with.
   const int n = model.input_shape().size();
+  AffineLayer cur{MatrixD::Identity(n, n), Eigen::VectorXd::Zero(n)};
+  bool any = false;  // a dense or activation layer seen
   for (std::size_t i = 0; i < model.size(); ++i) {
     const nn::Layer<float>& layer = model.layer(i);
     const std::string where = "layers[" + std::to_string(i) + "] (" + layer.type() + ")";
     if (layer.kind() == nn::LayerKind::kFlatten || layer.kind() == nn::LayerKind::kDropout) continue;
     if (layer.kind() == nn::LayerKind::kDense) {
       const auto& d = static_cast<const nn::Dense<float>&>(layer);
-      MatrixD w = d.weight().value.cast<double>();
-      Eigen::VectorXd b = d.bias().value.cast<double>().transpose();
-      if (pending) {  // dense after dense: compose
-        cur.b = w * cur.b + b;
-        cur.w = w * cur.w;
-      } else {
-        cur.w = std::move(w);
-        cur.b = std::move(b);
-        pending = true;
-      }
+      const MatrixD w = d.weight().value.cast<double>();
+      const Eigen::VectorXd b = d.bias().value.cast<double>().transpose();
+      cur.b = w * cur.b + b;
+      cur.w = w * cur.w;
+      any = true;
       continue;
     }
     if (layer.kind() == nn::LayerKind::kActivation) {
       const auto& a = static_cast<const nn::ActivationLayer<float>&>(layer);
-      if (a.activation().name() != "relu") {
-        return Status::invalid(where + ": activation '" + a.activation().name() +
-                               "' is not ReLU; shallow conversion needs dense + relu networks");
+      auto act = a.current_activation();  // PReLU's learned slope
+      if (!act) return Status::invalid(where + ": " + act.status().message());
+      auto g = relu_form(*act);
+      if (!g) return Status::invalid(where + ": " + g.status().message());
+      any = true;
+      if (g->affine()) {
+        cur.w *= g->slope;
+        cur.b = (g->slope * cur.b.array() + g->offset).matrix();
+        continue;
       }
-      if (!pending) {  // relu on the input or relu after relu: an identity layer before it
-        const int width = out.empty() ? n : static_cast<int>(out.back().w.rows());
-        cur.w = MatrixD::Identity(width, width);
-        cur.b = Eigen::VectorXd::Zero(width);
+      const ReluForm h = g->without_slope();
+      const Eigen::Index k = cur.w.rows(), m = static_cast<Eigen::Index>(h.hinges.size());
+      AffineLayer hidden{MatrixD(k * m, cur.w.cols()), Eigen::VectorXd(k * m)};
+      MatrixD comb = MatrixD::Zero(k, k * m);
+      for (Eigen::Index j = 0; j < k; ++j) {
+        for (Eigen::Index q = 0; q < m; ++q) {
+          const Hinge& hq = h.hinges[static_cast<std::size_t>(q)];
+          hidden.w.row(j * m + q) = hq.scale * cur.w.row(j);
+          hidden.b[j * m + q] = hq.scale * cur.b[j] + hq.shift;
+          comb(j, j * m + q) = hq.coef;
+        }
       }
-      out.push_back(std::move(cur));
-      cur = AffineLayer{};
-      pending = false;
+      out.push_back(std::move(hidden));
+      cur = {std::move(comb), Eigen::VectorXd::Constant(k, h.offset)};
       continue;
     }
     return Status::invalid(where + ": layer type '" + layer.type() +
-                           "' is not supported; shallow conversion needs dense + relu networks");
+                           "' is not supported; shallow conversion needs dense layers and piecewise-linear "
+                           "activations");
   }
-  if (pending) {
-    out.push_back(std::move(cur));
-  } else {
-    if (out.empty()) return Status::invalid("the model has no dense layer");
-    const int width = static_cast<int>(out.back().w.rows());  // ends with relu: identity read-out
-    out.push_back({MatrixD::Identity(width, width), Eigen::VectorXd::Zero(width)});
-  }
+  if (!any) return Status::invalid("the model has no dense layer");
+  out.push_back(std::move(cur));  // the read-out
   return make(std::move(out));
 }
 
@@ -204,6 +212,36 @@ DeepReluNet random_relu_net(const std::vector<int>& widths, std::uint64_t seed, 
     layers.push_back(std::move(a));
   }
   return DeepReluNet::make(std::move(layers)).value();
+}
+
+Result<nn::Model<float>> random_mlp_model(const std::vector<int>& widths,
+                                          const std::vector<activations::Activation>& acts,
+                                          std::uint64_t seed, int integer_lo, int integer_hi) {
+  if (widths.size() < 2) return Status::invalid("widths: need an input and an output width");
+  const std::size_t hidden = widths.size() - 2;
+  if (acts.size() != 1 && acts.size() != hidden) {
+    return Status::invalid("acts: " + std::to_string(acts.size()) + " activations for " +
+                           std::to_string(hidden) + " hidden layers");
+  }
+  Rng rng = Rng::derive(seed, "random_mlp_model");
+  auto draw = [&](double sd) {
+    if (integer_hi > integer_lo)
+      return static_cast<float>(
+          integer_lo + static_cast<int>(rng.below(static_cast<std::uint64_t>(integer_hi - integer_lo + 1))));
+    return static_cast<float>(sd * rng.normal());
+  };
+  nn::Model<float> m({{widths[0]}});
+  for (std::size_t l = 1; l < widths.size(); ++l) {
+    auto d = std::make_unique<nn::Dense<float>>(widths[l - 1], widths[l]);
+    const double sd = std::sqrt(2.0 / widths[l - 1]);
+    for (Eigen::Index i = 0; i < d->weight().value.size(); ++i) d->weight().value.data()[i] = draw(sd);
+    for (Eigen::Index i = 0; i < d->bias().value.size(); ++i) d->bias().value.data()[i] = draw(0.5);
+    if (Status s = m.add(std::unique_ptr<nn::Layer<float>>(std::move(d))); !s.is_ok()) return s;
+    if (l + 1 == widths.size()) break;
+    const activations::Activation& act = acts.size() == 1 ? acts[0] : acts[l - 1];
+    if (Status s = m.add(nn::ActivationLayer<float>::make(act, {{widths[l]}})); !s.is_ok()) return s;
+  }
+  return m;
 }
 
 }  // namespace actlab::shallow

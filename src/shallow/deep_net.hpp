@@ -1,6 +1,6 @@
 // A deep ReLU network in double precision: affine layers with ReLU between them, the last one linear.
 //
-//   auto net = DeepReluNet::from_model(nn::load_model("m.json").value()).value();  // dense + relu only
+//   auto net = DeepReluNet::from_model(nn::load_model("m.json").value()).value();  // dense + relu (or PL)
 //   Eigen::VectorXd y = net.forward(x);   // F(x) = z^(L)
 //   Pattern s = net.pattern(x);           // δ_i = 1 iff z_i > 0, hidden neurons in layer order
 //   LocalModel lm = net.local(s);         // α_s, β_s and the N rows (A_i, d_i) of the region
@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "activations/activation.hpp"
 #include "core/matrix.hpp"
 #include "core/status.hpp"
 #include "nn/model.hpp"
@@ -43,9 +44,13 @@ class DeepReluNet {
   DeepReluNet() = default;
   // ReLU after every layer but the last. Fails when the shapes do not chain or a value is not finite.
   static Result<DeepReluNet> make(std::vector<AffineLayer> layers);
-  // From an actlab model: dense, relu, flatten and dropout (identity at evaluation) layers. Consecutive dense
-  // layers are composed; a trailing relu gets an identity read-out. Any other activation or layer is an
-  // error naming it and its index.
+  // From an actlab model: dense, flatten, dropout (identity at evaluation) and activation layers whose
+  // activation is continuous piecewise linear (shallow/piecewise.hpp: relu, leaky_relu, prelu, hardtanh,
+  // relu6, abs, ...). Each activation g = offset + Σ_k coef_k·relu(scale_k·t + shift_k) becomes a ReLU layer
+  // with one unit per (neuron, hinge), neuron j's units adjacent; the combination Σ_k coef_k·u_jk + offset is
+  // folded into the next layer (the read-out after the last activation). Consecutive affine maps are
+  // composed. Any other activation or layer is an error naming it and its index ("layers[1] (activation):
+  // activation 'tanh' is not piecewise linear; ...").
   static Result<DeepReluNet> from_model(const nn::Model<float>& model);
 
   // Folds the input standardisation x' = (x − mean)/scale into the first layer (the net then reads raw x).
@@ -84,5 +89,12 @@ class DeepReluNet {
 // integer inputs).
 DeepReluNet random_relu_net(const std::vector<int>& widths, std::uint64_t seed, int integer_lo = 0,
                             int integer_hi = 0);
+
+// Test problem: the same as an actlab model with any activations, acts[l] after hidden layer l (one act: the
+// same after every hidden layer; the output layer stays linear). Weights N(0, 2/fan_in), biases N(0, 0.5²),
+// or uniform integers in [integer_lo, integer_hi]. Errors: acts of the wrong size, a row-wise activation.
+Result<nn::Model<float>> random_mlp_model(const std::vector<int>& widths,
+                                          const std::vector<activations::Activation>& acts,
+                                          std::uint64_t seed, int integer_lo = 0, int integer_hi = 0);
 
 }  // namespace actlab::shallow

@@ -79,6 +79,14 @@ class ClpLpSolver final : public LpSolver {
       st = m().status();
     }
     if (st == 1 || m().isProvenPrimalInfeasible()) {
+      // Confirmed by the primal simplex from scratch: the dual simplex has called feasible LPs infeasible
+      // when two rows are exact negatives of each other (an equality a·x + d = 0: a lower-dimensional region,
+      // e.g. abs's units relu(z) and relu(−z) both off), which loses realised patterns (lp_solver_test.cpp).
+      m().allSlackBasis();
+      m().primal();
+      st = m().status();
+    }
+    if (st == 1 || m().isProvenPrimalInfeasible()) {
       out.status = LpStatus::kInfeasible;
       return out;
     }

@@ -3,7 +3,7 @@
 //
 //   auto net = load_deep_net("m.json");    // or "m.onnx"
 //   if (!net) return net.status();
-//   // net.status().message(): "m.json: layers[1] (activation): activation 'tanh' is not ReLU; ..."
+//   // "m.json: layers[1] (activation): activation 'tanh' is not piecewise linear; ..."
 #pragma once
 
 #include <string>

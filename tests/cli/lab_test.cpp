@@ -3,9 +3,11 @@
 // that the same command finishes with the uninterrupted result.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -146,6 +148,37 @@ TEST(LabCli, CtrlCStopsAndSaysHowToResume) {
   EXPECT_NE(r.err.find("interrupted by SIGINT"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("run the same command again"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("actlab lab --data iris"), std::string::npos) << r.err;
+}
+
+// The report as a browser sees it: scripts/check_report.sh opens it in headless Chromium (no request may leave
+// the page), keeps a screenshot under build/lab-report-check/ and dumps the DOM, which must hold every section,
+// its tables and its inline SVG figures. Skipped only where chromium is not installed.
+TEST(LabCli, ReportOpensInChromiumWithEverySectionTableAndFigure) {
+  if (std::system("command -v chromium >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "chromium not installed (scripts/install-deps.sh installs it)";
+  TempDir dir;
+  const std::string out = dir / "run";
+  const ProcessResult r = run_actlab(iris(out, {"--trials", "8"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::filesystem::path check = std::filesystem::path(ACTLAB_BINARY).parent_path() / "lab-report-check";
+  std::filesystem::create_directories(check);
+  const std::string cmd = std::string("'") + ACTLAB_SOURCE_DIR + "/scripts/check_report.sh' '" + out +
+                          "/report.html' '" + check.string() + "'";
+  const int status = std::system(cmd.c_str());
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << cmd << " (see " << (check / "chromium.log") << ")";
+  EXPECT_GT(std::filesystem::file_size(check / "report.png"), 30000u);
+  const std::string dom = slurp((check / "report.dom.html").string());
+  for (const char* s : {"actlab lab: which activation for iris?", "Question and answer", "1. Theory screen",
+                        "2. Quick screen", "3. Search", "4. Confirmation", "5. Explanation", "Reproduce",
+                        "Recommendation for iris", "cannot be stabilised", "actlab lab --data iris"})
+    EXPECT_NE(dom.find(s), std::string::npos) << s;
+  auto count = [&](const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = dom.find(what); at != std::string::npos; at = dom.find(what, at + 1)) ++n;
+    return n;
+  };
+  EXPECT_GE(count("<table"), 5u);  // theory, screen, search, confirmation, SHAP
+  EXPECT_GE(count("<svg"), 4u);    // edge of chaos, screen, search, confirmation
 }
 
 }  // namespace

@@ -27,6 +27,11 @@ std::string random_model(const TempDir& dir, const std::string& arch, int seed,
   return path;
 }
 
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
 TEST(ShallowCli, ConvertVerifiesOnRandomAndBoundaryPoints) {
   TempDir dir;
   for (const std::string arch : {"2-5-1", "2-4-4-1", "2-3-3-3-1"}) {
@@ -73,6 +78,62 @@ TEST(ShallowCli, OneHiddenLayerCountAndEvalAgreesWithPredict) {
   EXPECT_EQ(e["open_gates"], 1);
 }
 
+// Piecewise-linear activations: `model random --act ...`, then convert and verify, as for ReLU.
+TEST(ShallowCli, PiecewiseLinearActivationsConvertAndVerify) {
+  TempDir dir;
+  // leaky_relu with its slope set to 0.3 in the model file (the file's "params" are what the model uses).
+  const std::string m = dir / "leaky.json";
+  ASSERT_EQ(
+      run_actlab({"model", "random", "--arch", "2-5-4-1", "--act", "leaky_relu", "--seed", "3", "--out", m})
+          .exit_code,
+      0);
+  Json model = Json::parse(read_file(m));
+  int edited = 0;
+  for (Json& layer : model["layers"]) {
+    if (layer["type"] == "activation" && layer["name"] == "leaky_relu") {
+      layer["params"]["negative_slope"] = 0.3;
+      ++edited;
+    }
+  }
+  ASSERT_EQ(edited, 2);
+  { std::ofstream(m) << model.dump(); }
+  const Json c = run_json({"shallow", "convert", "--model", m, "--out", dir / "s.json", "--json"});
+  EXPECT_EQ(c["hidden_neurons"], 18);  // relu(t) and relu(−t) per neuron
+  const Json v =
+      run_json({"shallow", "verify", "--model", m, "--shallow", dir / "s.json", "--points", "500", "--json"});
+  EXPECT_EQ(v["points"], 500);
+  EXPECT_EQ(v["mismatches"], 0);
+  EXPECT_EQ(v["nan"], 0);
+  EXPECT_EQ(v["open_gates_not_one"], 0);
+  for (const char* x : {"0.5,-1.25", "-2,0.3", "1.7,2.2"}) {
+    const Json e = run_json({"shallow", "eval", "--shallow", dir / "s.json", "--x", x, "--json"});
+    const Json p = run_json({"predict", "--model", m, "--x", x, "--json"});
+    EXPECT_NEAR(e["output"][0].get<double>(), p["output"][0].get<double>(),
+                1e-5 * (1 + std::abs(p["output"][0].get<double>())))
+        << x;
+    EXPECT_EQ(e["open_gates"], 1);
+  }
+  // Integer weights with hardtanh, relu6 and abs: verified on points exactly on their hinges too.
+  for (const char* act : {"hardtanh", "relu6", "abs"}) {
+    const std::string mi = dir / (std::string(act) + ".json");
+    ASSERT_EQ(run_actlab({"model", "random", "--arch", "2-4-3-1", "--act", act, "--integer-weights", "-3:3",
+                          "--seed", "2", "--out", mi})
+                  .exit_code,
+              0);
+    run_json({"shallow", "convert", "--model", mi, "--out", dir / "si.json", "--json"});
+    for (const bool boundary : {false, true}) {
+      std::vector<std::string> args{"shallow",       "verify",   "--model", mi,      "--shallow",
+                                    dir / "si.json", "--points", "300",     "--json"};
+      if (boundary) args.push_back("--boundary");
+      const Json b = run_json(args);
+      EXPECT_GT(b["points"].get<int>(), 0) << act;
+      EXPECT_EQ(b["mismatches"], 0) << act << (boundary ? " (boundary)" : "");
+      EXPECT_EQ(b["nan"], 0) << act;
+      EXPECT_EQ(b["open_gates_not_one"], 0) << act << (boundary ? " (boundary)" : "");
+    }
+  }
+}
+
 TEST(ShallowCli, RegionsListsPatternsAndPlots) {
   TempDir dir;
   const std::string m = random_model(dir, "2-4-4-1", 2);
@@ -85,6 +146,16 @@ TEST(ShallowCli, RegionsListsPatternsAndPlots) {
     EXPECT_GT(std::filesystem::file_size(dir / "r.svg"), 1000u);
   } else {
     EXPECT_NE(r.err.find("gnuplot"), std::string::npos) << r.err;  // only when gnuplot is missing
+  }
+  // At the default 300 × 300 grid the SVG embeds one PNG raster (it held 90000 points, 9.4 MB, before).
+  const std::string big = random_model(dir, "2-8-8-1", 1);
+  r = run_actlab({"shallow", "regions", "--model", big, "--plot", dir / "big.svg"});
+  if (r.exit_code == 0) {
+    EXPECT_LT(std::filesystem::file_size(dir / "big.svg"), 200'000u);
+    const std::string svg = read_file(dir / "big.svg");
+    EXPECT_NE(svg.find("data:image/png;base64,"), std::string::npos);
+    EXPECT_NE(svg.find("<text>x1</text>"), std::string::npos);  // the axes keep their labels
+    EXPECT_NE(svg.find("<text>x2</text>"), std::string::npos);
   }
 }
 
@@ -117,8 +188,9 @@ TEST(ShallowCli, BadInputExitsTwoNamingTheProblem) {
       0);
   auto r = run_actlab({"shallow", "convert", "--model", tanh_model, "--out", dir / "s.json"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("tanh"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("layers[1]"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("layers[1] (activation): activation 'tanh' is not piecewise linear"),
+            std::string::npos)
+      << r.err;
 
   const std::string m = random_model(dir, "2-12-1", 1);
   r = run_actlab({"shallow", "convert", "--model", m, "--out", dir / "s.json", "--max-regions", "20"});
@@ -138,11 +210,6 @@ TEST(ShallowCli, BadInputExitsTwoNamingTheProblem) {
   expect_bad_input({"shallow", "convert", "--model", m, "--out", dir / "s.json", "--threads", "0"},
                    "--threads");
   expect_bad_input({"shallow", "regions", "--model", m, "--threads", "0"}, "--threads");
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 TEST(ShallowCli, ThreadsGiveTheSameShallowNetworkAndRegions) {

@@ -6,6 +6,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 
 #include "lab/model.hpp"
 #include "nn/model.hpp"
@@ -63,7 +65,30 @@ TEST(Explain, FromFilesAsTheCliDoes) {
   auto c = explain({.model = model, .regions = RegionPlan{.plot = true, .grid = 20}, .shallow = true});
   ASSERT_TRUE(c) << c.status().message();
   ASSERT_TRUE(c->figure);
-  EXPECT_GT(c->figure->series.size(), 1u);  // one series per region
+  // One exact raster: pixel (i, j) has the colour of the region of its centre, one colour per region.
+  ASSERT_TRUE(c->figure->image);
+  const report::Image& im = *c->figure->image;
+  EXPECT_TRUE(c->figure->series.empty());
+  ASSERT_EQ(im.nx, 20);
+  ASSERT_EQ(im.ny, 20);
+  ASSERT_EQ(im.rgb.size(), 400u);
+  EXPECT_EQ(c->figure->xlabel, "x1");
+  const shallow::RegionIndex index(*c->regions);
+  std::map<int, std::uint32_t> colour_of;
+  std::set<std::uint32_t> colours;
+  for (int j = 0; j < 20; ++j) {
+    for (int i = 0; i < 20; ++i) {
+      const Eigen::Vector2d x(im.x0 + (i + 0.5) * (im.x1 - im.x0) / 20,
+                              im.y0 + (j + 0.5) * (im.y1 - im.y0) / 20);
+      const int r = index.find(c->net.pattern(x));
+      ASSERT_GE(r, 0);
+      const std::uint32_t rgb = im.rgb[static_cast<std::size_t>(j * 20 + i)];
+      EXPECT_EQ(colour_of.emplace(r, rgb).first->second, rgb) << "region " << r;
+      colours.insert(rgb);
+    }
+  }
+  EXPECT_GT(colour_of.size(), 1u);
+  EXPECT_EQ(colours.size(), colour_of.size());  // distinct regions, distinct colours
   ASSERT_TRUE(shallow::save_shallow(*c->shallow, sh).is_ok());
   auto v = explain({.model = model, .verify = VerifyPlan{.shallow = sh, .points = 100}});
   ASSERT_TRUE(v) << v.status().message();

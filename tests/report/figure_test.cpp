@@ -127,6 +127,26 @@ TEST(GnuplotScript, SeriesAreIndexedBlocksWithStyles) {
   EXPECT_TRUE(contains(s, "noenhanced")) << s;     // '_' and '^' in labels stay literal
 }
 
+Image checkerboard(int nx, int ny) {
+  Image im{.nx = nx, .ny = ny, .x0 = -1, .x1 = 1, .y0 = 0, .y1 = 2};
+  for (int j = 0; j < ny; ++j)
+    for (int i = 0; i < nx; ++i) im.rgb.push_back((i + j) % 2 == 0 ? 0xff0000u : 0x0000ffu);
+  return im;
+}
+
+TEST(GnuplotScript, ImageIsTheBlockAfterTheSeriesDrawnFirst) {
+  Figure fig = two_series_figure();
+  fig.image = checkerboard(3, 2);
+  const std::string s = gnuplot_script(fig, "out.svg", "d.dat");
+  EXPECT_TRUE(
+      contains(s, "plot 'd.dat' index 2 using 1:2:3:4:5 with rgbimage notitle, \\\n     'd.dat' index 0"))
+      << s;
+  Figure only{.title = "regions"};
+  only.image = checkerboard(3, 2);
+  const std::string o = gnuplot_script(only, "out.svg", "d.dat");
+  EXPECT_TRUE(contains(o, "plot 'd.dat' index 0 using 1:2:3:4:5 with rgbimage notitle\n")) << o;
+}
+
 TEST(GnuplotScript, LabelsAreEscaped) {
   Figure fig = two_series_figure();
   fig.title = "it's \"quoted\"";
@@ -298,6 +318,20 @@ TEST_F(FigureTest, BadFiguresAreRejected) {
   Figure empty_panel = two_series_figure();
   empty_panel.panels.push_back(Figure{});
   EXPECT_EQ(render(empty_panel, out).code(), StatusCode::kInvalidArgument);
+  Figure pixels;
+  pixels.image = checkerboard(3, 2);
+  pixels.image->rgb.pop_back();
+  const Status st = render(pixels, out);
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(contains(st.message(), "image has 5 pixels, 3x2 needs 6")) << st.message();
+  Figure empty_image;
+  empty_image.image = Image{};
+  EXPECT_EQ(render(empty_image, out).code(), StatusCode::kInvalidArgument);
+  Figure extent;
+  extent.image = checkerboard(3, 2);
+  extent.image->x1 = extent.image->x0;
+  EXPECT_EQ(render(extent, out).code(), StatusCode::kInvalidArgument);
+  EXPECT_FALSE(fs::exists(out));
 }
 
 TEST_F(FigureTest, MissingGnuplotIsNotFound) {
@@ -357,6 +391,26 @@ TEST_F(FigureTest, RendersPng) {
   const std::string png = read_file(out);
   ASSERT_GT(png.size(), 8u);
   EXPECT_EQ(png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+}
+
+// 90000 pixels: one PNG inside the SVG (drawn as 90000 points it was megabytes), axes still labelled.
+TEST_F(FigureTest, RendersAnImageAsOneEmbeddedPng) {
+  REQUIRE_GNUPLOT();
+  Figure fig{.title = "checkerboard", .xlabel = "x1", .ylabel = "x2"};
+  fig.image = checkerboard(300, 300);
+  fig.series.push_back(Series{.label = "diagonal", .x = {-1, 1}, .y = {0, 2}});
+  const fs::path svg_path = dir_ / "image.svg";
+  const Status st = render(fig, svg_path.string());
+  ASSERT_TRUE(st.is_ok()) << st.message();
+  const std::string svg = read_file(svg_path);
+  EXPECT_TRUE(contains(svg, "data:image/png;base64,"));
+  EXPECT_LT(svg.size(), 100'000u);
+  EXPECT_TRUE(contains(svg, "<text>x1</text>"));
+  EXPECT_TRUE(contains(svg, "<text>x2</text>"));
+  EXPECT_TRUE(contains(svg, "diagonal"));
+  const fs::path png_path = dir_ / "image.png";
+  ASSERT_TRUE(render(fig, png_path.string()).is_ok());
+  EXPECT_EQ(read_file(png_path).substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
 }
 
 TEST_F(FigureTest, NonFiniteValuesLeaveGaps) {

@@ -6,8 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 
 #include "core/rng.hpp"
+#include "nn/model.hpp"
 #include "support/temp_dir.hpp"
 
 namespace actlab::shallow {
@@ -62,6 +64,67 @@ TEST(Shap, EqualsBruteForceShapleyOnSmallNets) {
   const ShapResult r = shap_values(net, x, z).value();
   EXPECT_GT(r.box_shortcuts, 0);
   EXPECT_LT((r.phi - shap_brute_force(net, x, z)).cwiseAbs().maxCoeff(), 1e-12);
+}
+
+// Brute-force interventional Shapley values of the original model (float forward passes), from the
+// textbook formula over all 2^n coalitions: no region model, no ReLU rewrite.
+Eigen::VectorXd model_brute_force_shap(nn::Model<float>& m, const Eigen::VectorXd& x, const MatrixD& z,
+                                       int output) {
+  const int n = static_cast<int>(x.size());
+  const int subsets = 1 << n;
+  MatrixF hybrids(subsets * z.rows(), n);
+  for (int s = 0; s < subsets; ++s) {
+    for (Eigen::Index b = 0; b < z.rows(); ++b) {
+      for (int j = 0; j < n; ++j)
+        hybrids(s * z.rows() + b, j) = static_cast<float>((s >> j & 1) ? x[j] : z(b, j));
+    }
+  }
+  const MatrixF y = m.predict(hybrids);
+  std::vector<double> v(static_cast<std::size_t>(subsets), 0.0);
+  for (int s = 0; s < subsets; ++s) {
+    for (Eigen::Index b = 0; b < z.rows(); ++b) v[static_cast<std::size_t>(s)] += y(s * z.rows() + b, output);
+    v[static_cast<std::size_t>(s)] /= static_cast<double>(z.rows());
+  }
+  std::vector<double> fact(static_cast<std::size_t>(n + 1), 1.0);
+  for (int k = 1; k <= n; ++k) fact[static_cast<std::size_t>(k)] = fact[static_cast<std::size_t>(k - 1)] * k;
+  Eigen::VectorXd phi = Eigen::VectorXd::Zero(n);
+  for (int i = 0; i < n; ++i) {
+    for (int s = 0; s < subsets; ++s) {
+      if (s >> i & 1) continue;
+      const int k = __builtin_popcount(static_cast<unsigned>(s));
+      const double w = fact[static_cast<std::size_t>(k)] * fact[static_cast<std::size_t>(n - k - 1)] /
+                       fact[static_cast<std::size_t>(n)];
+      phi[i] += w * (v[static_cast<std::size_t>(s | 1 << i)] - v[static_cast<std::size_t>(s)]);
+    }
+  }
+  return phi;
+}
+
+TEST(Shap, PiecewiseLinearModelsEqualBruteForceOnTheOriginalModel) {
+  const std::vector<std::pair<std::string, std::map<std::string, double>>> acts{
+      {"leaky_relu", {{"negative_slope", 0.2}}}, {"hardtanh", {}}, {"relu6", {}}, {"abs", {}}};
+  for (const auto& [name, params] : acts) {
+    const auto act = activations::Activation::make(name, params).value();
+    for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+      nn::Model<float> m = random_mlp_model({4, 6, 5, 2}, {act}, seed).value();
+      const DeepReluNet net = DeepReluNet::from_model(m).value();
+      // Rounded to float, so that the model reads the same inputs.
+      const MatrixD z = random_background(12, 4, seed, 1.5).cast<float>().cast<double>();
+      const Eigen::VectorXd x =
+          random_background(1, 4, seed + 100, 1.5).row(0).transpose().cast<float>().cast<double>();
+      for (int o = 0; o < 2; ++o) {
+        ShapOptions opt;
+        opt.output = o;
+        const ShapResult r = shap_values(net, x, z, opt).value();
+        const Eigen::VectorXd ref = model_brute_force_shap(m, x, z, o);
+        const double scale = 1 + ref.cwiseAbs().maxCoeff();
+        EXPECT_LT((r.phi - ref).cwiseAbs().maxCoeff(), 1e-5 * scale)
+            << name << " seed " << seed << " output " << o;
+        EXPECT_LT(r.efficiency_error, 1e-9);
+        EXPECT_GT(ref.cwiseAbs().maxCoeff(), 1e-3);  // not trivially zero
+      }
+    }
+  }
 }
 
 TEST(Shap, SymmetryAndDummy) {
