@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the README tour (scripts/tour.sh) and compares what it prints with the recorded transcript
+# Runs the tour of docs/tour.md (scripts/tour.sh) and compares what it prints with the recorded transcript
 # tests/golden/tour.txt, ignoring wall-clock times. The transcript was recorded before the lab/ layer took over
 # the recipes (docs/design.md), so a difference means a command now prints other numbers.
 #   scripts/check_tour.sh [BINARY]          # compare (exit 1 and a diff on a difference)

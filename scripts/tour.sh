@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job for now: a short tour of the catalog, the formula language, theory, data and training (make run).
+# A short tour of the catalog, the formula language, theory, data and training (make tour; docs/tour.md).
 set -euo pipefail
 bin=${ACTLAB:-build/actlab}
 run() { printf '\n$ actlab %s\n' "$*"; "$bin" "$@"; }
