@@ -100,11 +100,12 @@ Result<StudyRunResult> optimize_study(
 struct StudyExportPlan {
   std::string storage, name;
   std::string format;  // "csv" | "optuna"
-  std::string to;  // csv: a file, or "-" for the text in the result; optuna: sqlite:///path or a path (new)
+  std::string to;  // csv: a file, or "-" for the text in the result; optuna: sqlite:///path or a path (new),
+                   // or postgresql://... (a database or schema without Optuna's tables)
 };
 
 struct StudyExportResult {
-  std::string format, to;  // to: the file written ("" for csv to "-")
+  std::string format, to;  // to: the file written ("" for csv to "-"), or the PostgreSQL URL (masked)
   std::size_t trials = 0;
   std::string text;      // csv to "-": the table
   Json to_json() const;  // {"format", "to", "trials"}
