@@ -121,7 +121,7 @@ int run_optimize(const Options& o) {
   if (s.interrupted != 0) {
     std::fprintf(
         stderr,
-        "actlab: interrupted by %s: %d running trial(s) released for retry, none left RUNNING by this "
+        "actlab: interrupted by %s: %d running trial(s) put back to WAITING, none left RUNNING by this "
         "process; resume with:\n  actlab study optimize --storage '%s' --name '%s' --trials %lld\n",
         InterruptGuard::name(s.interrupted), s.released, printable(search::mask_password(o.storage)).c_str(),
         printable(o.name).c_str(), static_cast<long long>(o.trials));

@@ -387,16 +387,14 @@ TEST_P(StudyCli, HungWorkerIsWaitedForReapedAndHarmlessWhenResumed) {
   EXPECT_EQ(trials().size(), n);
 }
 
-// Issue 18: SIGINT / SIGTERM end optimize cleanly: exit 130 / 143, the running trial released (FAIL
-// "interrupted", re-enqueued), a message saying how to resume; resuming completes the study exactly.
+// Issue 18: SIGINT / SIGTERM end optimize cleanly: exit 130 / 143, the running trial given back (WAITING
+// again, same number and parameters), a message saying how to resume; resuming completes the study exactly.
 TEST_P(StudyCli, InterruptReleasesTheRunningTrialAndSaysHowToResume) {
   create_fast();
-  std::int64_t previous = -1;
   for (const int sig : {SIGINT, SIGTERM}) {
     auto a = testing::start_actlab(optimize(4, {"--delay-ms", "20000"}));
-    const auto running = wait_running(15, previous);
+    const auto running = wait_running(15);  // the second run starts with the trial the first gave back
     ASSERT_TRUE(running);
-    previous = running->number;
     kill(a.pid, sig);
     const auto r = a.wait(10);
     EXPECT_EQ(r.exit_code, 128 + sig) << r.err;
@@ -404,32 +402,38 @@ TEST_P(StudyCli, InterruptReleasesTheRunningTrialAndSaysHowToResume) {
               std::string::npos)
         << r.err;
     EXPECT_NE(r.err.find("resume with:\n  actlab study optimize --storage"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("1 running trial(s) put back to WAITING"), std::string::npos) << r.err;
     const auto all = trials();
     const auto& t = all[running->number];
-    EXPECT_EQ(t.state, search::TrialState::kFail);
-    EXPECT_NE(t.reason.find("interrupted by signal " + std::to_string(sig)), std::string::npos) << t.reason;
+    // Back to WAITING with its number and parameters, as if never started: the next run claims it first.
+    EXPECT_EQ(t.state, search::TrialState::kWaiting);
+    EXPECT_EQ(t.params, running->params);
+    EXPECT_TRUE(t.worker.empty()) << t.worker;
+    EXPECT_FALSE(t.started);
     for (const auto& u : all) EXPECT_NE(u.state, search::TrialState::kRunning) << u.number;
   }
   const auto again = testing::run_actlab(optimize(4, {}));
   EXPECT_EQ(again.exit_code, 0) << again.err;
   expect_exactly_complete(4);
+  EXPECT_EQ(trials().size(), 4u);  // no retry trial: the interrupted one ran under its own number
 }
 
 // Issue 18: `study export --format optuna` writes Optuna's own schema: Debian's Optuna 3.1 loads the file and
 // sees what `study trials --json` shows (numbers, states, values bit for bit, parameters), including a FAIL
-// trial (a worker interrupted inside it) and its retry; `--format csv` writes one row per trial.
+// trial (a worker killed inside it) and its retry; `--format csv` writes one row per trial. The same into a
+// fresh PostgreSQL database, which a second export then leaves alone.
 TEST_P(StudyCli, ExportIsReadByOptunaAndAsCsv) {
   output_json(run_actlab({"study", "create", "--storage", url_, "--name", name_, "--objective", "synthetic",
                           "--seed", "4", "--categorical", "2", "--choices", "3", "--json"}));
   auto a = testing::start_actlab(optimize(8, {"--delay-ms", "20000"}));
   ASSERT_TRUE(wait_running(15));
-  kill(a.pid, SIGINT);
-  EXPECT_EQ(a.wait(10).exit_code, 130);
+  kill(a.pid, SIGKILL);
+  EXPECT_EQ(a.wait(10).exit_code, 128 + SIGKILL);
   const auto done = run_actlab(optimize(8, {}));
   ASSERT_EQ(done.exit_code, 0) << done.err;
   const Json mine =
       output_json(run_actlab({"study", "trials", "--storage", url_, "--name", name_, "--json"}));
-  ASSERT_EQ(mine.size(), 9u);  // 8 and the retry of the interrupted one
+  ASSERT_EQ(mine.size(), 9u);  // 8 and the retry of the killed one
 
   // What Optuna reads must be what actlab shows.
   const auto same_as_mine = [&](const Json& o) {
