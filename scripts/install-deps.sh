@@ -16,6 +16,7 @@ packages=(
   r-cran-mlbench r-cran-kernlab           # the built-in R data sets (sonar, glass, spam, ...; docs/data.md)
   python3-torch                           # tests run `actlab init --torch` code in PyTorch (tests/cli/init_test.cpp)
   python3-optuna                          # tests load `actlab study export --format optuna` with optuna.load_study
+  python3-psycopg2                        # ... also from PostgreSQL (SQLAlchemy's postgresql driver)
 )
 if [[ "${1:-}" == "--tools" ]]; then
   packages+=(python3 python3-torch python3-scipy python3-sklearn python3-optuna)

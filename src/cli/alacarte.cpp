@@ -11,10 +11,13 @@
 #include <string>
 #include <vector>
 
+#include "cli/args.hpp"
 #include "cli/command.hpp"
+#include "core/interrupt.hpp"
 #include "core/json.hpp"
 #include "core/progress.hpp"
 #include "lab/model.hpp"
+#include "search/storage.hpp"
 
 namespace actlab::cli {
 namespace {
@@ -70,6 +73,8 @@ Status write_file(const std::string& flag, const std::string& path, const std::s
 int run_alacarte(const Flags& f) {
   auto plan = make_plan(f);
   if (!plan) return finish(plan.status());
+  InterruptGuard interrupt;  // Ctrl-C / kill: the running trials go back to WAITING, say how to resume
+  plan->interrupted = [] { return InterruptGuard::signal(); };
   std::optional<ProgressBar> bar;  // from the first step on: the checks before it print nothing
   auto result = lab::run_alacarte(*plan, [&](const lab::AlacarteProgress& e) {
     if (!bar) bar.emplace("alacarte", e.total);
@@ -78,6 +83,26 @@ int run_alacarte(const Flags& f) {
   });
   if (bar) bar->finish();
   if (!result) return finish(result.status());
+  if (const int sig = result->interrupted; sig != 0) {
+    std::vector<std::string> args = own_arguments();
+    for (std::string& a : args) a = search::mask_password(a);
+    if (!args.empty()) args[0] = "actlab";
+    if (f.storage.empty()) {
+      std::fprintf(
+          stderr,
+          "actlab: interrupted by %s: nothing is kept (the studies were in a temporary file); to make "
+          "a run resumable, give it --storage, e.g.\n  %s --storage sqlite:///path/alacarte.db\n",
+          InterruptGuard::name(sig), shell_join(args).c_str());
+    } else {
+      std::fprintf(
+          stderr,
+          "actlab: interrupted by %s: %d running trial(s) put back to WAITING, none left RUNNING; the "
+          "studies in %s keep every finished trial; resume with the same command:\n  %s\n",
+          InterruptGuard::name(sig), result->released, search::mask_password(f.storage).c_str(),
+          shell_join(args).c_str());
+    }
+    return 128 + sig;
+  }
   const report::Table table = result->table();
   if (!f.csv.empty())
     if (Status s = write_file("--csv", f.csv, table.csv()); !s.is_ok()) return finish(s);

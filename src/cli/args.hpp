@@ -22,4 +22,11 @@ Result<std::pair<double, double>> parse_interval(const std::string& flag, const 
 // A list "0.1,0.5,2" or an evenly spaced grid "a:b:n" (n points from a to b inclusive).
 Result<std::vector<double>> parse_grid(const std::string& flag, const std::string& text);
 
+// This process's command line, argument by argument (/proc/self/cmdline; empty where there is none): what
+// an interrupted command prints as the command that resumes it.
+std::vector<std::string> own_arguments();
+// Arguments as one line a POSIX shell reads back as the same arguments: plain words as they are, others in
+// single quotes ({"a b", "it's"} → "'a b' 'it'\''s'").
+std::string shell_join(const std::vector<std::string>& args);
+
 }  // namespace actlab::cli

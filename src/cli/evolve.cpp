@@ -9,11 +9,14 @@
 #include <string>
 #include <vector>
 
+#include "cli/args.hpp"
 #include "cli/command.hpp"
+#include "core/interrupt.hpp"
 #include "core/json.hpp"
 #include "core/progress.hpp"
 #include "report/format.hpp"
 #include "report/significance.hpp"
+#include "search/storage.hpp"
 
 namespace actlab::cli {
 namespace {
@@ -130,7 +133,14 @@ Json to_json(const lab::EvolveShowResult& r) {
   return j;
 }
 
-Json to_json(const lab::EvolveWorkResult& r) { return Json{{"study", r.study}, {"stopped", r.stopped}}; }
+Json to_json(const lab::EvolveWorkResult& r) {
+  Json j{{"study", r.study}, {"stopped", r.stopped}};
+  if (r.interrupted != 0) {
+    j["interrupted"] = r.interrupted;
+    j["released"] = r.released;
+  }
+  return j;
+}
 
 const char* class_text(const lab::FormulaTheory& t) {
   return t.classification ? theory::criticality_class_name(t.classification->kind) : "(no classification)";
@@ -144,8 +154,18 @@ struct Flags {
   bool json = false;
 };
 
+// The command that resumes an interrupted run: this one, with any password in a URL masked.
+std::string resume_command() {
+  std::vector<std::string> args = own_arguments();
+  for (std::string& a : args) a = search::mask_password(a);
+  if (!args.empty()) args[0] = "actlab";
+  return shell_join(args);
+}
+
 int run_evolve(const Flags& f) {
-  const lab::EvolvePlan& p = f.plan;
+  InterruptGuard interrupt;  // Ctrl-C / kill: stop cleanly, say what is kept and how to resume
+  lab::EvolvePlan p = f.plan;
+  p.interrupted = [] { return InterruptGuard::signal(); };
   ProgressBar bar("generations", p.generations);
   std::unique_ptr<ProgressBar> final_bar;
   lab::EvolveProgress progress;
@@ -170,6 +190,25 @@ int run_evolve(const Flags& f) {
   bar.finish();
   if (final_bar) final_bar->finish();
   if (!r) return finish(r.status());
+  if (const int sig = r->interrupted; sig != 0) {
+    const char* phase = r->completed >= p.generations ? "during the final training" : "during the search";
+    if (p.storage.empty()) {
+      std::fprintf(stderr,
+                   "actlab: interrupted by %s %s after %d of %d generations: nothing is kept (no --storage); "
+                   "to make a run resumable, give it --storage and --name, e.g.\n  %s --storage "
+                   "sqlite:///path/evolve.db --name run1\n",
+                   InterruptGuard::name(sig), phase, r->completed, p.generations, resume_command().c_str());
+    } else {
+      std::fprintf(
+          stderr,
+          "actlab: interrupted by %s %s after %d of %d generations: the running evaluations are back "
+          "to WAITING, none left RUNNING; study '%s' in %s keeps every finished evaluation; resume "
+          "with the same command (it reads them back and trains only the rest):\n  %s\n",
+          InterruptGuard::name(sig), phase, r->completed, p.generations, p.name.c_str(),
+          search::mask_password(p.storage).c_str(), resume_command().c_str());
+    }
+    return 128 + sig;
+  }
 
   const Json j = to_json(*r, p.save_catalog);
   if (!f.out.empty()) {
@@ -223,8 +262,20 @@ struct WorkFlags {
 };
 
 int run_work(const WorkFlags& f) {
-  auto r = lab::evolve_work(f.plan);
+  InterruptGuard interrupt;
+  lab::EvolveWorkPlan plan = f.plan;
+  plan.interrupted = [] { return InterruptGuard::signal(); };
+  auto r = lab::evolve_work(plan);
   if (!r) return finish(r.status());
+  if (r->interrupted != 0) {
+    std::fprintf(
+        stderr,
+        "actlab: interrupted by %s: %d running evaluation(s) put back to WAITING, none left RUNNING; "
+        "to join the run again:\n  %s\n",
+        InterruptGuard::name(r->interrupted), r->released, resume_command().c_str());
+    if (f.json) std::printf("%s\n", json_dump(to_json(*r), false).c_str());
+    return 128 + r->interrupted;
+  }
   if (f.json) std::printf("%s\n", json_dump(to_json(*r), false).c_str());
   return kExitOk;
 }

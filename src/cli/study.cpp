@@ -121,7 +121,7 @@ int run_optimize(const Options& o) {
   if (s.interrupted != 0) {
     std::fprintf(
         stderr,
-        "actlab: interrupted by %s: %d running trial(s) released for retry, none left RUNNING by this "
+        "actlab: interrupted by %s: %d running trial(s) put back to WAITING, none left RUNNING by this "
         "process; resume with:\n  actlab study optimize --storage '%s' --name '%s' --trials %lld\n",
         InterruptGuard::name(s.interrupted), s.released, printable(search::mask_password(o.storage)).c_str(),
         printable(o.name).c_str(), static_cast<long long>(o.trials));
@@ -291,14 +291,16 @@ void add_study_command(CLI::App& app, int& exit_code) {
   named(trials);
   trials->callback([o, &exit_code] { exit_code = run_show(*o, true); });
   CLI::App* exp = st->add_subcommand(
-      "export", "Write a study as a CSV table of its trials, or as an SQLite file in Optuna's own schema");
+      "export",
+      "Write a study as a CSV table of its trials, or in Optuna's own schema (SQLite file or PostgreSQL)");
   named(exp);
   exp->add_option("--format", o->format,
                   "csv (one row per trial) or optuna (Optuna 3.1's RDB schema: optuna.load_study reads it)")
       ->required();
   exp->add_option(
          "--to", o->to,
-         "csv: a file, or - for standard output; optuna: sqlite:///path/optuna.db or a path (a new file)")
+         "csv: a file, or - for standard output; optuna: sqlite:///path/optuna.db or a path (a new file), or "
+         "postgresql://user@host/db (a database or schema without Optuna's tables)")
       ->required();
   exp->callback([o, &exit_code] { exit_code = run_export(*o); });
   CLI::App* list = st->add_subcommand("list", "The studies in a storage");

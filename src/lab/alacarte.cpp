@@ -566,6 +566,7 @@ Result<AlacarteResult> run_alacarte(const AlacartePlan& plan, const AlacarteProg
         row.features = d->features;
         row.classes = d->classes;
         for (const auto& arm : plan.arms) {
+          if (plan.interrupted && (result.interrupted = plan.interrupted()) != 0) return result;
           progress.note = d->name + " L" + std::to_string(L) + " rep " + std::to_string(rep + 1) + " " + arm;
           if (on_progress) on_progress(progress);
           AlacarteRun run;
@@ -589,8 +590,14 @@ Result<AlacarteResult> run_alacarte(const AlacartePlan& plan, const AlacarteProg
             opt.n_trials = plan.trials;
             opt.workers = plan.workers;
             opt.on_trial_done = [&advance](const search::TrialRecord&) { advance(); };
+            opt.interrupted = plan.interrupted;
             auto summary = study->optimize(alacarte_objective(s, *d, r.seed), opt);
             if (!summary) return summary.status();
+            if (summary->interrupted != 0) {
+              result.interrupted = summary->interrupted;
+              result.released = summary->released;
+              return result;
+            }
             auto trials = study->storage().trials(study->record().id, false);
             if (!trials) return trials.status();
             run.study = r.name;

@@ -135,6 +135,12 @@ struct AlacartePlan {
   std::string init = "torch";
   int workers = 1;     // trial worker threads
   int rounds = 10000;  // permutation-test rounds
+  // Nonzero (a signal number) once the run should stop (the CLI passes InterruptGuard::signal): the running
+  // trials go back to WAITING (search::OptimizeOptions::interrupted), no new arm starts, and run_alacarte
+  // returns a result with `interrupted` set. With `storage`, rerunning the same plan resumes every study
+  // where it stopped and ends with the result of an uninterrupted run (workers = 1; with more, trials are
+  // sampled in another order anyway); without, the temporary studies are gone.
+  std::function<int()> interrupted = {};
 
   // Errors name the field (data, layers, arms, failed, replicates, trials, workers, rounds).
   Status validate() const;
@@ -173,7 +179,9 @@ struct AlacarteSummary {
 
 struct AlacarteResult {
   AlacartePlan plan;
-  std::vector<AlacarteRow> rows;
+  std::vector<AlacarteRow> rows;  // when interrupted: the (data set, L) rows finished before
+  int interrupted = 0;            // the signal that stopped the run (AlacartePlan::interrupted), 0 when none
+  int released = 0;               // trials running when interrupted, back to WAITING
 
   // One entry per search arm and layer count (empty without a standard arm).
   std::vector<AlacarteSummary> summary() const;

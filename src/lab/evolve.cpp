@@ -245,8 +245,11 @@ std::string slots_key(const Json& params) {
   return params.is_object() && params.contains("slots") ? json_dump(params["slots"], false) : "";
 }
 
-search::WorkQueue::Work fitness_work(const EvolveConfig& cfg, const EvolveData& d) {
-  return [&cfg, &d](const search::TrialRecord& t) {
+// Once `interrupted` reports a signal no training starts (the queue gives the trial back).
+search::WorkQueue::Work fitness_work(const EvolveConfig& cfg, const EvolveData& d,
+                                     const std::function<int()>& interrupted = {}) {
+  return [&cfg, &d, interrupted](const search::TrialRecord& t) {
+    if (interrupted && interrupted() != 0) return search::TrialOutcome::fail("interrupted");
     const FitnessResult r = evolve_fitness(cfg, d, triple_from(t.params.at("slots")));
     return r.value ? search::TrialOutcome::complete(*r.value) : search::TrialOutcome::fail(r.reason);
   };
@@ -256,10 +259,13 @@ class StudyFitness {
  public:
   StudyFitness(std::unique_ptr<search::Storage> st, search::WorkQueue queue, const EvolveConfig& cfg,
                const EvolveData& d)
-      : st_(std::move(st)), queue_(std::move(queue)), work_(fitness_work(cfg, d)) {}
+      : st_(std::move(st)),
+        queue_(std::move(queue)),
+        work_(fitness_work(cfg, d, queue_.options().interrupted)) {}
 
   int generation = 0;
-  int from_store = 0;  // evaluations read back from the study instead of trained here
+  int from_store = 0;   // evaluations read back from the study instead of trained here
+  int interrupted = 0;  // the signal that stopped the queue's workers
 
   Result<std::vector<FitnessResult>> operator()(const std::vector<Triple>& batch) {
     std::vector<Json> params;
@@ -268,6 +274,10 @@ class StudyFitness {
     auto r = queue_.map(*st_, params, slots_key, work_);
     if (!r) return r.status();
     from_store += r->from_store;
+    if (r->interrupted != 0) {
+      interrupted = r->interrupted;
+      return std::vector<FitnessResult>{};
+    }
     std::vector<FitnessResult> out;
     for (const search::TrialOutcome& o : r->outcomes) {
       out.push_back(o.state == search::TrialState::kComplete ? FitnessResult::ok(o.value)
@@ -444,6 +454,7 @@ FinalComparison compare(const EvolvePlan& p, const EvolveData& d, const Triple& 
   int done = 0;
   if (progress.on_final) progress.on_final(0, total);
   pool.parallel_for(runs.size(), [&](std::size_t i, int) {
+    if (p.interrupted && p.interrupted() != 0) return;  // the caller returns the run as interrupted
     runs[i] = final_training(p.config, d, i % 2 == 0 ? best : base, p.final_epochs, static_cast<int>(i / 2));
     std::lock_guard lock(mu);
     ++done;
@@ -500,40 +511,55 @@ Result<EvolveResult> run_evolution(const EvolvePlan& p, const EvolveProgress& pr
     auto s = open_or_create(p, r.settings);
     if (!s) return s.status();
     search::WorkQueue queue(p.storage, s->second,
-                            {.workers = workers, .heartbeat_s = 2.0, .grace_s = p.grace, .max_retries = 3});
+                            {.workers = workers,
+                             .heartbeat_s = 2.0,
+                             .grace_s = p.grace,
+                             .max_retries = 3,
+                             .interrupted = p.interrupted});
     stored = std::make_unique<StudyFitness>(std::move(s->first), std::move(queue), p.config, *d);
   }
   Status fitness_error;
   int generation = 0;
+  const auto signal = [&] { return p.interrupted ? p.interrupted() : 0; };
   evolve::BatchFitness fitness = [&](const std::vector<Triple>& batch) {
+    // An empty answer stops evolve() with an error; fitness_error or r.interrupted says why.
     if (stored) {
       stored->generation = generation;
       auto out = (*stored)(batch);
+      r.interrupted = stored->interrupted;
       if (out) return *out;
       fitness_error = out.status();
-      return std::vector<FitnessResult>{};  // evolve() stops with an error; fitness_error says why
+      return std::vector<FitnessResult>{};
     }
     std::vector<FitnessResult> out(batch.size());
-    pool.parallel_for(batch.size(),
-                      [&](std::size_t i, int) { out[i] = evolve_fitness(p.config, *d, batch[i]); });
+    pool.parallel_for(batch.size(), [&](std::size_t i, int) {
+      if (signal() == 0) out[i] = evolve_fitness(p.config, *d, batch[i]);
+    });
+    if ((r.interrupted = signal()) != 0) return std::vector<FitnessResult>{};
     return out;
   };
   const auto t0 = std::chrono::steady_clock::now();
   auto on_gen = [&](const evolve::GenerationRecord& g) {
     generation = g.generation + 1;
+    r.completed = generation;
     if (progress.on_generation) progress.on_generation(g);
   };
   auto run = evolve::evolve(*ps, *opts, fitness, on_gen);
+  if (stored) r.from_storage = stored->from_store;
+  r.search_seconds = seconds_since(t0);
+  if (r.interrupted != 0) return r;
   if (!fitness_error.is_ok()) return fitness_error;
   if (!run) return run.status();
   r.run = std::move(*run);
-  r.search_seconds = seconds_since(t0);
-  if (stored) r.from_storage = stored->from_store;
 
   if (p.final_epochs > 0) {
     Triple base;
     base.fill(opts->baseline);
     r.final = compare(p, *d, r.run.best, base, pool, progress);
+    if ((r.interrupted = signal()) != 0) {
+      r.final.reset();
+      return r;
+    }
   }
   if (!p.plot.empty()) {
     if (Status s = plot_functions(p.plot, r.run.best, opts->baseline); !s) return in_field(s, "plot");
@@ -577,9 +603,19 @@ Result<EvolveWorkResult> evolve_work(const EvolveWorkPlan& p) {
   if (!d) return d.status();
   const int workers = p.workers > 0 ? p.workers : default_thread_count();
   search::WorkQueue queue(p.storage, s->second.id,
-                          {.workers = workers, .heartbeat_s = 2.0, .grace_s = p.grace, .max_retries = 3});
-  auto served = queue.serve(p.idle, fitness_work(*cfg, *d));
+                          {.workers = workers,
+                           .heartbeat_s = 2.0,
+                           .grace_s = p.grace,
+                           .max_retries = 3,
+                           .interrupted = p.interrupted});
+  auto served = queue.serve(p.idle, fitness_work(*cfg, *d, p.interrupted));
   if (!served) return served.status();
+  if (served->interrupted != 0) {
+    return EvolveWorkResult{.study = p.name,
+                            .stopped = "interrupted",
+                            .interrupted = served->interrupted,
+                            .released = served->released};
+  }
   return EvolveWorkResult{.study = p.name, .stopped = "idle"};
 }
 

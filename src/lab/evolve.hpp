@@ -96,6 +96,10 @@ struct EvolvePlan {
   double grace = 30.0;                    // seconds without heartbeat before a running evaluation is retried
   std::string plot;                       // draw the best triple and the baseline (SVG or PNG)
   std::string save_catalog, catalog_prefix;  // add the best triple to this user catalog file
+  // Nonzero (a signal number) once the run should stop (the CLI passes InterruptGuard::signal): no new
+  // evaluation or final training starts, a stored run's running evaluations go back to WAITING, and
+  // run_evolution returns a result with `interrupted` set once the trainings in progress have returned.
+  std::function<int()> interrupted = {};
 };
 
 // Called from the calling thread (on_generation) and from training threads, one call at a time (on_final).
@@ -141,6 +145,11 @@ struct EvolveResult {
   std::vector<FormulaTheory> theory;  // of run.best, per slot
   std::optional<FinalComparison> final;
   std::vector<std::string> saved;  // user-catalog names of the best triple
+  // The signal that stopped the run (EvolvePlan::interrupted), 0 when it ran to the end. Then only data,
+  // settings, from_storage and `completed` are set (and run, when the search had ended): a stored run keeps
+  // every evaluation finished so far, and the same plan resumes from them; an unstored run keeps nothing.
+  int interrupted = 0;
+  int completed = 0;  // generations whose evaluations were all finished
 
   // Trained here per minute (evaluations read back from the storage cost nothing).
   double evaluations_per_minute() const;
@@ -158,10 +167,13 @@ struct EvolveWorkPlan {
   int workers = 0;    // 0: one per core
   double idle = 60;   // stop after this many seconds without a WAITING or RUNNING evaluation
   double grace = 30;  // seconds without heartbeat before a running evaluation is retried
+  std::function<int()> interrupted = {};  // as EvolvePlan::interrupted
 };
 struct EvolveWorkResult {
   std::string study = {};
-  std::string stopped = "idle";
+  std::string stopped = "idle";  // or "interrupted"
+  int interrupted = 0;           // the signal, 0 when none
+  int released = 0;              // evaluations running here when interrupted: back to WAITING
 };
 Result<EvolveWorkResult> evolve_work(const EvolveWorkPlan& plan);
 

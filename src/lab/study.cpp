@@ -179,7 +179,7 @@ Result<StudyExportResult> export_study(const StudyExportPlan& p) {
     return Status::invalid_field("format", "expected csv or optuna, got '" + p.format + "'");
   if (p.to.empty()) return Status::invalid_field("to", "required");
   std::string path = p.to;
-  if (p.format == "optuna") {
+  if (p.format == "optuna" && !search::is_postgres_url(p.to)) {
     auto target = search::sqlite_target_path(p.to);
     if (!target) return target.status();
     path = *target;
@@ -191,6 +191,11 @@ Result<StudyExportResult> export_study(const StudyExportPlan& p) {
   StudyExportResult r;
   r.format = p.format;
   r.trials = trials->size();
+  if (p.format == "optuna" && search::is_postgres_url(p.to)) {
+    if (Status st = search::write_optuna_postgres(study->record(), *trials, p.to); !st.is_ok()) return st;
+    r.to = search::mask_password(p.to);
+    return r;
+  }
   if (p.format == "optuna") {
     if (Status st = search::write_optuna_sqlite(study->record(), *trials, path); !st.is_ok()) return st;
     r.to = path;

@@ -73,8 +73,9 @@ struct StudyRunPlan {
   double retry_storage = 60;  // s; how long failing storage calls are retried (reconnecting) before giving up
   bool wait =
       true;  // return only when the study's trials are all finished, here or elsewhere (no_wait: false)
-  // Nonzero (a signal number) once the run should stop: the trials running here are released for retry
-  // and the delay of --delay-ms is cut short (the CLI passes InterruptGuard::signal).
+  // Nonzero (a signal number) once the run should stop: the trials running here go back to WAITING (same
+  // number and parameters: rerunning the command does what this run would have done) and the delay of
+  // --delay-ms is cut short (the CLI passes InterruptGuard::signal).
   std::function<int()> interrupted = {};
 };
 
@@ -100,11 +101,12 @@ Result<StudyRunResult> optimize_study(
 struct StudyExportPlan {
   std::string storage, name;
   std::string format;  // "csv" | "optuna"
-  std::string to;  // csv: a file, or "-" for the text in the result; optuna: sqlite:///path or a path (new)
+  std::string to;  // csv: a file, or "-" for the text in the result; optuna: sqlite:///path or a path (new),
+                   // or postgresql://... (a database or schema without Optuna's tables)
 };
 
 struct StudyExportResult {
-  std::string format, to;  // to: the file written ("" for csv to "-")
+  std::string format, to;  // to: the file written ("" for csv to "-"), or the PostgreSQL URL (masked)
   std::size_t trials = 0;
   std::string text;      // csv to "-": the table
   Json to_json() const;  // {"format", "to", "trials"}

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 
+#include "search/postgres_storage.hpp"
 #include "search/space.hpp"
 #include "search/sqlite_storage.hpp"
 
@@ -132,10 +133,101 @@ const char* const kOptunaDdl[] = {
     "(version_num))",
 };
 
+// The same tables as SQLAlchemy creates them on PostgreSQL for Optuna 3.1 (checked against `pg_dump
+// --schema-only` of a storage made by optuna.create_study): SERIAL keys, native ENUM types, double
+// precision and timestamp columns.
+const char* const kOptunaPostgresDdl[] = {
+    "CREATE TYPE studydirection AS ENUM ('NOT_SET', 'MINIMIZE', 'MAXIMIZE')",
+    "CREATE TYPE trialstate AS ENUM ('RUNNING', 'COMPLETE', 'PRUNED', 'FAIL', 'WAITING')",
+    "CREATE TYPE trialvaluetype AS ENUM ('FINITE', 'INF_POS', 'INF_NEG')",
+    "CREATE TYPE trialintermediatevaluetype AS ENUM ('FINITE', 'INF_POS', 'INF_NEG', 'NAN')",
+    "CREATE TABLE studies (study_id SERIAL NOT NULL, study_name VARCHAR(512) NOT NULL, PRIMARY KEY "
+    "(study_id))",
+    "CREATE UNIQUE INDEX ix_studies_study_name ON studies (study_name)",
+    "CREATE TABLE version_info (version_info_id INTEGER NOT NULL, schema_version INTEGER, library_version "
+    "VARCHAR(256), PRIMARY KEY (version_info_id), CHECK (version_info_id=1))",
+    "CREATE TABLE study_directions (study_direction_id SERIAL NOT NULL, direction studydirection NOT NULL, "
+    "study_id INTEGER NOT NULL, objective INTEGER NOT NULL, PRIMARY KEY (study_direction_id), UNIQUE "
+    "(study_id, objective), FOREIGN KEY(study_id) REFERENCES studies (study_id))",
+    "CREATE TABLE study_user_attributes (study_user_attribute_id SERIAL NOT NULL, study_id INTEGER, \"key\" "
+    "VARCHAR(512), value_json TEXT, PRIMARY KEY (study_user_attribute_id), UNIQUE (study_id, \"key\"), "
+    "FOREIGN KEY(study_id) REFERENCES studies (study_id))",
+    "CREATE TABLE study_system_attributes (study_system_attribute_id SERIAL NOT NULL, study_id INTEGER, "
+    "\"key\" VARCHAR(512), value_json TEXT, PRIMARY KEY (study_system_attribute_id), UNIQUE (study_id, "
+    "\"key\"), FOREIGN KEY(study_id) REFERENCES studies (study_id))",
+    "CREATE TABLE trials (trial_id SERIAL NOT NULL, number INTEGER, study_id INTEGER, state trialstate NOT "
+    "NULL, datetime_start TIMESTAMP WITHOUT TIME ZONE, datetime_complete TIMESTAMP WITHOUT TIME ZONE, "
+    "PRIMARY KEY (trial_id), FOREIGN KEY(study_id) REFERENCES studies (study_id))",
+    "CREATE TABLE trial_user_attributes (trial_user_attribute_id SERIAL NOT NULL, trial_id INTEGER, \"key\" "
+    "VARCHAR(512), value_json TEXT, PRIMARY KEY (trial_user_attribute_id), UNIQUE (trial_id, \"key\"), "
+    "FOREIGN KEY(trial_id) REFERENCES trials (trial_id))",
+    "CREATE TABLE trial_system_attributes (trial_system_attribute_id SERIAL NOT NULL, trial_id INTEGER, "
+    "\"key\" VARCHAR(512), value_json TEXT, PRIMARY KEY (trial_system_attribute_id), UNIQUE (trial_id, "
+    "\"key\"), FOREIGN KEY(trial_id) REFERENCES trials (trial_id))",
+    "CREATE TABLE trial_params (param_id SERIAL NOT NULL, trial_id INTEGER, param_name VARCHAR(512), "
+    "param_value FLOAT, distribution_json TEXT, PRIMARY KEY (param_id), UNIQUE (trial_id, param_name), "
+    "FOREIGN KEY(trial_id) REFERENCES trials (trial_id))",
+    "CREATE TABLE trial_values (trial_value_id SERIAL NOT NULL, trial_id INTEGER NOT NULL, objective INTEGER "
+    "NOT NULL, value FLOAT, value_type trialvaluetype NOT NULL, PRIMARY KEY (trial_value_id), UNIQUE "
+    "(trial_id, objective), FOREIGN KEY(trial_id) REFERENCES trials (trial_id))",
+    "CREATE TABLE trial_intermediate_values (trial_intermediate_value_id SERIAL NOT NULL, trial_id INTEGER "
+    "NOT NULL, step INTEGER NOT NULL, intermediate_value FLOAT, intermediate_value_type "
+    "trialintermediatevaluetype NOT NULL, PRIMARY KEY (trial_intermediate_value_id), UNIQUE (trial_id, "
+    "step), FOREIGN KEY(trial_id) REFERENCES trials (trial_id))",
+    "CREATE TABLE trial_heartbeats (trial_heartbeat_id SERIAL NOT NULL, trial_id INTEGER NOT NULL, heartbeat "
+    "TIMESTAMP WITHOUT TIME ZONE NOT NULL, PRIMARY KEY (trial_heartbeat_id), UNIQUE (trial_id), FOREIGN "
+    "KEY(trial_id) REFERENCES trials (trial_id))",
+    "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY "
+    "KEY (version_num))",
+};
+
+// Optuna's table and type names: a PostgreSQL target that holds any of them is refused.
+const char* const kOptunaTables[] = {"studies",
+                                     "version_info",
+                                     "study_directions",
+                                     "study_user_attributes",
+                                     "study_system_attributes",
+                                     "trials",
+                                     "trial_user_attributes",
+                                     "trial_system_attributes",
+                                     "trial_params",
+                                     "trial_values",
+                                     "trial_intermediate_values",
+                                     "trial_heartbeats",
+                                     "alembic_version"};
+const char* const kOptunaTypes[] = {"studydirection", "trialstate", "trialvaluetype",
+                                    "trialintermediatevaluetype"};
+
+// The SERIAL keys written with explicit ids: their sequences continue after the largest id, so that Optuna
+// can add trials and attributes to the exported study.
+const std::pair<const char*, const char*> kOptunaSerials[] = {
+    {"studies", "study_id"},
+    {"study_directions", "study_direction_id"},
+    {"study_user_attributes", "study_user_attribute_id"},
+    {"study_system_attributes", "study_system_attribute_id"},
+    {"trials", "trial_id"},
+    {"trial_user_attributes", "trial_user_attribute_id"},
+    {"trial_system_attributes", "trial_system_attribute_id"},
+    {"trial_params", "param_id"},
+    {"trial_values", "trial_value_id"},
+    {"trial_intermediate_values", "trial_intermediate_value_id"},
+    {"trial_heartbeats", "trial_heartbeat_id"}};
+
 Status write_all(SqlConnection& db, const StudyRecord& study, const Space& space,
                  const std::vector<TrialRecord>& trials) {
-  for (const char* ddl : kOptunaDdl) {
-    if (auto r = db.query(ddl); !r) return r.status();
+  // PostgreSQL types the bound text parameters; enum and timestamp columns take them through a cast.
+  const bool pg = db.dialect().name == "postgresql";
+  const auto as = [pg](const char* param, const char* type) {
+    return pg ? std::string(param) + "::" + type : std::string(param);
+  };
+  if (pg) {
+    for (const char* ddl : kOptunaPostgresDdl) {
+      if (auto r = db.query(ddl); !r) return r.status();
+    }
+  } else {
+    for (const char* ddl : kOptunaDdl) {
+      if (auto r = db.query(ddl); !r) return r.status();
+    }
   }
   const auto run = [&](const std::string& sql, const std::vector<SqlValue>& args) -> Status {
     auto r = db.query(sql, args);
@@ -146,7 +238,7 @@ Status write_all(SqlConnection& db, const StudyRecord& study, const Space& space
   if (st.is_ok()) st = run("INSERT INTO alembic_version VALUES ($1)", {std::string(kOptunaAlembicVersion)});
   if (st.is_ok()) st = run("INSERT INTO studies VALUES (1, $1)", {study.name});
   if (st.is_ok()) {
-    st = run("INSERT INTO study_directions VALUES (1, $1, 1, 0)",
+    st = run("INSERT INTO study_directions VALUES (1, " + as("$1", "studydirection") + ", 1, 0)",
              {std::string(study.direction == Direction::kMaximize ? "MAXIMIZE" : "MINIMIZE")});
   }
   const std::vector<std::pair<std::string, Json>> study_attrs = {
@@ -162,7 +254,8 @@ Status write_all(SqlConnection& db, const StudyRecord& study, const Space& space
   for (const auto& t : trials) {
     if (!st.is_ok()) return st;
     ++trial_id;
-    st = run("INSERT INTO trials VALUES ($1, $2, 1, $3, $4, $5)",
+    st = run("INSERT INTO trials VALUES ($1, $2, 1, " + as("$3", "trialstate") + ", " +
+                 as("$4", "timestamp") + ", " + as("$5", "timestamp") + ")",
              {trial_id, t.number, std::string(to_string(t.state)), opt_text(start_time(t)),
               opt_text(complete_time(t))});
     for (std::size_t i = 0; st.is_ok() && t.params.is_object() && i < space.size(); ++i) {
@@ -175,9 +268,13 @@ Status write_all(SqlConnection& db, const StudyRecord& study, const Space& space
           "$3, $4)",
           {trial_id, p.name, *v, dists[i]});
     }
-    if (st.is_ok() && t.value && (t.state == TrialState::kComplete || t.state == TrialState::kPruned)) {
+    // Optuna has no NaN objective value (its TrialValueType has no NAN): such a trial gets none, as in
+    // Optuna.
+    if (st.is_ok() && t.value && !std::isnan(*t.value) &&
+        (t.state == TrialState::kComplete || t.state == TrialState::kPruned)) {
       const auto [value, type] = optuna_value(*t.value);
-      st = run("INSERT INTO trial_values (trial_id, objective, value, value_type) VALUES ($1, 0, $2, $3)",
+      st = run("INSERT INTO trial_values (trial_id, objective, value, value_type) VALUES ($1, 0, $2, " +
+                   as("$3", "trialvaluetype") + ")",
                {trial_id, value, type});
     }
     for (const auto& [step, v] : t.intermediate) {
@@ -185,7 +282,8 @@ Status write_all(SqlConnection& db, const StudyRecord& study, const Space& space
       const auto [value, type] = optuna_value(v);
       st =
           run("INSERT INTO trial_intermediate_values (trial_id, step, intermediate_value, "
-              "intermediate_value_type) VALUES ($1, $2, $3, $4)",
+              "intermediate_value_type) VALUES ($1, $2, $3, " +
+                  as("$4", "trialintermediatevaluetype") + ")",
               {trial_id, step, value, type});
     }
     std::vector<std::pair<std::string, Json>> attrs;
@@ -197,6 +295,13 @@ Status write_all(SqlConnection& db, const StudyRecord& study, const Space& space
       st = run("INSERT INTO trial_user_attributes (trial_id, \"key\", value_json) VALUES ($1, $2, $3)",
                {trial_id, key, value.dump()});
     }
+  }
+  for (const auto& [table, column] : kOptunaSerials) {
+    if (!pg || !st.is_ok()) break;
+    const std::string t = table, c = column;
+    st = run("SELECT setval(pg_get_serial_sequence('" + t + "', '" + c + "'), COALESCE(MAX(" + c +
+                 "), 0) + 1, false) FROM " + t,
+             {});
   }
   return st;
 }
@@ -272,7 +377,9 @@ Result<std::string> sqlite_target_path(const std::string& target) {
   if (target.find("://") != std::string::npos) {
     std::string msg = "'";
     msg += mask_password(target);
-    msg += "': the optuna export writes an SQLite file: sqlite:///path/optuna.db or a path";
+    msg +=
+        "': the optuna export writes an SQLite file (sqlite:///path/optuna.db or a path) or a PostgreSQL "
+        "database (postgresql://...)";
     return Status::invalid_field("to", msg);
   }
   return target;
@@ -313,6 +420,55 @@ Status write_optuna_sqlite(const StudyRecord& study, const std::vector<TrialReco
     std::remove(tmp.c_str());
     return st.field().empty() ? st.with_field("to") : st;
   }
+  return Status::ok();
+}
+
+bool is_postgres_url(const std::string& target) {
+  return target.rfind("postgresql://", 0) == 0 || target.rfind("postgres://", 0) == 0;
+}
+
+Status write_optuna_postgres(const StudyRecord& study, const std::vector<TrialRecord>& trials,
+                             const std::string& url) {
+  auto space = Space::from_json(study.space);
+  if (!space) return space.status().with_context("study '" + study.name + "'");
+  const std::string shown = mask_password(url);
+  auto db = open_postgres(url, OpenMode::kReadWrite);
+  if (!db) {
+    std::string msg = db.status().message();
+    if (msg.rfind("storage: ", 0) == 0) msg = msg.substr(9);
+    return Status(db.status().code(), msg).with_field("to");
+  }
+  // Like an existing file for the SQLite export: a schema that already holds any of Optuna's tables or
+  // types (another export, an Optuna storage, a version-1 actlab storage) is left alone.
+  std::string names;
+  for (const char* t : kOptunaTables) names += std::string(names.empty() ? "'" : ", '") + t + "'";
+  for (const char* t : kOptunaTypes) names += std::string(", '") + t + "'";
+  auto found = (*db)->query(
+      "SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+      "WHERE n.nspname = current_schema() AND c.relname IN (" +
+      names +
+      ") UNION ALL SELECT t.typname FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = "
+      "t.typnamespace WHERE n.nspname = current_schema() AND t.typtype = 'e' AND t.typname IN (" +
+      names + ") ORDER BY 1");
+  if (!found) return found.status().with_field("to");
+  if (!found->empty()) {
+    std::string list;
+    for (std::size_t i = 0; i < found->size() && i < 4; ++i)
+      list += (i ? ", " : "") + (*found)[i][0].value_or("");
+    if (found->size() > 4) list += ", ...";
+    return Status::invalid_field(
+        "to",
+        shown + " already holds Optuna's tables (" + list +
+            "); the export writes into a database (or schema) without them: create a new one (createdb) "
+            "or drop them");
+  }
+  // One transaction: a failure leaves nothing behind.
+  auto begin = (*db)->query("BEGIN");
+  if (!begin) return begin.status().with_field("to");
+  Status st = write_all(**db, study, *space, trials);
+  auto end = (*db)->query(st.is_ok() ? "COMMIT" : "ROLLBACK");
+  if (st.is_ok() && !end) st = end.status();
+  if (!st.is_ok()) return st.field().empty() ? st.with_field("to") : st;
   return Status::ok();
 }
 

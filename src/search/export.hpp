@@ -1,9 +1,10 @@
 // A stored study written out for other tools (docs/search.md, "Export"): a CSV table of its trials, or an
-// SQLite file in Optuna's own RDB schema (Optuna 3.1: schema version 12, alembic revision v3.0.0.d), which
-// optuna.load_study, Optuna's plots and optuna-dashboard read.
+// SQLite file or a PostgreSQL database in Optuna's own RDB schema (Optuna 3.1: schema version 12, alembic
+// revision v3.0.0.d), which optuna.load_study, Optuna's plots and optuna-dashboard read.
 //
 //   std::string csv = trials_csv(record, trials);               // header + one row per trial
 //   Status st = write_optuna_sqlite(record, trials, "/tmp/o.db"); // a new file; refuses an existing one
+//   st = write_optuna_postgres(record, trials, "postgresql://me@db/optuna");  // refuses Optuna's tables
 //
 // Optuna's encoding: a parameter is stored as its internal float (a categorical as its choice index) with
 // its distribution as JSON ({"name": "FloatDistribution", "attributes": {"low", "high", "step", "log"}},
@@ -41,8 +42,19 @@ Json optuna_distribution(const Distribution& d);
 Status write_optuna_sqlite(const StudyRecord& study, const std::vector<TrialRecord>& trials,
                            const std::string& path);
 
-// "sqlite:///abs/x.db" → "/abs/x.db", "sqlite:rel.db" → "rel.db", a plain path → itself; anything else
-// (postgresql://...) is invalid (field "to").
+// The same tables, with Optuna's PostgreSQL types (native ENUMs, SERIAL keys whose sequences continue after
+// the exported rows), written in one transaction into the current schema of the PostgreSQL database at
+// `url` (postgresql://...; the password from PGPASSWORD or ~/.pgpass). A schema that already holds any of
+// Optuna's tables or types is refused and left alone, as an existing file is for SQLite. Errors name the
+// field "to".
+Status write_optuna_postgres(const StudyRecord& study, const std::vector<TrialRecord>& trials,
+                             const std::string& url);
+
+// True for postgresql:// and postgres:// URLs (write_optuna_postgres's targets).
+bool is_postgres_url(const std::string& target);
+
+// "sqlite:///abs/x.db" → "/abs/x.db", "sqlite:rel.db" → "rel.db", a plain path → itself; any other URL
+// is invalid (field "to"): PostgreSQL URLs go to write_optuna_postgres.
 Result<std::string> sqlite_target_path(const std::string& target);
 
 }  // namespace actlab::search

@@ -370,6 +370,20 @@ Result<bool> SqlStorage::finish(std::int64_t trial, TrialState state, std::optio
   });
 }
 
+Result<bool> SqlStorage::requeue(std::int64_t trial, const std::string& worker) {
+  return in_transaction([&]() -> Result<bool> {
+    auto rows =
+        q("UPDATE trials SET state = 'WAITING', worker = NULL, started = NULL, heartbeat = NULL "
+          "WHERE trial_id = $1 AND state = 'RUNNING' AND worker = $2 RETURNING trial_id",
+          {trial, worker});
+    if (!rows) return rows.status();
+    if (rows->empty()) return false;
+    auto cleared = q("DELETE FROM intermediate_values WHERE trial_id = $1", {trial});
+    if (!cleared) return cleared.status();
+    return true;
+  });
+}
+
 Result<std::vector<TrialRecord>> SqlStorage::trials(std::int64_t study, bool with_intermediate) {
   return trials_from(study, 0, with_intermediate);
 }

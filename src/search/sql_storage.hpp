@@ -72,6 +72,7 @@ class SqlStorage final : public Storage {
   Status report(std::int64_t trial, std::int64_t step, double value) override;
   Result<bool> finish(std::int64_t trial, TrialState state, std::optional<double> value,
                       const std::string& reason) override;
+  Result<bool> requeue(std::int64_t trial, const std::string& worker) override;
   Result<std::vector<TrialRecord>> trials(std::int64_t study, bool with_intermediate) override;
   Result<std::vector<TrialRecord>> trials_from(std::int64_t study, std::int64_t from,
                                                bool with_intermediate) override;

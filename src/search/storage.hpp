@@ -104,6 +104,10 @@ class Storage {
   // declared it stale): finished trials never change.
   virtual Result<bool> finish(std::int64_t trial, TrialState state, std::optional<double> value,
                               const std::string& reason) = 0;
+  // RUNNING for `worker` → WAITING again, with its number, parameters and retries; its worker, start,
+  // heartbeat and intermediate values are cleared, so the next claim runs it as if it had never started (how
+  // an interrupted worker gives its trial back). False when it was not RUNNING for `worker`.
+  virtual Result<bool> requeue(std::int64_t trial, const std::string& worker) = 0;
   // Every trial of the study, in number order, with intermediate values when asked.
   virtual Result<std::vector<TrialRecord>> trials(std::int64_t study, bool with_intermediate) = 0;
   // The trials numbered `from` and above, likewise: what a reader that keeps the finished trials it has

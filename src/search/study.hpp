@@ -85,7 +85,7 @@ struct OptimizeSummary {
   int reaped = 0;       // stale trials failed by this call
   int retried = 0;      // of which re-enqueued
   int lost = 0;         // finished here but already failed as stale by someone else
-  int released = 0;     // running here when interrupted: failed and re-enqueued
+  int released = 0;     // running here when interrupted: back to WAITING (same number and parameters)
   int interrupted = 0;  // the signal that stopped this call, 0 when none
   double waited_s = 0;  // spent waiting for trials running in other processes (OptimizeOptions::wait)
   std::vector<std::int64_t> waited_for;  // their numbers

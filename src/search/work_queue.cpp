@@ -9,7 +9,6 @@
 #include <cctype>
 #include <cerrno>
 #include <chrono>
-#include <climits>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
@@ -136,6 +135,10 @@ Result<bool> WorkQueue::release(Storage& st, std::int64_t study, std::int64_t tr
   return false;
 }
 
+Result<bool> WorkQueue::requeue(Storage& st, std::int64_t trial, const std::string& worker) {
+  return st.requeue(trial, worker);
+}
+
 Result<std::pair<int, int>> WorkQueue::reap(Storage& st, const std::vector<TrialRecord>& running,
                                             double grace_s, int max_retries) {
   int reaped = 0, retried = 0;
@@ -206,7 +209,8 @@ Result<QueueSummary> WorkQueue::run(const Claim& claim, const Stop& stop, const 
   std::mutex mu;  // guards everything below, and on_done
   std::condition_variable cv;
   std::map<std::int64_t, std::string> active;  // trials running in this process, by worker
-  std::set<std::int64_t> released;  // of which released on an interrupt: their finish() finds them FAIL
+  std::set<std::int64_t> released;   // of which given back on an interrupt (requeued WAITING), or being so
+  std::set<std::int64_t> finishing;  // of which being finished by their worker: never requeued
   QueueSummary summary;
   Status first_error;
   bool quit = false, error_names_trial = false;
@@ -259,14 +263,30 @@ Result<QueueSummary> WorkQueue::run(const Claim& claim, const Stop& stop, const 
       } catch (const std::exception& e) {
         outcome = TrialOutcome::fail(std::string("work threw: ") + e.what());
       }
-      if (const int sig = o.interrupted ? o.interrupted() : 0; sig != 0) {
-        // Stopped by a signal: whatever the work returned (cut short, most likely), give the trial back.
-        auto r = release(st, study_, job.record.id,
-                         "worker " + name + std::string(kInterrupted) + std::to_string(sig), INT_MAX);
+      // Finished or given back, decided once under the lock: the monitor requeues only trials no worker is
+      // finishing, and a worker finishes only a trial the monitor has not requeued (which another process
+      // may have claimed since).
+      const int sig = o.interrupted ? o.interrupted() : 0;
+      bool requeued_by_monitor = false;
+      {
+        std::lock_guard lock(mu);
+        requeued_by_monitor = released.count(job.record.id) > 0;
+        if (!requeued_by_monitor) (sig != 0 ? released : finishing).insert(job.record.id);
+      }
+      if (requeued_by_monitor || sig != 0) {
+        // Stopped by a signal: whatever the work returned (cut short, most likely), the trial goes back to
+        // WAITING with its number and parameters, so a rerun does exactly what this one would have done.
+        Result<bool> r = false;
+        if (!requeued_by_monitor) {
+          (void)retry_io(std::min(o.retry_s, 5.0), [&] {
+            r = requeue(st, job.record.id, name);
+            return r ? Status::ok() : r.status();
+          });
+        }
         std::lock_guard lock(mu);
         active.erase(job.record.id);
-        if (r && *r && released.insert(job.record.id).second) ++summary.released;
-        summary.interrupted = sig;
+        if (r && *r) ++summary.released;
+        if (sig != 0) summary.interrupted = sig;
         quit = true;
         cv.notify_all();
         return;
@@ -284,6 +304,7 @@ Result<QueueSummary> WorkQueue::run(const Claim& claim, const Stop& stop, const 
         auto gave_back = release(st, study_, job.record.id, reason, o.max_retries);
         std::lock_guard lock(mu);
         active.erase(job.record.id);
+        finishing.erase(job.record.id);
         return fail_locked(
             Status::io_error(
                 "trial " + std::to_string(job.record.number) + ": its result could not be recorded for " +
@@ -295,8 +316,9 @@ Result<QueueSummary> WorkQueue::run(const Claim& claim, const Stop& stop, const 
       }
       std::lock_guard lock(mu);
       active.erase(job.record.id);
+      finishing.erase(job.record.id);
       if (!*told) {
-        if (!released.count(job.record.id)) ++summary.lost;
+        ++summary.lost;
         continue;
       }
       TrialState final_state = outcome.state;
@@ -359,21 +381,19 @@ Result<QueueSummary> WorkQueue::run(const Claim& claim, const Stop& stop, const 
           summary.interrupted = sig;
           quit = true;
           cv.notify_all();
-          const std::map<std::int64_t, std::string> running_here = active;
+          // Given back at once (not when the work returns): a second signal ends the process on the spot.
+          std::map<std::int64_t, std::string> running_here;
+          for (const auto& [id, who] : active)
+            if (!finishing.count(id) && released.insert(id).second) running_here.emplace(id, who);
           lock.unlock();
           int n = 0;
           for (const auto& [id, who] : running_here) {
-            const std::string reason = "worker " + who + std::string(kInterrupted) + std::to_string(sig);
             Result<bool> r = false;
             (void)retry_io(std::min(o.retry_s, 5.0), [&] {
-              r = release(**monitor_storage, study_, id, reason, INT_MAX);
+              r = requeue(**monitor_storage, id, who);
               return r ? Status::ok() : r.status();
             });
-            if (r && *r) {
-              ++n;
-              std::lock_guard relock(mu);
-              released.insert(id);
-            }
+            n += r && *r;
           }
           lock.lock();
           summary.released += n;
@@ -475,7 +495,12 @@ Result<MapResult> WorkQueue::map(Storage& st, const std::vector<Json>& params,
     auto claim = [&](Storage& wst, const std::string& worker) {
       return claim_waiting(wst, study_, worker, work);
     };
-    if (auto r = run(claim, all_done); !r) return r.status();
+    auto r = run(claim, all_done);
+    if (!r) return r.status();
+    if (r->interrupted != 0) {
+      out.interrupted = r->interrupted;
+      return out;
+    }
   }
   for (const std::string& name : keys) {
     auto it = known->done.find(name);

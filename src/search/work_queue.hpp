@@ -22,8 +22,9 @@
 // that time is released (FAIL, re-enqueued) when the storage still takes that write, and run() returns the
 // error; otherwise it stays RUNNING under this process's name until another worker reaps it (the process has
 // exited, or its heartbeats stopped). When `interrupted` reports a signal, workers stop claiming, the trials
-// running here are released at once (FAIL "worker W interrupted by signal N", re-enqueued whatever their
-// retries), and run() returns once the work in progress has returned (QueueSummary::interrupted).
+// running here go back to WAITING at once (Storage::requeue: same number, same parameters, so the next run,
+// here or anywhere, does exactly what this one would have done), and run() returns once the work in progress
+// has returned (QueueSummary::interrupted); the work's late outcome is dropped.
 #pragma once
 
 #include <cmath>
@@ -73,14 +74,15 @@ struct Job {
 struct QueueSummary {
   int complete = 0, pruned = 0, failed = 0;
   int lost = 0;         // finished here but already failed as stale by someone else
-  int released = 0;     // running here when interrupted, failed and re-enqueued for another worker
+  int released = 0;     // running here when interrupted: back to WAITING for the next worker
   int interrupted = 0;  // the signal that stopped the run, 0 when none
 };
 
 // Given parameters read back or worked out: outcome i belongs to parameters i.
 struct MapResult {
-  std::vector<TrialOutcome> outcomes;
-  int from_store = 0;  // finished before this call (by an earlier run or another process)
+  std::vector<TrialOutcome> outcomes;  // empty when interrupted
+  int from_store = 0;                  // finished before this call (by an earlier run or another process)
+  int interrupted = 0;                 // the signal that stopped the workers (QueueOptions::interrupted)
 };
 
 class WorkQueue {
@@ -108,7 +110,9 @@ class WorkQueue {
   // Each parameter set, by key(params): the outcome already in the study (COMPLETE first; FAIL or PRUNED only
   // when no run of it is WAITING or RUNNING), or enqueued as a WAITING trial unless one is pending already,
   // then worked on by this process's workers (claiming any WAITING trial, reaping stale ones) until every key
-  // has finished. `st` is the caller's own connection.
+  // has finished, or an interrupt stopped the workers (MapResult::interrupted, no outcomes: the running
+  // trials are back to WAITING, and the same call later picks up from there). `st` is the caller's own
+  // connection.
   Result<MapResult> map(Storage& st, const std::vector<Json>& params,
                         const std::function<std::string(const Json&)>& key, const Work& work) const;
 
@@ -133,6 +137,8 @@ class WorkQueue {
   // retries: how a worker gives back a trial it will not finish. False when it was not RUNNING.
   static Result<bool> release(Storage& st, std::int64_t study, std::int64_t trial, const std::string& reason,
                               int max_retries);
+  // RUNNING for `worker` → WAITING (Storage::requeue): how an interrupted worker gives a trial back.
+  static Result<bool> requeue(Storage& st, std::int64_t trial, const std::string& worker);
   // Calls fn until it succeeds, fails with other than an I/O error, or retry_s seconds have passed, sleeping
   // 0.05 s, 0.1 s, ... (at most 2 s) between calls; `cancel` (may be empty) stops the retries early.
   static Status retry_io(double retry_s, const std::function<Status()>& fn,

@@ -3,13 +3,18 @@
 #include "lab/alacarte.hpp"
 
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <map>
+#include <thread>
 
 #include "core/json.hpp"
+#include "search/storage.hpp"
 #include "search/study.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
@@ -159,6 +164,64 @@ TEST(AlacarteCli, RSetsAndTheWinsSummary) {
   EXPECT_NE(r.out.find("| promoter-gene | 106 | 228 | 2 | 3 |"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("tpe vs standard, 3 layers, 2 data sets: "), std::string::npos) << r.out;
   expect_bad_input({"alacarte", "--data", "suite:tabluar", "--trials", "2"}, "--data: unknown suite");
+}
+
+// Trials by state over every study in a storage.
+std::map<search::TrialState, int> states(const std::string& url) {
+  std::map<search::TrialState, int> n;
+  auto st = search::open_storage(url, search::OpenMode::kReadOnly);
+  if (!st) return n;
+  auto studies = (*st)->list_studies();
+  if (!studies) return n;
+  for (const auto& s : *studies) {
+    auto t = (*st)->trials(s.id, false);
+    if (t)
+      for (const auto& r : *t) ++n[r.state];
+  }
+  return n;
+}
+
+// Issue 18: Ctrl-C of `actlab alacarte --storage` ends it cleanly (exit 130, the running trial back to
+// WAITING, nothing RUNNING, a message with the command that resumes), and that command then ends with the
+// same table as an uninterrupted run with the same seed.
+TEST(AlacarteCli, InterruptedRunResumesToTheSameResult) {
+  TempDir dir;
+  const std::string url = "sqlite://" + dir / "a.db";
+  const std::vector<std::string> run = {"alacarte",     "--data", "iris",     "--layers", "3",
+                                        "--replicates", "2",      "--trials", "25",       "--rounds",
+                                        "200",          "--seed", "5",        "--json"};
+  auto with_storage = [&](const std::string& u) {
+    std::vector<std::string> a = run;
+    a.insert(a.end(), {"--storage", u});
+    return a;
+  };
+  auto a = testing::start_actlab(with_storage(url));
+  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (states(url)[search::TrialState::kComplete] < 10 && !a.exited() &&
+         std::chrono::steady_clock::now() < end)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_FALSE(a.exited()) << "the run ended before it could be interrupted";
+  kill(a.pid, SIGINT);
+  const auto r = a.wait(60);
+  EXPECT_EQ(r.exit_code, 130) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  EXPECT_NE(r.err.find("interrupted by SIGINT"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("resume with the same command:\n  actlab alacarte --data iris --layers 3"),
+            std::string::npos)
+      << r.err;
+  auto left = states(url);
+  EXPECT_EQ(left[search::TrialState::kRunning], 0);
+  EXPECT_GT(left[search::TrialState::kComplete], 0);
+
+  const Json resumed = ok_json(run_actlab(with_storage(url)));
+  const Json plain = ok_json(run_actlab(with_storage("sqlite://" + dir / "b.db")));
+  EXPECT_EQ(resumed["table"], plain["table"]);
+  EXPECT_EQ(resumed["summary"], plain["summary"]);
+  left = states(url);
+  EXPECT_EQ(left[search::TrialState::kRunning] + left[search::TrialState::kWaiting], 0);
+  auto fresh = states("sqlite://" + dir / "b.db");  // the same trials: the interruption added none
+  EXPECT_EQ(left[search::TrialState::kComplete], fresh[search::TrialState::kComplete]);
+  EXPECT_EQ(left[search::TrialState::kFail], fresh[search::TrialState::kFail]);
 }
 
 TEST(AlacarteCli, BadInputExits2NamingTheFlag) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 namespace actlab::cli {
 namespace {
 
@@ -47,6 +49,25 @@ TEST(Args, Grids) {
   EXPECT_FALSE(parse_grid("--s", "0:1"));
   EXPECT_FALSE(parse_grid("--s", "0:1:2.5"));
   EXPECT_FALSE(parse_grid("--s", "0:1:0"));
+}
+
+// The resume command of an interrupted run: read back by a real shell as the same arguments.
+TEST(Args, ShellJoinIsReadBackByTheShell) {
+  const std::vector<std::string> args = {"actlab", "--data", "a b.csv",         "it's",
+                                         "",       "x;rm",   "sqlite:///t/a.db"};
+  const std::string line = shell_join(args);
+  EXPECT_EQ(line, "actlab --data 'a b.csv' 'it'\\''s' '' 'x;rm' sqlite:///t/a.db") << line;
+  FILE* p = popen(("for a in " + line + "; do printf '%s|' \"$a\"; done").c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string out;
+  char buf[256];
+  for (std::size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+  pclose(p);
+  EXPECT_EQ(out, "actlab|--data|a b.csv|it's||x;rm|sqlite:///t/a.db|");
+  // This process's own arguments: the test binary first.
+  const auto own = own_arguments();
+  ASSERT_FALSE(own.empty());
+  EXPECT_NE(own[0].find("test_cli"), std::string::npos) << own[0];
 }
 
 }  // namespace

@@ -1,7 +1,13 @@
 // actlab evolve, evolve show, evolve work: the whole command on iris (small and fast), stored runs resumed.
 #include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <map>
+#include <thread>
 
 #include "activations/activation.hpp"
+#include "search/storage.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -79,6 +85,81 @@ TEST(EvolveCli, StoredRunResumesFromItsEvaluations) {
   std::vector<std::string> other = with_gens("3");
   other.insert(other.end(), {"--lr", "0.5"});
   expect_bad_input(other, "lr");
+}
+
+// Trials of study `name` by state.
+std::map<search::TrialState, int> states(const std::string& url, const std::string& name) {
+  std::map<search::TrialState, int> n;
+  auto st = search::open_storage(url, search::OpenMode::kReadOnly);
+  if (!st) return n;
+  auto study = (*st)->get_study(name);
+  if (!study) return n;
+  auto t = (*st)->trials(study->id, false);
+  if (t)
+    for (const auto& r : *t) ++n[r.state];
+  return n;
+}
+
+// Issue 18: SIGINT, then SIGTERM, of a stored run: each ends it cleanly (exit 130 / 143, the running
+// evaluations back to WAITING, nothing RUNNING, a message with the command that resumes); that command then
+// ends exactly where an uninterrupted run with the same seed ends.
+TEST(EvolveCli, InterruptedStoredRunResumesToTheSameResult) {
+  TempDir dir;
+  const std::string url = "sqlite:///" + (dir / "ev.db");
+  std::vector<std::string> args = {
+      "evolve", "--data", "iris", "--population", "6", "--generations",  "4", "--epochs",     "25", "--seed",
+      "4",      "--gp",   "cgp",  "--workers",    "1", "--final-epochs", "3", "--replicates", "2",  "--json"};
+  std::vector<std::string> stored = args;
+  stored.insert(stored.end(), {"--storage", url, "--name", "r"});
+  int complete = 0;
+  for (const int sig : {SIGINT, SIGTERM}) {
+    SCOPED_TRACE(sig == SIGINT ? "SIGINT" : "SIGTERM");
+    auto a = start_actlab(stored);
+    const int target = complete + 4;  // a few evaluations more than the last run left
+    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (states(url, "r")[search::TrialState::kComplete] < target && !a.exited() &&
+           std::chrono::steady_clock::now() < end)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    ASSERT_FALSE(a.exited()) << "the run ended before it could be interrupted";
+    kill(a.pid, sig);
+    const auto r = a.wait(60);
+    EXPECT_EQ(r.exit_code, 128 + sig) << r.err;
+    EXPECT_TRUE(r.out.empty()) << r.out;
+    EXPECT_NE(r.err.find(sig == SIGINT ? "interrupted by SIGINT" : "interrupted by SIGTERM"),
+              std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("resume with the same command (it reads them back and trains only the rest):\n  "
+                         "actlab evolve --data iris --population 6"),
+              std::string::npos)
+        << r.err;
+    auto left = states(url, "r");
+    EXPECT_EQ(left[search::TrialState::kRunning], 0);
+    EXPECT_GE(left[search::TrialState::kComplete], target);
+    complete = left[search::TrialState::kComplete];
+  }
+  const Json resumed = run_json(stored);
+  const Json plain = run_json(args);
+  EXPECT_GT(resumed["evaluations_from_storage"].get<int>(), 0);
+  EXPECT_EQ(resumed["best"], plain["best"]);
+  EXPECT_EQ(resumed["history"].size(), plain["history"].size());
+  for (std::size_t g = 0; g < plain["history"].size(); ++g)
+    EXPECT_EQ(resumed["history"][g]["best"], plain["history"][g]["best"]) << g;
+  EXPECT_EQ(resumed["final"]["evolved"]["test_acc"], plain["final"]["evolved"]["test_acc"]);
+  auto left = states(url, "r");
+  EXPECT_EQ(left[search::TrialState::kRunning] + left[search::TrialState::kWaiting], 0);
+}
+
+// Without a storage nothing is kept, and the message says how to make a run resumable.
+TEST(EvolveCli, InterruptedUnstoredRunSaysNothingIsKept) {
+  auto a = start_actlab({"evolve", "--data", "iris", "--population", "6", "--generations", "50", "--epochs",
+                         "25", "--workers", "1", "--final-epochs", "0"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  ASSERT_FALSE(a.exited());
+  kill(a.pid, SIGINT);
+  const auto r = a.wait(60);
+  EXPECT_EQ(r.exit_code, 130) << r.err;
+  EXPECT_NE(r.err.find("nothing is kept (no --storage)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--storage sqlite:///path/evolve.db --name run1"), std::string::npos) << r.err;
 }
 
 TEST(EvolveCli, WorkerJoinsAStoredRunAndStopsWhenIdle) {

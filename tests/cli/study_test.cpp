@@ -387,16 +387,14 @@ TEST_P(StudyCli, HungWorkerIsWaitedForReapedAndHarmlessWhenResumed) {
   EXPECT_EQ(trials().size(), n);
 }
 
-// Issue 18: SIGINT / SIGTERM end optimize cleanly: exit 130 / 143, the running trial released (FAIL
-// "interrupted", re-enqueued), a message saying how to resume; resuming completes the study exactly.
+// Issue 18: SIGINT / SIGTERM end optimize cleanly: exit 130 / 143, the running trial given back (WAITING
+// again, same number and parameters), a message saying how to resume; resuming completes the study exactly.
 TEST_P(StudyCli, InterruptReleasesTheRunningTrialAndSaysHowToResume) {
   create_fast();
-  std::int64_t previous = -1;
   for (const int sig : {SIGINT, SIGTERM}) {
     auto a = testing::start_actlab(optimize(4, {"--delay-ms", "20000"}));
-    const auto running = wait_running(15, previous);
+    const auto running = wait_running(15);  // the second run starts with the trial the first gave back
     ASSERT_TRUE(running);
-    previous = running->number;
     kill(a.pid, sig);
     const auto r = a.wait(10);
     EXPECT_EQ(r.exit_code, 128 + sig) << r.err;
@@ -404,65 +402,108 @@ TEST_P(StudyCli, InterruptReleasesTheRunningTrialAndSaysHowToResume) {
               std::string::npos)
         << r.err;
     EXPECT_NE(r.err.find("resume with:\n  actlab study optimize --storage"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("1 running trial(s) put back to WAITING"), std::string::npos) << r.err;
     const auto all = trials();
     const auto& t = all[running->number];
-    EXPECT_EQ(t.state, search::TrialState::kFail);
-    EXPECT_NE(t.reason.find("interrupted by signal " + std::to_string(sig)), std::string::npos) << t.reason;
+    // Back to WAITING with its number and parameters, as if never started: the next run claims it first.
+    EXPECT_EQ(t.state, search::TrialState::kWaiting);
+    EXPECT_EQ(t.params, running->params);
+    EXPECT_TRUE(t.worker.empty()) << t.worker;
+    EXPECT_FALSE(t.started);
     for (const auto& u : all) EXPECT_NE(u.state, search::TrialState::kRunning) << u.number;
   }
   const auto again = testing::run_actlab(optimize(4, {}));
   EXPECT_EQ(again.exit_code, 0) << again.err;
   expect_exactly_complete(4);
+  EXPECT_EQ(trials().size(), 4u);  // no retry trial: the interrupted one ran under its own number
 }
 
 // Issue 18: `study export --format optuna` writes Optuna's own schema: Debian's Optuna 3.1 loads the file and
 // sees what `study trials --json` shows (numbers, states, values bit for bit, parameters), including a FAIL
-// trial (a worker interrupted inside it) and its retry; `--format csv` writes one row per trial.
+// trial (a worker killed inside it) and its retry; `--format csv` writes one row per trial. The same into a
+// fresh PostgreSQL database, which a second export then leaves alone.
 TEST_P(StudyCli, ExportIsReadByOptunaAndAsCsv) {
   output_json(run_actlab({"study", "create", "--storage", url_, "--name", name_, "--objective", "synthetic",
                           "--seed", "4", "--categorical", "2", "--choices", "3", "--json"}));
   auto a = testing::start_actlab(optimize(8, {"--delay-ms", "20000"}));
   ASSERT_TRUE(wait_running(15));
-  kill(a.pid, SIGINT);
-  EXPECT_EQ(a.wait(10).exit_code, 130);
+  kill(a.pid, SIGKILL);
+  EXPECT_EQ(a.wait(10).exit_code, 128 + SIGKILL);
   const auto done = run_actlab(optimize(8, {}));
   ASSERT_EQ(done.exit_code, 0) << done.err;
   const Json mine =
       output_json(run_actlab({"study", "trials", "--storage", url_, "--name", name_, "--json"}));
-  ASSERT_EQ(mine.size(), 9u);  // 8 and the retry of the interrupted one
+  ASSERT_EQ(mine.size(), 9u);  // 8 and the retry of the killed one
+
+  // What Optuna reads must be what actlab shows.
+  const auto same_as_mine = [&](const Json& o) {
+    ASSERT_FALSE(o.is_null());
+    EXPECT_EQ(o["direction"], "MINIMIZE");
+    ASSERT_EQ(o["trials"].size(), mine.size());
+    int fails = 0;
+    for (std::size_t i = 0; i < mine.size(); ++i) {
+      const Json& m = mine[i];
+      const Json& t = o["trials"][i];
+      SCOPED_TRACE("trial " + m["number"].dump());
+      EXPECT_EQ(t["number"], m["number"]);
+      EXPECT_EQ(t["state"], m["state"]);
+      fails += m["state"] == "FAIL";
+      if (m["value"].is_null()) {
+        EXPECT_TRUE(t["value"].is_null());
+      } else {
+        EXPECT_EQ(t["value"].get<double>(), m["value"].get<double>());
+      }
+      ASSERT_EQ(t["params"].size(), m["params"].size());
+      for (const auto& [name, v] : m["params"].items()) {
+        if (v.is_string()) {
+          EXPECT_EQ(t["params"][name], v) << name;
+        } else {
+          EXPECT_EQ(t["params"][name].get<double>(), v.get<double>()) << name;
+        }
+      }
+    }
+    EXPECT_EQ(fails, 1);
+  };
 
   const std::string to = dir_ + "/optuna.db";
   const auto exported = run_actlab({"study", "export", "--storage", url_, "--name", name_, "--format",
                                     "optuna", "--to", "sqlite://" + to});
   ASSERT_EQ(exported.exit_code, 0) << exported.err;
   EXPECT_NE(exported.out.find("(9 trials) as optuna to " + to), std::string::npos) << exported.out;
-  const Json o = testing::optuna_load_study(to, name_);
-  ASSERT_FALSE(o.is_null());
-  EXPECT_EQ(o["direction"], "MINIMIZE");
-  ASSERT_EQ(o["trials"].size(), mine.size());
-  int fails = 0;
-  for (std::size_t i = 0; i < mine.size(); ++i) {
-    const Json& m = mine[i];
-    const Json& t = o["trials"][i];
-    SCOPED_TRACE("trial " + m["number"].dump());
-    EXPECT_EQ(t["number"], m["number"]);
-    EXPECT_EQ(t["state"], m["state"]);
-    fails += m["state"] == "FAIL";
-    if (m["value"].is_null()) {
-      EXPECT_TRUE(t["value"].is_null());
-    } else {
-      EXPECT_EQ(t["value"].get<double>(), m["value"].get<double>());
-    }
-    ASSERT_EQ(t["params"].size(), m["params"].size());
-    for (const auto& [name, v] : m["params"].items()) {
-      if (v.is_string()) {
-        EXPECT_EQ(t["params"][name], v) << name;
-      } else {
-        EXPECT_EQ(t["params"][name].get<double>(), v.get<double>()) << name;
-      }
-    }
+  same_as_mine(testing::optuna_load_study(to, name_));
+
+  // Into a fresh PostgreSQL database of the test cluster, with Optuna's PostgreSQL types (native enums,
+  // serial keys), read by Optuna through SQLAlchemy's postgresql driver (python3-psycopg2).
+  const auto& pg = testing::pg_cluster();
+  ASSERT_TRUE(pg.error.empty()) << pg.error;
+  const std::string db = "optuna_" + std::to_string(getpid()) + "_" + GetParam();
+  {
+    auto admin = search::open_postgres(pg.url, search::OpenMode::kReadWrite);
+    ASSERT_TRUE(admin) << admin.status().message();
+    (void)(*admin)->query("DROP DATABASE IF EXISTS " + db);
+    auto made = (*admin)->query("CREATE DATABASE " + db);
+    ASSERT_TRUE(made) << made.status().message();
   }
-  EXPECT_EQ(fails, 1);
+  const std::string pg_to = pg.url.substr(0, pg.url.rfind('/') + 1) + db;
+  const auto to_pg = run_actlab(
+      {"study", "export", "--storage", url_, "--name", name_, "--format", "optuna", "--to", pg_to});
+  ASSERT_EQ(to_pg.exit_code, 0) << to_pg.err;
+  EXPECT_NE(to_pg.out.find("(9 trials) as optuna to " + pg_to), std::string::npos) << to_pg.out;
+  const Json from_pg = testing::optuna_load_study(pg_to, name_);
+  same_as_mine(from_pg);
+  // Optuna can go on with the exported study: its sequences continue after the exported rows.
+  const auto added = std::system(("/usr/bin/python3 -c 'import optuna, sys; optuna.logging.set_verbosity(0); "
+                                  "s = optuna.load_study(study_name=sys.argv[1], storage=sys.argv[2]); "
+                                  "t = s.ask(); s.tell(t, 1.0)' '" +
+                                  name_ + "' '" + pg_to + "'")
+                                     .c_str());
+  EXPECT_EQ(added, 0);
+  EXPECT_EQ(testing::optuna_load_study(pg_to, name_)["trials"].size(), mine.size() + 1);
+  // A second export into the same database: refused (as an existing file is), the database left as it was.
+  expect_bad_input(
+      {"study", "export", "--storage", url_, "--name", name_, "--format", "optuna", "--to", pg_to},
+      "already holds Optuna's tables");
+  EXPECT_EQ(testing::optuna_load_study(pg_to, name_)["trials"].size(), mine.size() + 1);
 
   const std::string csv = dir_ + "/trials.csv";
   const auto c = run_actlab(

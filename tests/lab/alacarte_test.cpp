@@ -4,7 +4,11 @@
 #include "lab/alacarte.hpp"
 
 #include <gtest/gtest.h>
+#include <signal.h>
 
+#include <atomic>
+
+#include "search/storage.hpp"
 #include "search/study.hpp"
 #include "support/temp_dir.hpp"
 
@@ -233,6 +237,46 @@ TEST(AlacarteProtocol, ResumingOnAStudyWithAnotherSpaceIsRefused) {
   ASSERT_FALSE(res);
   EXPECT_EQ(res.status().field(), "storage");
   EXPECT_NE(res.status().message().find("different search space"), std::string::npos);
+}
+
+// Issue 18: a plan whose `interrupted` reports a signal returns a result that says so, nothing RUNNING in its
+// storage; the same plan then gives the table of an uninterrupted run.
+TEST(AlacarteProtocol, InterruptedRunSaysSoAndResumesToTheSameTable) {
+  testing::TempDir dir;
+  AlacartePlan p = small_plan();
+  p.trials = 8;
+  p.storage = "sqlite://" + dir / "a.db";
+  std::atomic<int> signal{0};
+  p.interrupted = [&] { return signal.load(); };
+  auto stopped = run_alacarte(p, [&](const AlacarteProgress& e) {
+    if (e.done >= 6) signal = SIGINT;  // inside replicate 0's tpe arm
+  });
+  ASSERT_TRUE(stopped) << stopped.status().message();
+  EXPECT_EQ(stopped->interrupted, SIGINT);
+  EXPECT_TRUE(stopped->rows.empty());
+  auto st = search::open_storage(p.storage, search::OpenMode::kReadOnly);
+  ASSERT_TRUE(st);
+  int trials = 0;
+  auto studies = (*st)->list_studies();
+  ASSERT_TRUE(studies) << studies.status().message();
+  for (const auto& study : *studies) {
+    auto all = (*st)->trials(study.id, false);
+    ASSERT_TRUE(all) << all.status().message();
+    for (const auto& t : *all) {
+      EXPECT_NE(t.state, search::TrialState::kRunning) << study.name << " " << t.number;
+      ++trials;
+    }
+  }
+  EXPECT_GT(trials, 0);
+
+  signal = 0;
+  auto resumed = run_alacarte(p);
+  ASSERT_TRUE(resumed) << resumed.status().message();
+  EXPECT_EQ(resumed->interrupted, 0);
+  p.storage = "sqlite://" + dir / "b.db";
+  auto plain = run_alacarte(p);
+  ASSERT_TRUE(plain) << plain.status().message();
+  EXPECT_EQ(resumed->to_json()["table"], plain->to_json()["table"]);
 }
 
 }  // namespace

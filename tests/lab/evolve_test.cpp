@@ -3,9 +3,12 @@
 #include "lab/evolve.hpp"
 
 #include <gtest/gtest.h>
+#include <signal.h>
 
+#include <atomic>
 #include <cmath>
 
+#include "search/storage.hpp"
 #include "support/temp_dir.hpp"
 
 namespace actlab::lab {
@@ -194,6 +197,53 @@ TEST(EvolveRun, StoredRunResumesIsJoinedAndShown) {
   EXPECT_EQ(shown->top.front().fitness, first->run.fitness);
   EXPECT_EQ(shown->theory.size(), 3u);
   EXPECT_EQ(evolve_show({.storage = "sqlite:///" + (dir / "ev.db"), .name = "zz"}).status().field(), "name");
+}
+
+// Issue 18: a plan whose `interrupted` reports a signal returns a result that says so (no error, no search
+// result), with nothing left RUNNING in the study; the same plan then ends where an uninterrupted run ends.
+TEST(EvolveRun, InterruptedStoredRunSaysSoAndResumes) {
+  TempDir dir;
+  EvolvePlan p = small_plan();
+  p.generations = 3;
+  p.storage = "sqlite:///" + (dir / "ev.db");
+  p.name = "i";
+  std::atomic<int> signal{0};
+  p.interrupted = [&] { return signal.load(); };
+  EvolveProgress progress;
+  progress.on_generation = [&](const evolve::GenerationRecord& g) {
+    if (g.generation == 0) signal = SIGTERM;
+  };
+  auto stopped = run_evolution(p, progress);
+  ASSERT_TRUE(stopped) << stopped.status().message();
+  EXPECT_EQ(stopped->interrupted, SIGTERM);
+  EXPECT_EQ(stopped->completed, 1);
+  EXPECT_FALSE(stopped->final);
+  auto shown = evolve_show({.storage = p.storage, .name = "i"});
+  ASSERT_TRUE(shown) << shown.status().message();
+  EXPECT_GT(shown->complete, 0);
+  auto st = search::open_storage(p.storage, search::OpenMode::kReadOnly);
+  ASSERT_TRUE(st);
+  auto rec = (*st)->get_study("i");
+  ASSERT_TRUE(rec);
+  auto all = (*st)->trials(rec->id, false);
+  ASSERT_TRUE(all) << all.status().message();
+  EXPECT_FALSE(all->empty());
+  for (const auto& t : *all) EXPECT_NE(t.state, search::TrialState::kRunning);
+
+  signal = 0;
+  auto resumed = run_evolution(p);
+  ASSERT_TRUE(resumed) << resumed.status().message();
+  EXPECT_EQ(resumed->interrupted, 0);
+  EXPECT_GT(*resumed->from_storage, 0);
+  p.storage.clear();
+  p.name.clear();
+  p.interrupted = {};
+  auto plain = run_evolution(p);
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(resumed->run.best, plain->run.best);
+  EXPECT_EQ(resumed->run.fitness, plain->run.fitness);
+  ASSERT_TRUE(resumed->final && plain->final);
+  EXPECT_EQ(resumed->final->evolved.test, plain->final->evolved.test);
 }
 
 }  // namespace

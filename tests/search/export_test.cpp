@@ -1,15 +1,19 @@
 // search/export: Optuna's distribution JSON (the shape Optuna 3.1 writes itself: an SQLite file made by
 // optuna.create_study with float, log float, stepped int and categorical parameters holds exactly these),
-// CSV quoting, export targets, and a refused existing target. The round trip through Optuna itself is in
+// CSV quoting, export targets, a refused existing target (an SQLite file; a PostgreSQL database holding
+// Optuna's tables) and the PostgreSQL export as one transaction. The round trip through Optuna itself is in
 // tests/lab/study_test.cpp (OptunaExportIsLoadedByOptunaWithTheSameTrials).
 #include "search/export.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 
+#include "search/postgres_storage.hpp"
 #include "search/space.hpp"
+#include "support/pg_cluster.hpp"
 #include "support/temp_dir.hpp"
 
 namespace actlab::search {
@@ -93,6 +97,51 @@ TEST(OptunaExport, ExistingTargetIsRefusedAndKept) {
   ASSERT_FALSE(missing.is_ok());
   EXPECT_EQ(missing.field(), "to");
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 1);
+}
+
+// The PostgreSQL target: written in one transaction (a trial that cannot be encoded leaves no table behind),
+// and a database that holds Optuna's tables is refused with its tables named, the password masked.
+TEST(OptunaExport, PostgresTargetIsOneTransactionAndRefusesOptunaTables) {
+  const auto& pg = testing::pg_cluster();
+  ASSERT_TRUE(pg.error.empty()) << pg.error;
+  const std::string db = "export_unit_" + std::to_string(getpid());
+  auto admin = open_postgres(pg.url, OpenMode::kReadWrite);
+  ASSERT_TRUE(admin) << admin.status().message();
+  (void)(*admin)->query("DROP DATABASE IF EXISTS " + db);
+  ASSERT_TRUE((*admin)->query("CREATE DATABASE " + db));
+  const std::string url = pg.url.substr(0, pg.url.rfind('/') + 1) + db;
+  Space s;
+  ASSERT_TRUE(s.add_categorical("c", {"a", "b"}).is_ok());
+  StudyRecord r;
+  r.name = "s";
+  r.space = s.to_json();
+  TrialRecord bad;
+  bad.state = TrialState::kComplete;
+  bad.value = 1.0;
+  bad.params = Json{{"c", "z"}};  // not one of the choices
+  Status st = write_optuna_postgres(r, {bad}, url);
+  ASSERT_FALSE(st.is_ok());
+  EXPECT_EQ(st.field(), "to");
+  auto conn = open_postgres(url, OpenMode::kReadOnly);
+  ASSERT_TRUE(conn);
+  auto tables = (*conn)->query("SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public'");
+  ASSERT_TRUE(tables);
+  EXPECT_EQ((*tables)[0][0], "0");  // rolled back: nothing left
+
+  TrialRecord good = bad;
+  good.params = Json{{"c", "b"}};
+  ASSERT_TRUE(write_optuna_postgres(r, {good}, url).is_ok());
+  const std::string with_password = "postgresql://actlab:secret@" + url.substr(url.find('@') + 1);
+  Status again = write_optuna_postgres(r, {good}, with_password);
+  ASSERT_FALSE(again.is_ok());
+  EXPECT_EQ(again.field(), "to");
+  EXPECT_NE(again.message().find("already holds Optuna's tables (alembic_version, studies"),
+            std::string::npos)
+      << again.message();
+  EXPECT_EQ(again.message().find("secret"), std::string::npos) << again.message();
+  auto trials = (*conn)->query("SELECT COUNT(*) FROM trials");
+  ASSERT_TRUE(trials);
+  EXPECT_EQ((*trials)[0][0], "1");
 }
 
 }  // namespace

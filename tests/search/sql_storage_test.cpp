@@ -227,6 +227,41 @@ TEST_P(StorageSuite, StaleTrialsFailAndComeBackWithTheSameParameters) {
   EXPECT_EQ(all[0].reason, "no heartbeat");
 }
 
+// Issue 18: an interrupted worker gives its trial back as it was before the claim (same number, parameters
+// and retries; no worker, start, heartbeat or intermediate values), and only its own trial.
+TEST_P(StorageSuite, RequeueGivesAClaimedTrialBackUnderItsNumber) {
+  const StudyRecord s = make_study("requeue");
+  auto t = *storage_->create_running(s.id, "me:1:0", -1, [](std::int64_t) -> Result<Json> {
+    return Json{{"x", 0.5}};
+  });
+  ASSERT_TRUE(t);
+  ASSERT_TRUE(storage_->report(t->id, 0, 0.25));
+  auto other = storage_->requeue(t->id, "someone:2:0");
+  ASSERT_TRUE(other) << other.status().message();
+  EXPECT_FALSE(*other);  // not that worker's trial
+  auto mine = storage_->requeue(t->id, "me:1:0");
+  ASSERT_TRUE(mine) << mine.status().message();
+  EXPECT_TRUE(*mine);
+  auto again = storage_->requeue(t->id, "me:1:0");
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(*again);  // WAITING now
+  const auto all = *storage_->trials(s.id, true);
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].state, TrialState::kWaiting);
+  EXPECT_EQ(all[0].number, t->number);
+  EXPECT_EQ(all[0].params["x"], 0.5);
+  EXPECT_EQ(all[0].retries, 0);
+  EXPECT_TRUE(all[0].worker.empty());
+  EXPECT_FALSE(all[0].started);
+  EXPECT_FALSE(all[0].heartbeat);
+  EXPECT_TRUE(all[0].intermediate.empty());
+  auto claimed = *storage_->claim_waiting(s.id, "w:3:0");
+  ASSERT_TRUE(claimed);
+  EXPECT_EQ(claimed->id, t->id);
+  auto c = *storage_->counts(s.id);
+  EXPECT_EQ(c.originals, 1);
+}
+
 TEST_P(StorageSuite, NewerSchemaIsRefused) {
   auto conn = raw();
   ASSERT_TRUE(conn->query("UPDATE actlab_schema SET version = 99", {}));

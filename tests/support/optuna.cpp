@@ -19,7 +19,7 @@ except ImportError as e:
     sys.exit(3)
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 path, name = sys.argv[1], sys.argv[2]
-study = optuna.load_study(study_name=name, storage="sqlite:///" + path)
+study = optuna.load_study(study_name=name, storage=path if "://" in path else "sqlite:///" + path)
 def num(v):
     if v is None or isinstance(v, (str, bool)):
         return v

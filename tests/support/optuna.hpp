@@ -13,8 +13,10 @@
 
 namespace actlab::testing {
 
-// optuna.load_study(study_name=name, storage="sqlite:///" + path): {"direction": "MINIMIZE" | "MAXIMIZE",
-// "user_attrs": {...}, "trials": [{"number", "state" (COMPLETE, ...), "value" (null, a number, or "inf" /
+// optuna.load_study(study_name=name, storage="sqlite:///" + path), or storage=path when it is a URL
+// (postgresql://...: SQLAlchemy's postgresql driver, Debian's python3-psycopg2): {"direction": "MINIMIZE" |
+// "MAXIMIZE", "user_attrs": {...}, "trials": [{"number", "state" (COMPLETE, ...), "value" (null, a number, or
+// "inf" /
 // "-inf" / "nan"), "params" ({name: value as Optuna returns it: choice, int or float}), "distributions"
 // ({name: class name}), "intermediate" ({step: value}), "user_attrs", "datetime_start",
 // "datetime_complete" (str or null)}]}.
