@@ -612,7 +612,9 @@ Result<ExplainStage> explain_stage(Context& c, const std::vector<std::string>& w
   auto net = shallow::deep_net_of(t->model);
   e.piecewise_linear = static_cast<bool>(net);
   if (!net) {
-    e.note = "not piecewise linear (" + net.status().message() + "): SHAP by sampling, approximate";
+    std::string why = net.status().message();
+    why = why.substr(0, std::min(why.find(" ("), why.find(';')));  // the first clause: which layer, why
+    e.note = "not piecewise linear: " + why;
   } else {
     auto x = explain(*net, xp);
     if (x) {
