@@ -12,10 +12,11 @@ The values are the ones the `actlab` command prints: both call the same C++ libr
 from . import _actlab
 from . import data, theory
 from ._activation import Activation, catalog
-from .study import (CategoricalDistribution, FloatDistribution, IntDistribution, Study, Trial, TrialPruned)
+from .study import (CategoricalDistribution, FloatDistribution, IntDistribution, Study, Trial, TrialPruned,
+                    create_study, load_study)
 
 __all__ = [
     "Activation", "catalog", "data", "theory", "Study", "Trial", "TrialPruned", "FloatDistribution",
-    "IntDistribution", "CategoricalDistribution"
+    "IntDistribution", "CategoricalDistribution", "create_study", "load_study"
 ]
 __version__ = "0.1.0"

@@ -13,10 +13,19 @@ asks for a parameter the space lacks, or with other bounds or choices, raises Va
     study.best_value, study.best_params, study.trials_dataframe()
 
 Optuna's own distribution objects (optuna.distributions.FloatDistribution, ...) work as well.
+
+Define-by-run, for scripts ported from Optuna: without space=, the study is created by the first optimize()
+call. Its first trial runs the objective with a recording trial that draws each suggest_*'s value uniformly
+(as the sampler's random start-up trials do) and notes its distribution; that becomes the study's space, and
+the first trial is stored with its value. So `actlab.create_study(storage=..., direction=...)` and
+`study.optimize(objective, n_trials=100)` work unchanged, as long as every trial suggests the same parameters
+(a conditional space must be declared up front, with every parameter).
 """
 import datetime
 import json
 import math
+import random
+import uuid
 
 from . import _actlab
 
@@ -171,18 +180,94 @@ class Trial:
         return self._ctx.should_prune()
 
 
+class _RecordingTrial:
+    """The define-by-run first trial: each suggest_* declares its distribution and draws a value uniformly."""
+
+    number = 0
+
+    def __init__(self, seed):
+        self._rng = random.Random(f"actlab-first-trial-{seed}")
+        self.dists, self.params, self._stored = {}, {}, {}
+
+    def _take(self, name, dist, value, stored):
+        if name in self.dists:
+            return self.params[name]
+        self.dists[name], self.params[name], self._stored[name] = dist, value, stored
+        return value
+
+    def suggest_float(self, name, low, high, *, step=None, log=False):
+        d = FloatDistribution(low, high, log, step)
+        if log:
+            v = math.exp(self._rng.uniform(math.log(d.low), math.log(d.high)))
+        elif step:
+            v = d.low + self._rng.randint(0, int(round((d.high - d.low) / step))) * step
+        else:
+            v = self._rng.uniform(d.low, d.high)
+        v = min(max(v, d.low), d.high)
+        return self._take(name, d, v, v)
+
+    def suggest_int(self, name, low, high, step=1, log=False):
+        d = IntDistribution(low, high, log, step)
+        v = d.low + self._rng.randint(0, (d.high - d.low) // d.step) * d.step
+        return self._take(name, d, v, v)
+
+    def suggest_categorical(self, name, choices):
+        d = CategoricalDistribution(choices)
+        i = self._rng.randrange(len(d.choices))
+        return self._take(name, d, d.choices[i], str(d.choices[i]))
+
+    def report(self, value, step):
+        pass
+
+    def should_prune(self):
+        return False
+
+
+def _outcome(objective, trial, catch, errors):
+    """(state, value, reason, stop) for the C++ side; exceptions not in catch go to errors."""
+    try:
+        value = objective(trial)
+    except TrialPruned as e:
+        return ("PRUNED", math.nan, str(e) or "pruned", False)
+    except catch as e:
+        return ("FAIL", 0.0, f"{type(e).__name__}: {e}", False)
+    except BaseException as e:  # re-raised by optimize() once the FAIL is recorded
+        errors.append(e)
+        return ("FAIL", 0.0, f"{type(e).__name__}: {e}", True)
+    try:
+        return ("COMPLETE", float(value), "", False)
+    except (TypeError, ValueError):
+        errors.append(TypeError(f"the objective returned {value!r}, not a number"))
+        return ("FAIL", 0.0, f"the objective returned {value!r}", True)
+
+
 class Study:
     """A study in a storage: create() or load(), then optimize(); best_value, best_params, trials_dataframe()."""
 
-    def __init__(self, core, dists=None):
+    def __init__(self, core, dists=None, pending=None):
         self._core = core
-        self._dists = dists or _dists_from_json(core.space)
+        self._pending = pending  # define-by-run: what create() was given, until the first optimize()
+        self._dists = dists if dists is not None else (_dists_from_json(core.space) if core else {})
 
     @classmethod
-    def create(cls, storage, name, space, direction="minimize", seed=0, sampler="tpe"):
+    def create(cls, storage, name, space=None, direction="minimize", seed=0, sampler="tpe"):
         """A new study `name` in `storage` ("sqlite:///abs/path.db", "sqlite:rel.db",
-        "postgresql://user@host:5432/db"); fails (ValueError) if one of that name exists."""
-        dists = _normalise(space)
+        "postgresql://user@host:5432/db"); fails (ValueError) if one of that name exists. Without space, the
+        first optimize() creates it from the first trial's suggest_* calls (define-by-run, above)."""
+        if space is None:
+            try:
+                _actlab.Study.open(storage, name)
+            except ValueError:
+                pass
+            else:
+                raise ValueError(f"name: a study named '{name}' already exists in {storage}")
+            pending = {"storage": storage, "name": name, "direction": direction, "seed": int(seed),
+                       "sampler": sampler}
+            return cls(None, {}, pending)
+        return cls._create(storage, name, _normalise(space), direction, seed, sampler)
+
+    @classmethod
+    def _create(cls, storage, name, dists, direction, seed, sampler):
         objective = {"name": "python", "description": "an objective written in Python (actlab.Study)"}
         _actlab.Study.create(storage, name, json.dumps(_space_json(dists)), direction, sampler, int(seed),
                              json.dumps(objective))
@@ -193,10 +278,13 @@ class Study:
         """An existing study (made by Python or by `actlab study create`)."""
         return cls(_actlab.Study.open(storage, name))
 
-    name = property(lambda self: self._core.name)
-    direction = property(lambda self: self._core.direction)
-    sampler = property(lambda self: self._core.sampler)
-    seed = property(lambda self: self._core.seed)
+    def _get(self, key):
+        return getattr(self._core, key) if self._core is not None else self._pending[key]
+
+    name = property(lambda self: self._get("name"))
+    direction = property(lambda self: self._get("direction"))
+    sampler = property(lambda self: self._get("sampler"))
+    seed = property(lambda self: self._get("seed"))
     distributions = property(lambda self: dict(self._dists))
 
     def optimize(self, objective, n_trials=None, n_workers=1, timeout=None, catch=()):
@@ -207,23 +295,11 @@ class Study:
         dict (complete, pruned, failed, ..., wall_s)."""
         errors = []
         catch = tuple(catch)
+        if self._core is None:
+            self._first_trial(objective, catch)
 
         def run(ctx):
-            trial = Trial(ctx, self._dists)
-            try:
-                value = objective(trial)
-            except TrialPruned as e:
-                return ("PRUNED", math.nan, str(e) or "pruned", False)
-            except catch as e:
-                return ("FAIL", 0.0, f"{type(e).__name__}: {e}", False)
-            except BaseException as e:  # re-raised by optimize() once the FAIL is recorded
-                errors.append(e)
-                return ("FAIL", 0.0, f"{type(e).__name__}: {e}", True)
-            try:
-                return ("COMPLETE", float(value), "", False)
-            except (TypeError, ValueError) as e:
-                errors.append(TypeError(f"the objective returned {value!r}, not a number"))
-                return ("FAIL", 0.0, f"the objective returned {value!r}", True)
+            return _outcome(objective, Trial(ctx, self._dists), catch, errors)
 
         summary = self._core.optimize(run, -1 if n_trials is None else int(n_trials), int(n_workers),
                                       float(timeout or 0))
@@ -231,17 +307,30 @@ class Study:
             raise errors[0]
         return summary
 
+    def _first_trial(self, objective, catch):
+        p = self._pending
+        rec = _RecordingTrial(p["seed"])
+        errors = []
+        state, value, reason, _ = _outcome(objective, rec, catch, errors)
+        if errors:  # nothing is created: the space is not known yet
+            raise errors[0]
+        if not rec.dists:
+            raise ValueError("the objective suggested no parameter: a study needs at least one")
+        made = Study._create(p["storage"], p["name"], rec.dists, p["direction"], p["seed"], p["sampler"])
+        self._core, self._dists, self._pending = made._core, made._dists, None
+        self._core.enqueue_finished(json.dumps(rec._stored), state, value, reason)
+
     @property
     def trials(self):
         """Every trial as a dict: number, state, value, params, reason, worker, started, finished, ..."""
-        out = self._core.trials()
+        out = self._core.trials() if self._core is not None else []
         for t in out:
             t["params"] = _external(self._dists, t["params"])
         return out
 
     @property
     def best_trial(self):
-        b = self._core.best()
+        b = self._core.best() if self._core is not None else None
         if b is None:
             raise ValueError(f"study '{self.name}' has no complete trial yet")
         b["params"] = _external(self._dists, b["params"])
@@ -277,3 +366,26 @@ class Study:
 
     def __repr__(self):
         return f"actlab.Study({self.name!r}, direction={self.direction!r}, sampler={self.sampler!r})"
+
+
+def create_study(storage=None, sampler=None, direction="minimize", study_name=None, load_if_exists=False,
+                 seed=0, space=None):
+    """Optuna's optuna.create_study, over actlab's storage: storage is required (a URL, as Optuna's), sampler
+    is "tpe" (default), "random" or "grid"; without space the study is define-by-run (above)."""
+    if storage is None:
+        raise ValueError("storage: actlab keeps every study in a database; give storage='sqlite:///path.db' "
+                         "(or a postgresql:// URL)")
+    name = study_name or f"no-name-{uuid.uuid4()}"
+    if load_if_exists:
+        try:
+            return Study.load(storage, name)
+        except ValueError:
+            pass
+    if sampler is not None and not isinstance(sampler, str):
+        raise ValueError("sampler: give actlab's sampler by name: 'tpe', 'random' or 'grid'")
+    return Study.create(storage, name, space=space, direction=direction, seed=seed, sampler=sampler or "tpe")
+
+
+def load_study(study_name, storage):
+    """Optuna's optuna.load_study."""
+    return Study.load(storage, study_name)

@@ -8,6 +8,7 @@
 Activation runs actlab's compiled f in the forward pass and its exact symbolic f' in the backward pass
 (torch.autograd.Function), on CPU: tensors on another device are copied to the CPU and back.
 """
+import functools
 import math
 
 import numpy as np
@@ -83,6 +84,12 @@ def _spec(module):
     return _Activation(name, **params).theory_spec()
 
 
+@functools.lru_cache(maxsize=256)
+def _init_answer(spec, depth, input_var):
+    # theory.init is deterministic: one answer per (activation, depth, input_var) serves every model.
+    return _theory.init(spec, depth, input_var=input_var)
+
+
 def critical_init_(model, depth=None, input_var=1.0):
     """Initialises the Linear layers of a torch.nn.Sequential (or any module, in modules() order) with
     actlab's critical initialisation, as `actlab train --init critical` does: each layer takes (sigma_w,
@@ -106,7 +113,7 @@ def critical_init_(model, depth=None, input_var=1.0):
         if feeding is None:
             raise ValueError(f"critical_init_: no activation decides Linear layer {k} (module {i})")
         if feeding not in answers:
-            answers[feeding] = _theory.init(feeding, depth, input_var=input_var)
+            answers[feeding] = _init_answer(feeding, depth, float(input_var))
         plan.append((mods[i], answers[feeding]))
     with torch.no_grad():
         for k, (m, r) in enumerate(plan):

@@ -200,6 +200,31 @@ void bind_study(py::module_& m) {
              if (!b) return py::none();
              return trial_record(*b);
            })
+      .def(
+          "enqueue_finished",
+          [](Study& s, const std::string& params_json, const std::string& state, double value,
+             const std::string& reason) {
+            // A trial whose objective already ran (the define-by-run first trial of study.py): enqueued with
+            // its parameters, claimed, and told its outcome, as any worker would.
+            const Json params = take(json_parse_or_status(params_json));
+            py::gil_scoped_release nogil;
+            auto fail = [](const Status& st) {
+              py::gil_scoped_acquire gil;
+              raise(st);
+            };
+            auto queued = s.enqueue(params);
+            if (!queued) fail(queued.status());
+            auto t = s.ask(Study::worker_name(0));
+            if (!t) fail(t.status());
+            if (!*t || (**t).record.number != queued->number)
+              fail(Status::internal("the enqueued trial was claimed by another worker"));
+            const TrialOutcome out = state == "COMPLETE" ? TrialOutcome::complete(value)
+                                     : state == "PRUNED" ? TrialOutcome{TrialState::kPruned, value, reason}
+                                                         : TrialOutcome::fail(reason);
+            auto told = s.tell(**t, out);
+            if (!told) fail(told.status());
+          },
+          py::arg("params_json"), py::arg("state"), py::arg("value"), py::arg("reason"))
       .def("optimize", &optimize, py::arg("runner"), py::arg("n_trials"), py::arg("workers"),
            py::arg("timeout_s"));
 }

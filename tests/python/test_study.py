@@ -118,3 +118,63 @@ def test_optuna_distributions_work_as_the_space(tmp_path):
     study = actlab.Study.create(f"sqlite:///{tmp_path}/o.db", "o", space=space)
     study.optimize(lambda t: t.suggest_float("x", -1, 1) + t.suggest_int("k", 0, 4, step=2), n_trials=5)
     assert all(p["k"] in (0, 2, 4) for p in (t["params"] for t in study.trials))
+
+
+# Optuna 3.1's first tutorial script (https://optuna.readthedocs.io/en/v3.1.0/tutorial/10_key_features/
+# 001_first.html), with the import and the storage changed and nothing else.
+OPTUNA_TUTORIAL = """
+import {module} as optuna
+
+
+def objective(trial):
+    x = trial.suggest_float("x", -10, 10)
+    return (x - 2) ** 2
+
+
+study = optuna.create_study(storage={storage!r})
+study.optimize(objective, n_trials=100)
+
+best_params = study.best_params
+found_x = best_params["x"]
+print("Found x: {{}}, (x - 2)^2: {{}}".format(found_x, (found_x - 2) ** 2))
+"""
+
+
+def test_optuna_tutorial_runs_on_actlab(tmp_path):
+    scope = {}
+    exec(OPTUNA_TUTORIAL.format(module="actlab", storage=f"sqlite:///{tmp_path}/t.db"), scope)
+    study = scope["study"]
+    assert len(study.trials) == 100 and study.trials[0]["state"] == "COMPLETE"
+    assert abs(scope["found_x"] - 2) < 0.5
+    # The same script on Optuna itself (python3-optuna) finds about the same x.
+    optuna = pytest.importorskip("optuna")
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    ref = {}
+    exec(OPTUNA_TUTORIAL.format(module="optuna", storage=f"sqlite:///{tmp_path}/o.db"), ref)
+    assert abs(ref["found_x"] - 2) < 0.5
+
+
+def test_define_by_run_first_trial_and_reload(tmp_path):
+    url = f"sqlite:///{tmp_path}/r.db"
+
+    def obj(trial):
+        return trial.suggest_float("lr", 1e-4, 1e-1, log=True) * trial.suggest_int("w", 1, 9, step=2) + (
+            trial.suggest_categorical("act", ["relu", 3]) == 3)
+
+    study = actlab.create_study(storage=url, study_name="r", direction="minimize", seed=4)
+    with pytest.raises(ValueError, match="no complete trial"):
+        study.best_value
+    study.optimize(obj, n_trials=12)
+    first = study.trials[0]
+    assert first["state"] == "COMPLETE" and first["value"] == pytest.approx(obj_value(first["params"]))
+    assert 1e-4 <= first["params"]["lr"] <= 1e-1 and first["params"]["w"] in (1, 3, 5, 7, 9)
+    assert study.distributions["act"].choices == ("relu", 3)
+    again = actlab.load_study(study_name="r", storage=url)
+    assert len(again.trials) == 12 and again.best_value == study.best_value
+    with pytest.raises(ValueError, match="already exists"):
+        actlab.create_study(storage=url, study_name="r")
+    assert actlab.create_study(storage=url, study_name="r", load_if_exists=True).best_value == study.best_value
+
+
+def obj_value(p):
+    return p["lr"] * p["w"] + (p["act"] == 3)
