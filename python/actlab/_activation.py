@@ -14,17 +14,17 @@ class Activation:
         self.spec = spec
         self._core = _actlab.Activation(spec, {k: float(v) for k, v in params.items()})
 
-    def f(self, x):
-        """f(x), element-wise."""
-        return self._core.f(x)
+    def f(self, x, out=None):
+        """f(x), element-wise. out: a C-contiguous array of x's shape and dtype to write into (no allocation)."""
+        return self._core.f(x, out)
 
-    def df(self, x):
+    def df(self, x, out=None):
         """f'(x), element-wise, from the symbolic derivative."""
-        return self._core.df(x)
+        return self._core.df(x, out)
 
-    def d2f(self, x):
+    def d2f(self, x, out=None):
         """f''(x), element-wise, from the symbolic second derivative."""
-        return self._core.d2f(x)
+        return self._core.d2f(x, out)
 
     __call__ = f
 

@@ -5,6 +5,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <array>
 #include <map>
 #include <memory>
@@ -56,7 +57,8 @@ class PyActivation {
 
   // order 0, 1, 2: f, f', f''. A Python number gives a float; an array of float32 gives float32 (no copy of a
   // C-contiguous input), anything else is computed in float64.
-  py::object apply(int order, const py::handle& x) const {
+  // out (optional): a C-contiguous array of x's shape and computed dtype, written in place and returned.
+  py::object apply(int order, const py::handle& x, const py::object& out = py::none()) const {
     if (act_.row_wise())
       throw py::value_error(act_.name() +
                             " is row-wise (it acts on a whole row of features): it has no element-wise f");
@@ -64,8 +66,8 @@ class PyActivation {
       return py::float_(k64_[order](x.cast<double>()));
     py::array a = py::array::ensure(x);
     if (!a) throw py::value_error("expected a number or an array of numbers");
-    if (a.dtype().is(py::dtype::of<float>())) return run<float>(k32_[order], a);
-    return run<double>(k64_[order], a);
+    if (a.dtype().is(py::dtype::of<float>())) return run<float>(k32_[order], a, out);
+    return run<double>(k64_[order], a, out);
   }
 
   const Properties& properties() const {
@@ -92,11 +94,23 @@ class PyActivation {
 
  private:
   template <class T>
-  static py::array_t<T> run(const Kernel<T>& k, const py::array& in) {
+  static py::array_t<T> run(const Kernel<T>& k, const py::array& in, const py::object& given) {
     auto x = py::array_t<T, py::array::c_style | py::array::forcecast>::ensure(in);
     if (!x) throw py::value_error("expected an array of numbers");
     std::vector<py::ssize_t> shape(x.shape(), x.shape() + x.ndim());
-    py::array_t<T> out(shape);
+    py::array_t<T> out;
+    if (given.is_none()) {
+      out = py::array_t<T>(shape);
+    } else {
+      if (!py::isinstance<py::array_t<T>>(given))
+        throw py::value_error(std::string("out: expected a ") + (sizeof(T) == 4 ? "float32" : "float64") +
+                              " array (the dtype f computes in for this input)");
+      out = given.cast<py::array_t<T>>();
+      const bool contiguous = (out.flags() & py::array::c_style) != 0;
+      if (!contiguous || out.ndim() != x.ndim() || !std::equal(shape.begin(), shape.end(), out.shape()) ||
+          !out.writeable())
+        throw py::value_error("out: expected a writeable C-contiguous array of the input's shape");
+    }
     const std::size_t n = static_cast<std::size_t>(x.size());
     const T* src = x.data();
     T* dst = out.mutable_data();
@@ -178,9 +192,15 @@ void bind_activations(py::module_& m) {
   py::class_<PyActivation>(m, "Activation")
       .def(py::init<const std::string&, const std::map<std::string, double>&>(), py::arg("spec"),
            py::arg("params") = std::map<std::string, double>{})
-      .def("f", [](const PyActivation& a, py::handle x) { return a.apply(0, x); })
-      .def("df", [](const PyActivation& a, py::handle x) { return a.apply(1, x); })
-      .def("d2f", [](const PyActivation& a, py::handle x) { return a.apply(2, x); })
+      .def(
+          "f", [](const PyActivation& a, py::handle x, py::object out) { return a.apply(0, x, out); },
+          py::arg("x"), py::arg("out") = py::none())
+      .def(
+          "df", [](const PyActivation& a, py::handle x, py::object out) { return a.apply(1, x, out); },
+          py::arg("x"), py::arg("out") = py::none())
+      .def(
+          "d2f", [](const PyActivation& a, py::handle x, py::object out) { return a.apply(2, x, out); },
+          py::arg("x"), py::arg("out") = py::none())
       .def_property_readonly("name", [](const PyActivation& a) { return a.act().name(); })
       .def_property_readonly("source",
                              [](const PyActivation& a) {

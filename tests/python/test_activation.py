@@ -112,3 +112,40 @@ def test_bad_formula_is_a_value_error_with_its_location():
     assert str(e.value).startswith("1:12: expected ')'")
     with pytest.raises(ValueError, match="softmax is row-wise"):
         actlab.Activation("softmax").f(np.zeros(3))
+
+
+def test_error_messages_are_the_clis(actlab_bin):
+    # The CLI prints "actlab: error: <message>" (exit 2); Python raises ValueError(<message>), the field named
+    # as the keyword ("storage: ...") where the CLI names the flag ("--storage: ...").
+    import subprocess
+    import os
+
+    def cli_error(*args):
+        p = subprocess.run([os.environ["ACTLAB_BIN"], *args], capture_output=True, text=True)
+        assert p.returncode == 2
+        return p.stderr.strip().removeprefix("actlab: error: ")
+
+    with pytest.raises(ValueError) as e:
+        actlab.Activation("x*sigmoid(1.5*x")
+    assert str(e.value) == cli_error("act", "show", "x*sigmoid(1.5*x") == (
+        "1:16: expected ')' after argument, found the end of the formula")
+    with pytest.raises(ValueError) as e:
+        actlab.Study.load("mysql://h/db", "x")
+    assert "--" + str(e.value) == cli_error("study", "show", "--storage", "mysql://h/db", "--name", "x")
+
+
+def test_out_writes_in_place_and_checks_it():
+    a = actlab.Activation("tanh")
+    x = np.linspace(-2, 2, 7, dtype=np.float32)
+    y = np.empty_like(x)
+    assert a.f(x, out=y) is not None and np.shares_memory(a.f(x, out=y), y)
+    np.testing.assert_allclose(y, np.tanh(x), rtol=1e-6)
+    with pytest.raises(ValueError, match="out: expected a float32"):
+        a.f(x, out=np.empty(7))
+    with pytest.raises(ValueError, match="input's shape"):
+        a.f(x, out=np.empty(6, dtype=np.float32))
+
+
+def test_data_arrays_share_the_loaded_memory():
+    x, y, _ = actlab.data.load("iris")
+    assert not x.flags.owndata and x.base is not None  # a view into the C++ data set, not a copy
