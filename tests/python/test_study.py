@@ -178,3 +178,28 @@ def test_define_by_run_first_trial_and_reload(tmp_path):
 
 def obj_value(p):
     return p["lr"] * p["w"] + (p["act"] == 3)
+
+
+def test_ctrl_c_stops_the_study_and_gives_running_trials_back(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    script = f"""
+import time, actlab
+s = actlab.Study.create("sqlite:///{tmp_path}/k.db", "k", space={{"x": actlab.FloatDistribution(0, 1)}})
+print("ready", flush=True)
+try:
+    s.optimize(lambda t: (time.sleep(0.3), t.suggest_float("x", 0, 1))[1], n_trials=100, n_workers=2)
+except KeyboardInterrupt:
+    print("KeyboardInterrupt", flush=True)
+"""
+    p = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=os.environ)
+    assert p.stdout.readline().strip() == "ready"
+    time.sleep(1.5)
+    p.send_signal(signal.SIGINT)
+    out, _ = p.communicate(timeout=30)
+    assert out.strip() == "KeyboardInterrupt"
+    states = [t["state"] for t in actlab.Study.load(f"sqlite:///{tmp_path}/k.db", "k").trials]
+    assert "RUNNING" not in states and states.count("WAITING") >= 1 and 0 < states.count("COMPLETE") < 100
