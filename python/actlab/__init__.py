@@ -12,11 +12,12 @@ The values are the ones the `actlab` command prints: both call the same C++ libr
 from . import _actlab
 from . import data, theory
 from ._activation import Activation, catalog
+from ._lab import lab
 from .study import (CategoricalDistribution, FloatDistribution, IntDistribution, Study, Trial, TrialPruned,
                     create_study, load_study)
 
 __all__ = [
-    "Activation", "catalog", "data", "theory", "Study", "Trial", "TrialPruned", "FloatDistribution",
+    "Activation", "catalog", "data", "theory", "lab", "Study", "Trial", "TrialPruned", "FloatDistribution",
     "IntDistribution", "CategoricalDistribution", "create_study", "load_study"
 ]
 __version__ = "0.1.0"

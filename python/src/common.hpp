@@ -39,5 +39,6 @@ py::object to_py(const Json& j);
 void bind_activations(py::module_& m);
 void bind_theory_data(py::module_& m);
 void bind_study(py::module_& m);
+void bind_lab(py::module_& m);
 
 }  // namespace actlab::python
