@@ -49,7 +49,7 @@ def objective_value(p):
     return (p["x"] - 2) ** 2 + (p["n"] - 3) ** 2 + (0.0 if p["act"] == "tanh" else 1.0)
 
 
-def test_tpe_beats_random_on_the_same_budget(tmp_path):
+def test_tpe_beats_random_at_200_trials(tmp_path):
     def sphere(trial):
         return sum(trial.suggest_float(k, -5, 5) ** 2 for k in ("a", "b"))
 
@@ -60,9 +60,9 @@ def test_tpe_beats_random_on_the_same_budget(tmp_path):
         for seed in range(3):
             s = actlab.Study.create(f"sqlite:///{tmp_path}/{sampler}.db", f"s{seed}", space=space, seed=seed,
                                     sampler=sampler)
-            s.optimize(sphere, n_trials=60)
+            s.optimize(sphere, n_trials=200)
             vals.append(s.best_value)
-        best[sampler] = sorted(vals)[1]
+        best[sampler] = sorted(vals)[1]  # the median over the 3 seeds
     assert best["tpe"] < best["random"]
 
 
