@@ -17,6 +17,8 @@ packages=(
   python3-torch                           # tests run `actlab init --torch` code in PyTorch (tests/cli/init_test.cpp)
   python3-optuna                          # tests load `actlab study export --format optuna` with optuna.load_study
   python3-psycopg2                        # ... also from PostgreSQL (SQLAlchemy's postgresql driver)
+  python3-dev pybind11-dev python3-pytest  # the Python module (python/, docs/python.md) and its pytest suite
+  python3-numpy python3-pandas            # ... its arrays and data frames
 )
 if [[ "${1:-}" == "--tools" ]]; then
   packages+=(python3 python3-torch python3-scipy python3-sklearn python3-optuna)
