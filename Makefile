@@ -15,9 +15,9 @@ build: deps
 	@cmake --build $(BUILD) -j $(JOBS)
 
 # The main job: `actlab lab` on the wine data (UCI, shipped by Debian's python3-sklearn) — which activation,
-# with which initialisation, for a 5-layer MLP, and why (docs/lab.md). A fresh run each time; the report is
+# with which initialisation, for an 8-layer MLP, and why (docs/lab.md). A fresh run each time; the report is
 # $(BUILD)/lab-wine/report.html.
-LAB_FLAGS ?= --data wine --depth 5 --width 32 --candidates menu --trials 60 --seeds 10 --epochs 100 --lr 0.01 \
+LAB_FLAGS ?= --data wine --depth 8 --width 32 --candidates menu --trials 100 --seeds 10 --epochs 100 --lr 0.01 \
              --seed 0 --threads $(JOBS)
 run: build
 	@rm -rf $(BUILD)/lab-wine

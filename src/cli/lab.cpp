@@ -6,8 +6,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,28 +40,6 @@ std::string command_line(const lab::LabPlan& p) {
   c += " --seed " + std::to_string(p.seed) + " --out " + p.out;
   if (!p.storage.empty()) c += " --storage '" + search::mask_password(p.storage) + "'";
   return c;
-}
-
-Status write_file(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream out(path);
-  out << text;
-  return out ? Status::ok() : Status::io_error("--out: cannot write " + path.string());
-}
-
-Status write_outputs(const lab::LabResult& r) {
-  const std::filesystem::path d(r.plan.out);
-  const report::Document doc = r.report();
-  if (Status s = write_file(d / "results.json", json_dump(r.to_json(), true) + "\n"); !s) return s;
-  if (Status s = write_file(d / "report.md", doc.markdown()); !s) return s;
-  if (Status s = write_file(d / "report.html", doc.html()); !s) return s;
-  // The figures beside report.md (report.html has them inline).
-  for (const auto& [fig, name] : {std::pair{r.eoc_figure, "eoc.svg"},
-                                  {r.screen_figure(), "screen.svg"},
-                                  {r.search_figure(), "search.svg"},
-                                  {r.confirm.figure(), "confirm.svg"}})
-    if (Status s = report::render(fig, (d / name).string()); !s && s.code() != StatusCode::kNotFound)
-      return s;
-  return Status::ok();
 }
 
 int run_lab(LabFlags& f) {
@@ -105,7 +81,6 @@ int run_lab(LabFlags& f) {
                                {"default_init", "--default-init"},
                                {"explain_points", "--explain-points"},
                                {"max_regions", "--max-regions"}});
-  if (Status s = write_outputs(*r); !s) return finish(s);
   if (f.json) {
     std::printf("%s\n", json_dump(r->to_json(), true).c_str());
     return kExitOk;

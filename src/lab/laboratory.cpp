@@ -613,7 +613,7 @@ Result<ExplainStage> explain_stage(Context& c, const std::vector<std::string>& w
   e.piecewise_linear = static_cast<bool>(net);
   if (!net) {
     std::string why = net.status().message();
-    why = why.substr(0, std::min(why.find(" ("), why.find(';')));  // the first clause: which layer, why
+    why = why.substr(0, std::min(why.find(" (it "), why.find(';')));  // which layer, which activation
     e.note = "not piecewise linear: " + why;
   } else {
     auto x = explain(*net, xp);
@@ -843,7 +843,39 @@ Result<LabResult> run_lab(const LabPlan& plan, const LabProgressFn& on_progress,
   r.runs_trained = c.log.trained();
   r.runs_reused = c.log.reused();
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (Status s = write_lab_outputs(r); !s) return s;
   return r;
+}
+
+Status write_lab_outputs(const LabResult& r) {
+  const fs::path d(r.plan.out);
+  auto write = [&](const char* name, const std::string& text) {
+    // A temporary file renamed into place: a reader never sees half a report.
+    const fs::path tmp = d / (std::string(".") + name + ".tmp");
+    {
+      std::ofstream out(tmp, std::ios::binary);
+      out << text;
+      out.flush();
+      if (!out) return Status::invalid_field("out", "cannot write " + tmp.string());
+    }
+    std::error_code ec;
+    fs::rename(tmp, d / name, ec);
+    return ec ? Status::invalid_field("out", "cannot write " + (d / name).string() + ": " + ec.message())
+              : Status::ok();
+  };
+  const report::Document doc = r.report();
+  if (Status s = write("results.json", json_dump(r.to_json(), true) + "\n"); !s) return s;
+  if (Status s = write("report.md", doc.markdown()); !s) return s;
+  if (Status s = write("report.html", doc.html()); !s) return s;
+  // The figures beside report.md (report.html has them inline); without gnuplot the report says so.
+  const std::pair<report::Figure, const char*> figures[] = {{r.eoc_figure, "eoc.svg"},
+                                                            {r.screen_figure(), "screen.svg"},
+                                                            {r.search_figure(), "search.svg"},
+                                                            {r.confirm.figure(), "confirm.svg"}};
+  for (const auto& [fig, name] : figures)
+    if (Status s = report::render(fig, (d / name).string()); !s && s.code() != StatusCode::kNotFound)
+      return s.with_context(name);
+  return Status::ok();
 }
 
 // ---- Results --------------------------------------------------------------------------------------------
@@ -985,7 +1017,7 @@ report::Table LabResult::theory_table() const {
                {"sigma_w", ColumnType::kNumber, "%.4g"},
                {"sigma_b", ColumnType::kNumber, "%.4g"},
                {"input_scale", ColumnType::kNumber, "%.4g"},
-               {"xi_c", ColumnType::kNumber, "%.3g"},
+               {"xi_c", ColumnType::kNumber, "%.3g", true},
                {"searched"},
                {"why", ColumnType::kText, "", true}};
   for (const TheoryRow& r : theory)
@@ -993,7 +1025,8 @@ report::Table LabResult::theory_table() const {
                r.xi_c ? num(*r.xi_c) : report::Cell(), r.kept ? "yes" : "no", r.why});
   t.notes = {"verdict and (sigma_w, sigma_b): theory::recommend at depth " + std::to_string(plan.depth) +
                  " (docs/theory.md, \"One initialisation answer\")",
-             "xi_c: the correlation depth scale (none where the approach is a power law)"};
+             "input_scale: the factor on the first layer's weights; the correlation depth scale xi_c is in "
+             "the CSV and JSON"};
   return t;
 }
 
@@ -1113,7 +1146,15 @@ report::Document LabResult::report() const {
                 " rows, " + std::to_string(features) + " features, " + std::to_string(classes) +
                 " classes)?");
     s.paragraph(summary());
-    s.paragraph("Settings: " + json_dump(plan.to_json(), false));
+    s.table(confirm.table());
+    report::Table settings;
+    settings.title = "Settings (results.json has them all)";
+    settings.columns = {{"setting"}, {"value"}};
+    const Json settings_json = plan.to_json();  // items() refers into it: it must outlive the loop
+    for (const auto& [k, v] : settings_json.items())
+      if (!v.is_null() && k != "command")
+        settings.add_row({k, v.is_string() ? v.get<std::string>() : v.dump()});
+    s.table(settings);
   }
   {
     auto& s = doc.add_section("1. Theory screen");

@@ -201,4 +201,9 @@ using LabProgressFn = std::function<void(const LabProgress&)>;
 Result<LabResult> run_lab(const LabPlan& plan, const LabProgressFn& on_progress = {},
                           const std::function<int()>& interrupted = {});
 
+// DIR/results.json, report.md, report.html (each written to a temporary file and renamed) and the figures
+// eoc.svg, screen.svg, search.svg, confirm.svg beside report.md (left out without gnuplot). run_lab calls it.
+// Errors name the field "out".
+Status write_lab_outputs(const LabResult& r);
+
 }  // namespace actlab::lab

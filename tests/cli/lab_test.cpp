@@ -177,7 +177,7 @@ TEST(LabCli, ReportOpensInChromiumWithEverySectionTableAndFigure) {
     for (auto at = dom.find(what); at != std::string::npos; at = dom.find(what, at + 1)) ++n;
     return n;
   };
-  EXPECT_GE(count("<table"), 5u);  // theory, screen, search, confirmation, SHAP
+  EXPECT_GE(count("<table"), 7u);  // answer (confirmation, settings), theory, screen, search, confirmation, SHAP
   EXPECT_GE(count("<svg"), 4u);    // edge of chaos, screen, search, confirmation
 }
 
