@@ -399,6 +399,9 @@ report::Figure eoc_figure(const std::vector<std::string>& names, const std::vect
 
 // ---- Stage 3: search ------------------------------------------------------------------------------------
 
+// A storage failure names the field "storage" once (the CLI prints it as --storage).
+Status storage_error(const Status& s) { return s.field().empty() ? s.with_context("storage") : s; }
+
 Result<SearchStage> search_stage(Context& c, const std::vector<std::string>& space_names) {
   const LabPlan& plan = c.plan;
   SearchStage st;
@@ -416,7 +419,7 @@ Result<SearchStage> search_stage(Context& c, const std::vector<std::string>& spa
 
   auto opened = search::Study::open(url, st.study);
   if (!opened) {
-    if (opened.status().code() != StatusCode::kNotFound) return opened.status().with_context("storage");
+    if (opened.status().code() != StatusCode::kNotFound) return storage_error(opened.status());
     search::StudyRecord rec;
     rec.name = st.study;
     rec.direction = search::Direction::kMaximize;
@@ -426,10 +429,10 @@ Result<SearchStage> search_stage(Context& c, const std::vector<std::string>& spa
     rec.objective = objective;
     if (auto made = search::Study::create(url, rec); !made) {
       // Another process may have created it in between.
-      if (made.status().code() != StatusCode::kInvalidArgument) return made.status().with_context("storage");
+      if (made.status().code() != StatusCode::kInvalidArgument) return storage_error(made.status());
     }
     opened = search::Study::open(url, st.study);
-    if (!opened) return opened.status().with_context("storage");
+    if (!opened) return storage_error(opened.status());
   }
   search::Study& study = *opened;
   if (study.space() != space)
@@ -467,7 +470,7 @@ Result<SearchStage> search_stage(Context& c, const std::vector<std::string>& spa
   if (summary->interrupted) return c.stopped();
 
   auto trials = study.storage().trials(study.record().id, false);
-  if (!trials) return trials.status().with_context("storage");
+  if (!trials) return storage_error(trials.status());
   st.stopped_by_budget = plan.trials >= 0 && std::count_if(trials->begin(), trials->end(), [](const auto& t) {
                                                return !t.retry_of;
                                              }) < plan.trials;
@@ -795,6 +798,10 @@ Result<LabResult> run_lab(const LabPlan& plan, const LabProgressFn& on_progress,
   fs::create_directories(plan.out, ec);
   if (ec) return Status::invalid_field("out", plan.out + ": " + ec.message());
 
+  if (!plan.storage.empty()) {  // a bad URL or an unreachable server fails before any work
+    if (auto st = search::open_storage(plan.storage, search::OpenMode::kCreate); !st)
+      return storage_error(st.status());
+  }
   Context c{.plan = plan, .log = {}, .on_progress = on_progress, .interrupted = interrupted, .progress = {}};
   if (Status s = c.log.open((fs::path(plan.out) / "runs.jsonl").string()); !s) return s;
 

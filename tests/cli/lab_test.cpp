@@ -111,6 +111,9 @@ TEST(LabCli, BadInputNamesTheFlag) {
   expect_bad_input(iris(dir / "b", {"--seeds", "1"}), "--seeds");
   expect_bad_input(iris(dir / "c", {"--screen-seeds", "0"}), "--screen-seeds");
   expect_bad_input({"lab", "--data", "no-such-set", "--out", dir / "d"}, "--data");
+  expect_bad_input(iris(dir / "e", {"--trials", "8", "--storage", "nonsense"}),
+                   "--storage: 'nonsense' is not a storage URL");
+  EXPECT_FALSE(std::filesystem::exists(std::filesystem::path(dir / "e") / "runs.jsonl"));  // before any run
 }
 
 // Killed with SIGKILL after a few search trials (nothing released, a trial left RUNNING): the same command
@@ -150,9 +153,9 @@ TEST(LabCli, CtrlCStopsAndSaysHowToResume) {
   EXPECT_NE(r.err.find("actlab lab --data iris"), std::string::npos) << r.err;
 }
 
-// The report as a browser sees it: scripts/check_report.sh opens it in headless Chromium (no request may leave
-// the page), keeps a screenshot under build/lab-report-check/ and dumps the DOM, which must hold every section,
-// its tables and its inline SVG figures. Skipped only where chromium is not installed.
+// The report as a browser sees it: scripts/check_report.sh opens it in headless Chromium (no request may
+// leave the page), keeps a screenshot under build/lab-report-check/ and dumps the DOM, which must hold every
+// section, its tables and its inline SVG figures. Skipped only where chromium is not installed.
 TEST(LabCli, ReportOpensInChromiumWithEverySectionTableAndFigure) {
   if (std::system("command -v chromium >/dev/null 2>&1") != 0)
     GTEST_SKIP() << "chromium not installed (scripts/install-deps.sh installs it)";
@@ -165,7 +168,8 @@ TEST(LabCli, ReportOpensInChromiumWithEverySectionTableAndFigure) {
   const std::string cmd = std::string("'") + ACTLAB_SOURCE_DIR + "/scripts/check_report.sh' '" + out +
                           "/report.html' '" + check.string() + "'";
   const int status = std::system(cmd.c_str());
-  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << cmd << " (see " << (check / "chromium.log") << ")";
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+      << cmd << " (see " << (check / "chromium.log") << ")";
   EXPECT_GT(std::filesystem::file_size(check / "report.png"), 30000u);
   const std::string dom = slurp((check / "report.dom.html").string());
   for (const char* s : {"actlab lab: which activation for iris?", "Question and answer", "1. Theory screen",
@@ -177,8 +181,9 @@ TEST(LabCli, ReportOpensInChromiumWithEverySectionTableAndFigure) {
     for (auto at = dom.find(what); at != std::string::npos; at = dom.find(what, at + 1)) ++n;
     return n;
   };
-  EXPECT_GE(count("<table"), 7u);  // answer (confirmation, settings), theory, screen, search, confirmation, SHAP
-  EXPECT_GE(count("<svg"), 4u);    // edge of chaos, screen, search, confirmation
+  EXPECT_GE(count("<table"),
+            7u);  // answer (confirmation, settings), theory, screen, search, confirmation, SHAP
+  EXPECT_GE(count("<svg"), 4u);  // edge of chaos, screen, search, confirmation
 }
 
 }  // namespace
