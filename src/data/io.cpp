@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "core/file_io.hpp"
+
 namespace actlab::data {
 
 struct Reader::Gz {
@@ -85,10 +87,15 @@ Result<std::string> read_file(const std::string& path) {
   std::string out;
   std::size_t used = 0;
   for (;;) {
-    out.resize(std::max<std::size_t>(1u << 16, out.size() * 2));
+    out.resize(std::min(std::max<std::size_t>(1u << 16, out.size() * 2), kMaxTextFileBytes + 1));
     auto got = r->read(out.data() + used, out.size() - used);
     if (!got) return got.status();
     used += *got;
+    // /dev/zero, an endless pipe or a gzip bomb: stop at the limit instead of filling the memory.
+    if (used > kMaxTextFileBytes) {
+      return Status::invalid(path + ": larger than the limit of " + std::to_string(kMaxTextFileBytes) +
+                             " bytes (after decompression)");
+    }
     if (used < out.size()) break;
   }
   out.resize(used);
@@ -113,12 +120,7 @@ Status write_file(const std::string& path, std::string_view bytes, const WriteOp
     if (rc != Z_STREAM_END) return Status::internal("zlib deflate failed");
     bytes = packed;
   }
-  errno = 0;
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (!f) return Status::io_error(path + ": cannot write (" + std::strerror(errno) + ")");
-  const bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
-  if (std::fclose(f) != 0 || !ok) return Status::io_error(path + ": write failed");
-  return Status::ok();
+  return write_file_atomic(path, bytes);
 }
 
 }  // namespace actlab::data
