@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "core/file_io.hpp"
@@ -81,19 +82,34 @@ Result<std::size_t> Reader::read(char* out, std::size_t n) {
   return total;
 }
 
+namespace {
+
+// kMaxTextFileBytes, or ACTLAB_MAX_INPUT_BYTES where set to a positive whole number (docs/limits.md).
+std::size_t max_input_bytes() {
+  if (const char* v = std::getenv("ACTLAB_MAX_INPUT_BYTES")) {
+    char* end = nullptr;
+    const unsigned long long n = std::strtoull(v, &end, 10);
+    if (end != v && *end == '\0' && n > 0) return static_cast<std::size_t>(n);
+  }
+  return kMaxTextFileBytes;
+}
+
+}  // namespace
+
 Result<std::string> read_file(const std::string& path) {
+  const std::size_t limit = max_input_bytes();
   auto r = Reader::open(path);
   if (!r) return r.status();
   std::string out;
   std::size_t used = 0;
   for (;;) {
-    out.resize(std::min(std::max<std::size_t>(1u << 16, out.size() * 2), kMaxTextFileBytes + 1));
+    out.resize(std::min(std::max<std::size_t>(1u << 16, out.size() * 2), limit + 1));
     auto got = r->read(out.data() + used, out.size() - used);
     if (!got) return got.status();
     used += *got;
     // /dev/zero, an endless pipe or a gzip bomb: stop at the limit instead of filling the memory.
-    if (used > kMaxTextFileBytes) {
-      return Status::invalid(path + ": larger than the limit of " + std::to_string(kMaxTextFileBytes) +
+    if (used > limit) {
+      return Status::invalid(path + ": larger than the limit of " + std::to_string(limit) +
                              " bytes (after decompression)");
     }
     if (used < out.size()) break;

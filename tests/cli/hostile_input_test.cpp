@@ -4,11 +4,13 @@
 #include <gtest/gtest.h>
 #include <sys/mount.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "support/process.hpp"
+#include "support/scoped_env.hpp"
 #include "support/temp_dir.hpp"
 
 namespace actlab::cli {
@@ -56,7 +58,7 @@ TEST(HostileInput, DeepAndLongFormulas) {
       {{"act", "show", repeat("-", 100000) + "x"}, 2, kDeep},
       {{"act", "show", repeat("sin(", 1000) + "x" + repeat(")", 1000)}, 2, kDeep},
       {{"act", "show", repeat("x^", 3000) + "x"}, 2, kDeep},
-      {{"act", "show", "x" + repeat("*x", 998), "--json"}, 0, "\"formula\""},
+      {{"act", "show", "x" + repeat("+x", 998), "--json"}, 0, "\"formula\""},  // at the limit: valid
   });
 }
 
@@ -105,10 +107,16 @@ TEST(HostileInput, SizesFromFlags) {
       {{"theory", "eoc", "tanh", "--sigma-b", "0:1:1000000"},
        2,
        "--sigma-b: the point count n in a:b:n must be a whole number from 1 to 10000"},
-      {{"theory", "phase", "tanh", "--sigma-w", "0.5:4:1000", "--sigma-b", "0:1:1000"},
+      {{"theory", "phase", "tanh", "--sigma-w", "0.5:4:1000", "--sigma-b", "0:1:1000", "--out",
+        "/nonexistent/p.svg"},
        2,
        "grid points exceed the limit of 100000"},
       {{"converge", "--budget", "2e9"}, 2, "--budget: must be a number from 1 to 10000000"},
+      // Written out, as CLI11 converts them: both ran without bound before.
+      {{"converge", "--budget", "2000000000"}, 2, "--budget: must be a number from 1 to 10000000"},
+      {{"theory", "kernel", "tanh", "--cw", "1", "--cb", "0", "--k0", "1", "--depth", "2000000000"},
+       2,
+       "--depth: must be a number from 1 to 100000"},
       {{"converge", "--pop", "2e9"}, 2, "--pop: must be a number from 1 to 100000"},
       {{"optbench", "--pop", "2e9"}, 2, "--pop: must be a number from 1 to 100000"},
       {{"shallow", "verify", "--model", "m.json", "--shallow", "s.json", "--points", "1e12"},
@@ -157,11 +165,19 @@ TEST(HostileInput, DataFiles) {
   write_text(dir / "idx/train-images-idx3-ubyte",
              std::string("\x00\x00\x08\x03\x00\x00\x10\x00\x00\x00\x10\x00\x00\x00\x10\x00", 16));
   write_text(dir / "idx/train-labels-idx1-ubyte", std::string("\x00\x00\x08\x01\x00\x00\x10\x00", 8));
+  // A scikit-learn style first line whose counts are 1e300 (once a float-to-integer overflow).
   write_text(dir / "sk.csv", "1e300,2,a,b\n1,2,0\n");
   sweep({
-      {{"data", "show", dir / "idx"}, 2, "truncated IDX data"},
-      {{"data", "show", "/dev/zero"}, 2, "larger than the limit of 1073741824 bytes"},
-      {{"data", "show", dir / "sk.csv"}, 0, "sk.csv"},
+      {{"data", "show", dir / "idx"},
+       2,
+       "truncated IDX data: dimensions 4096x4096x4096 need 68719476752 bytes"},
+      {{"data", "show", dir / "sk.csv"}, 2, "sk.csv:2:6: expected 4 fields, found 3"},
+  });
+  // /dev/zero as --data: stops at the limit (1 GiB; lowered here so that the test reads 1 MiB).
+  testing::ScopedEnv env("ACTLAB_MAX_INPUT_BYTES", "1048576");
+  sweep({
+      {{"data", "show", "/dev/zero"}, 2, "/dev/zero: larger than the limit of 1048576 bytes"},
+      {{"train", "--data", "/dev/zero", "--epochs", "1"}, 2, "larger than the limit of 1048576 bytes"},
   });
 }
 

@@ -77,7 +77,8 @@ std::vector<std::uint8_t> number_field(int number, std::uint64_t v) {
   return out;
 }
 
-// A graph with one input "x" of shape [1, width] and one Relu: ModelProto.graph.input.type.tensor_type.shape.
+// A graph with one input "x" of shape [1, width], one Relu and the output "y"
+// (ModelProto.graph.input.type.tensor_type.shape).
 std::vector<std::uint8_t> relu_graph(std::uint64_t width) {
   auto dim = [](std::uint64_t v) { return field(1, number_field(1, v)); };
   std::vector<std::uint8_t> shape = dim(1);
@@ -93,6 +94,8 @@ std::vector<std::uint8_t> relu_graph(std::uint64_t width) {
   std::vector<std::uint8_t> graph = field(1, node);
   const auto input = field(11, value);
   graph.insert(graph.end(), input.begin(), input.end());
+  const auto output = field(12, field(1, {'y'}));  // ValueInfoProto { name: "y" }
+  graph.insert(graph.end(), output.begin(), output.end());
   return field(7, graph);
 }
 
@@ -103,7 +106,7 @@ TEST(Onnx, HugeInputWidthIsRefused) {
   EXPECT_EQ(r.status().message(), "big.onnx: input 'x' has 2147483648 features, more than the limit of 4096");
   auto ok = parse_onnx(relu_graph(3), "small.onnx");
   ASSERT_TRUE(ok) << ok.status().message();
-  EXPECT_EQ(ok->arch(), "3-3");
+  EXPECT_EQ(ok->arch(), "3-3-3");  // identity, ReLU, identity
 }
 
 }  // namespace
