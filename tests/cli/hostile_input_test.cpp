@@ -213,6 +213,20 @@ TEST(HostileInput, FullDiskLeavesNoEmptyFile) {
   int others = 0;
   for (const auto& e : fs::directory_iterator(mnt)) others += e.path().filename() != "filler";
   EXPECT_EQ(others, 0) << "a temporary file was left behind";
+  // train --out and act plot --out (a figure copied in from gnuplot's temporary directory) left 0-byte files.
+  const std::string model = (mnt / "t.json").string(), plot = (mnt / "p.svg").string();
+  auto t = start_actlab({"train", "--data", "spirals", "--rows", "200", "--model", "mlp:64x3", "--epochs",
+                         "1", "--out", model})
+               .wait(60);
+  EXPECT_EQ(t.exit_code, 1) << t.err;
+  EXPECT_NE(t.err.find("No space left on device"), std::string::npos) << t.err;
+  EXPECT_FALSE(fs::exists(model));
+  auto p = start_actlab({"act", "plot", "relu", "gelu", "--out", plot}).wait(60);
+  if (p.err.find("gnuplot not found") == std::string::npos) {
+    EXPECT_EQ(p.exit_code, 1) << p.err;
+    EXPECT_NE(p.err.find("No space left on device"), std::string::npos) << p.err;
+    EXPECT_FALSE(fs::exists(plot));
+  }
   // The same through /dev/full, where every write fails.
   auto full =
       start_actlab({"model", "random", "--arch", "2-64-64-1", "--seed", "1", "--out", "/dev/full"}).wait(30);
