@@ -8,6 +8,7 @@
 #include <numbers>
 #include <optional>
 
+#include "activations/limits.hpp"
 #include "activations/special_functions.hpp"
 
 namespace actlab::activations {
@@ -72,6 +73,7 @@ class Parser {
     if (peek().kind != Tok::kEnd) {
       return error(peek(), "unexpected " + describe(peek()) + " after a complete expression");
     }
+    if (Status s = meter_.check(*e); !s) return error_at(1, s.message());
     return e;
   }
 
@@ -171,8 +173,27 @@ class Parser {
   }
   Status error(const Token& t, const std::string& msg) const { return error_at(t.col, msg); }
 
+  // ---- nesting limits (docs/limits.md) ----
+  // Counts the grammar's nesting (parentheses, arguments, unary signs, exponents) so that the recursive
+  // descent stops at kMaxFormulaDepth instead of overflowing the stack.
+  struct Nest {
+    explicit Nest(int& n) : n_(n) { ++n_; }
+    ~Nest() { --n_; }
+    Nest(const Nest&) = delete;
+    Nest& operator=(const Nest&) = delete;
+    int& n_;
+  };
+  bool too_deep() const { return nest_ > static_cast<int>(kMaxFormulaDepth); }
+  // The chains of + and * build left-deep trees in a loop: measure them as they grow.
+  Status check_tree(const Token& at, const Expr& e) {
+    if (Status s = meter_.check(e); !s) return error(at, s.message());
+    return {};
+  }
+
   // ---- grammar ----
   Result<Expr> parse_cmp() {
+    Nest nest(nest_);
+    if (too_deep()) return error(peek(), depth_limit_message());
     auto lhs = parse_sum();
     if (!lhs) return lhs;
     if (peek().kind == Tok::kCmp) {
@@ -192,10 +213,12 @@ class Parser {
     if (!lhs) return lhs;
     Expr acc = *lhs;
     while (peek().kind == Tok::kPlus || peek().kind == Tok::kMinus) {
-      const Op op = next().kind == Tok::kPlus ? Op::kAdd : Op::kSub;
+      const Token& at = next();
+      const Op op = at.kind == Tok::kPlus ? Op::kAdd : Op::kSub;
       auto rhs = parse_term();
       if (!rhs) return rhs;
       acc = Expr::make(op, {acc, *rhs});
+      if (Status s = check_tree(at, acc); !s) return s;
     }
     return acc;
   }
@@ -205,15 +228,26 @@ class Parser {
     if (!lhs) return lhs;
     Expr acc = *lhs;
     while (peek().kind == Tok::kStar || peek().kind == Tok::kSlash) {
-      const Op op = next().kind == Tok::kStar ? Op::kMul : Op::kDiv;
+      const Token& at = next();
+      const Op op = at.kind == Tok::kStar ? Op::kMul : Op::kDiv;
       auto rhs = parse_unary();
       if (!rhs) return rhs;
       acc = Expr::make(op, {acc, *rhs});
+      if (Status s = check_tree(at, acc); !s) return s;
     }
     return acc;
   }
 
   Result<Expr> parse_unary() {
+    if (peek().kind == Tok::kPlus || peek().kind == Tok::kMinus) {
+      Nest nest(nest_);
+      if (too_deep()) return error(peek(), depth_limit_message());
+      return parse_signed();
+    }
+    return parse_power();
+  }
+
+  Result<Expr> parse_signed() {
     if (peek().kind == Tok::kPlus) {
       next();
       return parse_unary();
@@ -240,6 +274,8 @@ class Parser {
     auto base = parse_primary();
     if (!base) return base;
     if (peek().kind == Tok::kCaret) {
+      Nest nest(nest_);
+      if (too_deep()) return error(peek(), depth_limit_message());
       next();
       auto exponent = parse_unary();
       if (!exponent) return exponent;
@@ -342,6 +378,8 @@ class Parser {
     // Arguments are parsed by now, so errors from call() are about the call itself: give them its position.
     auto r = call(name.text, std::move(positional), std::move(named));
     if (!r) return error(name, r.status().message());
+    // A catalog entry expands into its body with the arguments substituted: measure what it became.
+    if (Status s = check_tree(name, *r); !s) return s;
     return r;
   }
 
@@ -408,6 +446,8 @@ class Parser {
   const ParseOptions& opt_;
   std::vector<Token> toks_;
   std::size_t pos_ = 0;
+  int nest_ = 0;
+  FormulaMeter meter_;
 };
 
 // Optimal-string-alignment distance: insertions, deletions, substitutions and swaps of neighbours ("tnah").

@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "activations/properties.hpp"
+#include "core/file_io.hpp"
 #include "core/json.hpp"
 
 namespace actlab::activations {
@@ -42,11 +43,12 @@ std::string line_col(const std::string& text, std::size_t offset) {
 Result<std::string> read_text(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return Status::not_found(path + ": no such catalog file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::io_error(path + ": cannot read the catalog file");
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
+  constexpr std::size_t kMaxCatalogBytes = std::size_t{64} << 20;  // docs/limits.md
+  auto text = read_file_bounded(path, kMaxCatalogBytes);
+  if (!text && text.status().code() != StatusCode::kInvalidArgument) {
+    return Status::io_error(path + ": cannot read the catalog file");
+  }
+  return text;
 }
 
 Result<Json> parse_json(const std::string& path, const std::string& text) {
@@ -350,23 +352,8 @@ Status write_atomically(const std::string& path, const std::string& text) {
   fs::create_directories(folder, ec);
   if (ec)
     return Status::io_error(path + ": cannot create the folder " + folder.string() + ": " + ec.message());
-  std::string tmp = (folder / target.filename()).string() + ".tmp-XXXXXX";
-  const int fd = ::mkstemp(tmp.data());
-  if (fd < 0) return Status::io_error(path + ": cannot create a temporary file beside it");
-  std::size_t done = 0;
-  bool ok = true;
-  while (ok && done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    ok = n > 0;
-    if (ok) done += static_cast<std::size_t>(n);
-  }
-  ok = ::fsync(fd) == 0 && ok;
-  ok = ::close(fd) == 0 && ok;
-  if (ok && fs::exists(target, ec)) fs::permissions(tmp, fs::status(target, ec).permissions(), ec);
-  if (ok) fs::rename(tmp, target, ec);
-  if (!ok || ec) {
-    fs::remove(tmp, ec);
-    return Status::io_error(path + ": cannot write the catalog file");
+  if (Status s = write_file_atomic(path, text); !s) {
+    return Status::io_error(s.message() + ": cannot write the catalog file");
   }
   return {};
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "activations/activation.hpp"
+#include "activations/limits.hpp"
 #include "activations/printer.hpp"
 #include "activations/properties.hpp"
 #include "activations/row_ops.hpp"
@@ -18,6 +19,17 @@
 
 namespace actlab::cli {
 namespace {
+
+// A formula as text, unless written out it exceeds the formula size limit (docs/limits.md): the second
+// derivative of sin(sin(...x...)) 999 deep is 10^8 nodes as a tree though small as a DAG, and printing it took
+// 50 s and 2 GB.
+std::string printed(const activations::Expr& e) {
+  activations::FormulaMeter meter;
+  if (meter.measure(e).size > activations::kMaxFormulaSize) {
+    return "(not printed: more than " + std::to_string(activations::kMaxFormulaSize) + " nodes written out)";
+  }
+  return activations::print(e);
+}
 
 using activations::Activation;
 using activations::CatalogEntry;
@@ -216,8 +228,8 @@ int run_show(const std::string& spec, const std::vector<std::string>& param_item
     // A catalog entry shows its formula in the parameters; a formula shows itself as typed. "expanded"
     // (printed when different) is the tree actually evaluated: parameters substituted, catalog calls inlined.
     formula = a.entry() ? a.entry()->formula : a.name();
-    derivative = activations::print(a.df_expr());
-    second = activations::print(a.d2f_expr());
+    derivative = printed(a.df_expr());
+    second = printed(a.d2f_expr());
   }
 
   if (json) {
@@ -225,7 +237,7 @@ int run_show(const std::string& spec, const std::vector<std::string>& param_item
     j["name"] = a.name();
     j["source"] = !a.entry() ? "formula" : a.entry()->is_user() ? "user" : "catalog";
     j["formula"] = formula;
-    j["expanded"] = a.row_wise() ? Json(nullptr) : Json(activations::print(a.f_expr()));
+    j["expanded"] = a.row_wise() ? Json(nullptr) : Json(printed(a.f_expr()));
     j["derivative"] = derivative;
     j["second_derivative"] = second;
     j["range"] = {json_bound(props->range.lo), json_bound(props->range.hi)};
@@ -275,8 +287,8 @@ int run_show(const std::string& spec, const std::vector<std::string>& param_item
     std::printf("%s  (%s)\n", a.name().c_str(), a.entry() ? "catalog" : "formula");
   }
   std::printf("  formula     %s\n", formula.c_str());
-  if (!a.row_wise() && activations::print(a.f_expr()) != formula) {
-    std::printf("  expanded    %s\n", activations::print(a.f_expr()).c_str());
+  if (!a.row_wise() && printed(a.f_expr()) != formula) {
+    std::printf("  expanded    %s\n", printed(a.f_expr()).c_str());
   }
   std::printf("  f'(x)       %s\n", derivative.c_str());
   std::printf("  f''(x)      %s\n", second.c_str());

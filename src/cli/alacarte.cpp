@@ -13,6 +13,7 @@
 
 #include "cli/args.hpp"
 #include "cli/command.hpp"
+#include "core/file_io.hpp"
 #include "core/interrupt.hpp"
 #include "core/json.hpp"
 #include "core/progress.hpp"
@@ -65,9 +66,8 @@ Result<lab::AlacartePlan> make_plan(const Flags& f) {
 }
 
 Status write_file(const std::string& flag, const std::string& path, const std::string& text) {
-  std::ofstream out(path);
-  out << text;
-  return out ? Status::ok() : Status::io_error(flag + " " + path + ": cannot write");
+  if (Status s = write_file_atomic(path, text); !s) return Status::io_error(flag + " " + s.message());
+  return Status::ok();
 }
 
 int run_alacarte(const Flags& f) {

@@ -76,8 +76,9 @@ Result<std::vector<double>> parse_grid(const std::string& flag, const std::strin
   if (!b) return b.status();
   auto n = parse_number(flag, parts[2]);
   if (!n) return n.status();
-  if (*n < 1 || *n != std::trunc(*n) || *n > 1e6) {
-    return Status::invalid(flag + ": the point count n in a:b:n must be a whole number from 1 to 1e6");
+  // 10^4 points: each is a root find or a propagation to depth, and 10^6 ran for hours (docs/limits.md).
+  if (*n < 1 || *n != std::trunc(*n) || *n > 1e4) {
+    return Status::invalid(flag + ": the point count n in a:b:n must be a whole number from 1 to 10000");
   }
   const int count = static_cast<int>(*n);
   std::vector<double> out(count);

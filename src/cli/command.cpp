@@ -1,6 +1,8 @@
 #include "cli/command.hpp"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 
 namespace actlab::cli {
 
@@ -19,6 +21,30 @@ std::string flag_message(const Status& s, FlagNames flags) {
   for (const auto& [name, renamed] : flags)
     if (field == name) flag = renamed;
   return m.replace(at, field.size(), flag);
+}
+
+namespace {
+
+std::string number_text(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.15g", v);
+  return buf;
+}
+
+}  // namespace
+
+CLI::Option* bounded(CLI::Option* option, double lo, double hi) {
+  return option->check(CLI::Validator(
+      [lo, hi](std::string& text) -> std::string {
+        const std::string range = "a number from " + number_text(lo) + " to " + number_text(hi);
+        errno = 0;
+        char* end = nullptr;
+        const double v = std::strtod(text.c_str(), &end);
+        if (end == text.c_str() || *end != '\0') return "must be " + range + ", got '" + text + "'";
+        if (!(v >= lo && v <= hi)) return "must be " + range + " (docs/limits.md), got " + text;
+        return {};
+      },
+      "[" + number_text(lo) + ", " + number_text(hi) + "]"));
 }
 
 int finish(const Status& s, FlagNames flags) {

@@ -25,6 +25,11 @@ std::string flag_message(const Status& s, FlagNames flags = {});
 // Print "actlab: error: <message>" (flag_message) for a failed status and return the exit code.
 int finish(const Status& s, FlagNames flags = {});
 
+// A generous bound on a number an input sets (docs/limits.md): values outside [lo, hi] (-5, which CLI11 would
+// wrap into a huge unsigned number, 2^64-1, 1e12) are refused before conversion, with exit 2 and a message
+// "--rows: must be a number from 1 to 10000000 (docs/limits.md), got -5".
+CLI::Option* bounded(CLI::Option* option, double lo, double hi);
+
 // Registers `actlab act ...`; its callbacks run the chosen subcommand after parsing and set exit_code.
 void add_act_command(CLI::App& app, int& exit_code);
 // Registers `actlab theory ...` (cli/theory.cpp).

@@ -13,6 +13,7 @@
 
 #include "cli/command.hpp"
 #include "cli/train_flags.hpp"
+#include "core/file_io.hpp"
 #include "core/json.hpp"
 #include "core/progress.hpp"
 #include "report/figure.hpp"
@@ -44,9 +45,8 @@ Result<lab::ComparePlan> compare_plan(const CompareFlags& f) {
 }
 
 Status write_file(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream out(path);
-  out << text;
-  return out ? Status::ok() : Status::io_error("--out: cannot write " + path.string());
+  if (Status s = write_file_atomic(path.string(), text); !s) return Status::io_error("--out " + s.message());
+  return Status::ok();
 }
 
 Status write_outputs(const lab::CompareResult& r, const std::string& dir) {

@@ -111,13 +111,13 @@ void add_converge_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   c->add_option("--x", p.x, "The training input")->capture_default_str();
   c->add_option("--target", p.target, "The training target")->capture_default_str();
-  c->add_option("--seeds", p.seeds, "Runs per row")->capture_default_str();
-  c->add_option("--budget", p.budget, "Loss evaluations per run")->capture_default_str();
+  bounded(c->add_option("--seeds", p.seeds, "Runs per row"), 1, 100000)->capture_default_str();
+  bounded(c->add_option("--budget", p.budget, "Loss evaluations per run"), 1, 1e+07)->capture_default_str();
   c->add_option("--threshold", p.threshold, "Success: loss (y - t)^2 below this")->capture_default_str();
   c->add_option("--kappa", p.kappa, "Effective domain: |f'| >= kappa*max|f'|")->capture_default_str();
   c->add_option("--lr", p.lr, "In-network Adam learning rate")->capture_default_str();
   c->add_option("--alpha", p.alpha, "ADAMm's Adam step")->capture_default_str();
-  c->add_option("--pop", p.pop, "ADAMm population size")->capture_default_str();
+  bounded(c->add_option("--pop", p.pop, "ADAMm population size"), 1, 100000)->capture_default_str();
   c->add_flag("--keep-moment", p.keep_moment, "Adam: do not negate the first moment of a reflected weight");
   c->add_option("--seed", p.seed, "Seed; seed k of every row uses the same stream")->capture_default_str();
   c->add_option("--threads", p.threads, "Worker threads (default: ACTLAB_THREADS or all cores)");

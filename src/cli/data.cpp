@@ -231,7 +231,8 @@ void add_data_command(CLI::App& app, int& exit_code) {
   show->add_option("--target", o->target,
                    "CSV and R files: target column, by name (CSV also by 0-based index; default: last)");
   show->add_option("--task", o->task, "CSV and R files: classification or regression (default: detected)");
-  show->add_option("--rows", o->rows, "Generators: number of rows (default: the generator's)");
+  bounded(show->add_option("--rows", o->rows, "Generators: number of rows (default: the generator's)"), 1,
+          1e+07);
   show->add_option("--seed", o->seed, "Generators: seed (default 0)");
   show->add_flag("--json", o->json, "Machine-readable output");
   show->callback([o, &exit_code] {

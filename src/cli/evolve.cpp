@@ -11,6 +11,7 @@
 
 #include "cli/args.hpp"
 #include "cli/command.hpp"
+#include "core/file_io.hpp"
 #include "core/interrupt.hpp"
 #include "core/json.hpp"
 #include "core/progress.hpp"
@@ -212,10 +213,9 @@ int run_evolve(const Flags& f) {
 
   const Json j = to_json(*r, p.save_catalog);
   if (!f.out.empty()) {
-    std::FILE* o = std::fopen(f.out.c_str(), "w");
-    if (!o) return finish(Status::io_error("--out " + f.out + ": cannot write"));
-    std::fprintf(o, "%s\n", json_dump(j, true).c_str());
-    std::fclose(o);
+    if (Status s = write_file_atomic(f.out, json_dump(j, true) + "\n"); !s) {
+      return finish(Status::io_error("--out " + s.message()));
+    }
   }
   if (f.json) {
     std::printf("%s\n", json_dump(j, true).c_str());

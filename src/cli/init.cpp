@@ -111,11 +111,13 @@ void add_init_command(CLI::App& app, int& exit_code) {
       "The initialisation answer for activations at a depth: sigma_w, sigma_b, first-layer scale, verdict");
   c->add_option("activations", f->activations, "Activations ACT[,ACT...] (catalog names or formulas)");
   c->add_flag("--all", f->plan.all, "Every element-wise catalog entry (and a user catalog), ranked");
-  c->add_option("--depth", f->plan.depth, "Number of hidden layers L")->required();
+  bounded(c->add_option("--depth", f->plan.depth, "Number of hidden layers L"), 1, 10000)->required();
   c->add_option("--input-var", f->plan.input_var,
                 "Mean square of an input feature (default 1: standardised)");
-  c->add_option("--width", f->plan.width, "Also check the kernel by a Monte Carlo of networks of this width");
-  c->add_option("--mc", f->plan.mc, "Monte Carlo: number of networks (default 200)");
+  bounded(c->add_option("--width", f->plan.width,
+                        "Also check the kernel by a Monte Carlo of networks of this width"),
+          1, 100000);
+  bounded(c->add_option("--mc", f->plan.mc, "Monte Carlo: number of networks (default 200)"), 1, 1e+06);
   c->add_option("--seed", f->plan.seed, "Monte Carlo: seed (default 0)");
   c->add_flag("--json", f->json, "Machine-readable output");
   c->add_flag("--torch", f->torch, "Print PyTorch code (torch.nn.init calls) that applies it");

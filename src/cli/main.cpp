@@ -1,5 +1,8 @@
 // actlab: the command-line laboratory. One file per command group; this file wires them and owns exit codes.
 #include <cstdio>
+#include <exception>
+#include <new>
+#include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
 #include "cli/user_catalog.hpp"
@@ -38,6 +41,21 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     std::fprintf(stderr, "actlab: error: %s (see --help)\n", e.what());
     return kExitBadInput;
+  } catch (const nlohmann::json::exception& e) {
+    // A JSON input file with a value of the wrong type or shape that a loader did not check: bad input,
+    // never an abort (docs/limits.md).
+    std::fprintf(stderr, "actlab: error: unexpected JSON in an input file: %s\n", e.what());
+    return kExitBadInput;
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "actlab: error: out of memory\n");
+    return kExitFailure;
+  } catch (
+      const std::exception& e) {  // anything else that escaped a command: a clear message, never an abort
+    std::fprintf(stderr, "actlab: error: %s\n", e.what());
+    return kExitFailure;
+  } catch (...) {
+    std::fprintf(stderr, "actlab: error: unexpected failure\n");
+    return kExitFailure;
   }
   return exit_code;
 }

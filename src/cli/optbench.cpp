@@ -114,11 +114,11 @@ void add_optbench_command(CLI::App& app, int& exit_code) {
   c->add_option("--functions", p.functions, "Copy counts of each function (D = 2·copies), comma list")
       ->capture_default_str();
   c->add_option("--tests", p.tests, "Functions, comma list")->capture_default_str();
-  c->add_option("--evals", p.evals, "Evaluations per run")->capture_default_str();
-  c->add_option("--repeats", p.repeats, "Runs per test")->capture_default_str();
+  bounded(c->add_option("--evals", p.evals, "Evaluations per run"), 1, 1e+08)->capture_default_str();
+  bounded(c->add_option("--repeats", p.repeats, "Runs per test"), 1, 100000)->capture_default_str();
   c->add_option("--seed", p.seed, "Seed (run k of test c draws from derive(seed, c, k))")
       ->capture_default_str();
-  c->add_option("--pop", f->pop, "Population size (default: adamm 100, adam 50)");
+  bounded(c->add_option("--pop", f->pop, "Population size (default: adamm 100, adam 50)"), 1, 100000);
   c->add_option("--alpha", f->alpha, "Adam step α (default 0.001)");
   c->add_option("--hybrids", f->hybrids, "Fraction of hybrid agents (default: adamm 0.5, adam 0)");
   c->add_option("--resistance", f->resistance, "Hybrids resistance, the power of the jump (default 10)");

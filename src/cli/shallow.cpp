@@ -274,7 +274,8 @@ void add_shallow_command(CLI::App& app, int& exit_code) {
   CLI::App* verify = sh->add_subcommand("verify", "Compare the shallow network with the deep one");
   verify->add_option("--model", v->model, "The deep network (.json or .onnx)")->required();
   verify->add_option("--shallow", v->plan.shallow, "The shallow network file")->required();
-  verify->add_option("--points", v->plan.points, "Number of points")->capture_default_str();
+  bounded(verify->add_option("--points", v->plan.points, "Number of points"), 1, 1e+07)
+      ->capture_default_str();
   verify->add_flag("--boundary", v->plan.boundary,
                    "Integer points exactly on hyperplanes instead of random ones");
   verify->add_option("--seed", v->plan.seed, "Seed of the points")->capture_default_str();
@@ -294,7 +295,8 @@ void add_shallow_command(CLI::App& app, int& exit_code) {
       sh->add_subcommand("regions", "List the activation regions (and plot them for 2-D inputs)");
   add_region_flags(regions, r->r);
   regions->add_option("--plot", r->plot, "Draw the regions of a 2-D input (.svg or .png, through gnuplot)");
-  regions->add_option("--grid", r->r.plan.grid, "Plot: grid points per axis")->capture_default_str();
+  bounded(regions->add_option("--grid", r->r.plan.grid, "Plot: grid points per axis"), 2, 10000)
+      ->capture_default_str();
   regions->add_flag("--json", r->json, "Machine-readable output");
   regions->callback([r, &exit_code] { exit_code = run_regions(*r); });
 
@@ -305,7 +307,8 @@ void add_shallow_command(CLI::App& app, int& exit_code) {
   explain->add_option("--background", x->plan.background_csv, "Background rows (CSV, one input per row)")
       ->required();
   explain->add_option("--method", x->plan.method, "exact | sampling (approximate)")->capture_default_str();
-  explain->add_option("--samples", x->plan.samples, "Sampling: permutations")->capture_default_str();
+  bounded(explain->add_option("--samples", x->plan.samples, "Sampling: permutations"), 1, 1e+07)
+      ->capture_default_str();
   explain->add_option("--output", x->plan.output, "Which output to explain")->capture_default_str();
   explain->add_option("--seed", x->plan.seed, "Sampling: seed")->capture_default_str();
   explain->add_flag("--json", x->json, "Machine-readable output");

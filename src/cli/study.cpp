@@ -268,12 +268,15 @@ void add_study_command(CLI::App& app, int& exit_code) {
   CLI::App* opt = st->add_subcommand(
       "optimize", "Run trials until the study has N; the same command elsewhere joins, run again it resumes");
   named(opt);
-  opt->add_option("--trials", o->trials, "The study's total number of trials")->required();
+  bounded(opt->add_option("--trials", o->trials, "The study's total number of trials"), 1, 1e+07)->required();
   opt->add_option("--timeout", o->timeout, "Start no trial after this many seconds");
-  opt->add_option("--workers", o->workers, "Worker threads in this process (default 1)");
-  opt->add_option("--delay-ms", o->delay_ms, "Sleep this long in each trial (to test concurrency and kills)");
-  opt->add_option("--heartbeat", o->heartbeat,
-                  "Heartbeat interval in s (default 2; stale after 5 intervals)");
+  bounded(opt->add_option("--workers", o->workers, "Worker threads in this process (default 1)"), 1, 1024);
+  bounded(opt->add_option("--delay-ms", o->delay_ms,
+                          "Sleep this long in each trial (to test concurrency and kills)"),
+          0, 600000);
+  bounded(opt->add_option("--heartbeat", o->heartbeat,
+                          "Heartbeat interval in s (default 2; stale after 5 intervals)"),
+          0.05, 3600);
   opt->add_option("--max-retries", o->max_retries, "Re-runs of a stale trial's parameters (default 3)");
   opt->add_flag("--no-wait", o->no_wait,
                 "Return when this process finds nothing to claim, without waiting for other workers' "

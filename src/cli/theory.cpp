@@ -233,6 +233,10 @@ int run_phase(const std::string& spec, const std::vector<std::string>& params, c
   if (!sws) return finish(sws.status());
   auto sbs = parse_grid("--sigma-b", sigma_b_text);
   if (!sbs) return finish(sbs.status());
+  if (sws->size() * sbs->size() > 100000) {  // docs/limits.md
+    return finish(Status::invalid("--sigma-w x --sigma-b: " + std::to_string(sws->size() * sbs->size()) +
+                                  " grid points exceed the limit of 100000"));
+  }
   auto g = integrator_for(spec, params);
   if (!g) return finish(g.status());
   auto grid = theory::phase_grid(*g, *sws, *sbs);
@@ -293,7 +297,7 @@ void add_theory_command(CLI::App& app, int& exit_code) {
   pp.init = {1.0, 0.0};
   pr->add_option("--sigma-w", pp.init.sigma_w, "Weight scale sigma_w (W ~ N(0, sigma_w^2/N))")->required();
   pr->add_option("--sigma-b", pp.init.sigma_b, "Bias scale sigma_b")->required();
-  pr->add_option("--depth", pp.depth, "Number of layers")->required();
+  bounded(pr->add_option("--depth", pp.depth, "Number of layers"), 1, 100000)->required();
   pr->add_option("--q0", pp.q0, "Input variance q^0 (default 1)");
   pr->add_option("--q0-second", pp.q0_second, "Second input's variance (default: --q0)");
   pr->add_option("--c0", pp.c0, "Input correlation c^0 (default 0)");
@@ -308,9 +312,10 @@ void add_theory_command(CLI::App& app, int& exit_code) {
   ke->add_option("--cw", kp.cw, "C_W (weight variance times fan-in)")->required();
   ke->add_option("--cb", kp.cb, "C_b (bias variance)")->required();
   ke->add_option("--k0", kp.k0, "First-layer kernel K^(1)")->required();
-  ke->add_option("--depth", kp.depth, "Number of layers")->required();
-  ke->add_option("--width", kp.width, "Monte Carlo: width n of every hidden layer (with --mc)");
-  ke->add_option("--mc", kp.mc, "Monte Carlo: number of random networks (with --width)");
+  bounded(ke->add_option("--depth", kp.depth, "Number of layers"), 1, 100000)->required();
+  bounded(ke->add_option("--width", kp.width, "Monte Carlo: width n of every hidden layer (with --mc)"), 1,
+          100000);
+  bounded(ke->add_option("--mc", kp.mc, "Monte Carlo: number of random networks (with --width)"), 1, 1e+06);
   ke->add_option("--seed", kp.seed, "Monte Carlo: seed of the weight streams (default 0)");
   ke->add_option("--plot", o->plot, "Also draw K and V/K^2 against depth into this .svg or .png");
   ke->callback([o, &exit_code] { exit_code = run_kernel(o->spec, o->params, o->kernel, o->plot, o->json); });

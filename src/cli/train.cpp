@@ -13,6 +13,7 @@
 #include "cli/args.hpp"
 #include "cli/command.hpp"
 #include "cli/train_flags.hpp"
+#include "core/file_io.hpp"
 #include "core/interrupt.hpp"
 #include "core/json.hpp"
 #include "core/progress.hpp"
@@ -116,9 +117,9 @@ int run_train(const TrainFlags& f) {
     mj["trained_on"] = r->data;
     if (!r->init.scheme.empty()) mj["init"] = r->init.to_json();
     mj["input_scale"] = r->init.input_scale;
-    std::ofstream out(f.out);
-    out << json_dump(mj, false) << "\n";
-    if (!out) return finish(Status::io_error("--out " + f.out + ": cannot write the model file"));
+    if (Status s = write_file_atomic(f.out, json_dump(mj, false) + "\n"); !s) {
+      return finish(Status::io_error("--out " + s.message() + ": cannot write the model file"));
+    }
   }
   if (f.json)
     std::printf("%s\n", json_dump(train_json(*r), true).c_str());
@@ -219,7 +220,7 @@ void add_train_command(CLI::App& app, int& exit_code) {
   eval->add_option("--model", e->first, "Model file (.json)")->required();
   eval->add_option("--data", e->second.data, "Data set (as for train)")->required();
   eval->add_option("--target", e->second.target, "CSV target column");
-  eval->add_option("--rows", e->second.rows, "Generators: number of rows");
+  bounded(eval->add_option("--rows", e->second.rows, "Generators: number of rows"), 1, 1e+07);
   eval->add_option("--data-seed", e->second.data_seed, "Generators: seed of the data");
   eval->add_flag("--json", *ejson, "Machine-readable output");
   eval->callback([e, ejson, &exit_code] { exit_code = run_eval(e->first, e->second, *ejson); });

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "cli/args.hpp"
+#include "cli/command.hpp"
 #include "nn/trainer.hpp"
 
 namespace actlab::cli {
@@ -13,7 +14,7 @@ void add_training_flags(CLI::App* cmd, TrainingFlags& f, const TrainingFlagOptio
                   "Built-in name (actlab data list), generator spec, CSV file or IDX dir")
       ->required();
   cmd->add_option("--target", f.data.target, "CSV target column, by name or index (default: the last)");
-  cmd->add_option("--rows", f.data.rows, "Generators: number of rows");
+  bounded(cmd->add_option("--rows", f.data.rows, "Generators: number of rows"), 1, 1e+07);
   cmd->add_option("--data-seed", f.data.data_seed, "Generators: seed of the data (default: --seed)");
   cmd->add_option("--model", f.model, "mlp:WxD | mlp:N0-...-Nk | cnn:lapid | fcn:lapid | FILE.json")
       ->capture_default_str();
@@ -31,7 +32,7 @@ void add_training_flags(CLI::App* cmd, TrainingFlags& f, const TrainingFlagOptio
   cmd->add_option("--momentum", f.momentum, "SGD/RMSprop momentum");
   cmd->add_flag("--nesterov", f.nesterov, "SGD: Nesterov momentum");
   cmd->add_option("--weight-decay", f.weight_decay, "L2 (Adam, SGD, RMSprop) or decoupled (AdamW) decay");
-  cmd->add_option("--epochs", f.epochs, "Maximum number of epochs")->capture_default_str();
+  bounded(cmd->add_option("--epochs", f.epochs, "Maximum number of epochs"), 0, 1e+06)->capture_default_str();
   cmd->add_option("--batch", f.batch, "Mini-batch size, or full")->capture_default_str();
   cmd->add_option("--val", f.val, "Validation fraction")->capture_default_str();
   cmd->add_option("--test", f.test, "Test fraction (ignored for data with its own test set)")

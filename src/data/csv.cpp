@@ -181,7 +181,8 @@ bool looks_like_header(const Row& r0, const Row* r1) {
 
 bool is_count(std::string_view s) {
   auto v = to_number(s);
-  return v && *v >= 0 && *v == std::floor(*v);
+  // Bounded, so that the size_t conversion below is defined (1e300 in a header is not a count).
+  return v && *v >= 0 && *v <= 1e15 && *v == std::floor(*v);
 }
 
 // scikit-learn's "n_samples,n_features,class names..." first line, followed by rows of n_features + 1 fields.

@@ -2,6 +2,7 @@
 
 #include <bit>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 
@@ -168,11 +169,42 @@ struct Loaded {
   std::string file;
 };
 
+// The sizes a header declares, checked against the bytes that can follow it before anything is allocated
+// (docs/limits.md): a plain file must hold them; deflate expands at most 1032:1, so a gzip file of B bytes
+// holds at most 1032·B. A 9-byte header claiming 2^40 elements is an error, not a 1.4 GB zero-fill.
+Status check_declared(const IdxHeader& h, std::uint64_t file_bytes, bool gzip, const std::string& file) {
+  const double need = static_cast<double>(h.offset) +
+                      static_cast<double>(h.count) * static_cast<double>(element_size(h.type));
+  const double can = gzip ? 1032.0 * static_cast<double>(file_bytes) : static_cast<double>(file_bytes);
+  if (need > can) {
+    const std::string bytes = std::to_string(static_cast<std::uint64_t>(need));
+    if (!gzip) {  // the words read_elements uses when it meets the end
+      return Status::invalid(file + ": truncated IDX data: dimensions " + shape_text(h.dims) + " need " +
+                             bytes + " bytes, the file ends at byte " + std::to_string(file_bytes));
+    }
+    return Status::invalid(file + ": truncated IDX data: dimensions " + shape_text(h.dims) + " need " +
+                           bytes + " bytes, more than a gzip file of " + std::to_string(file_bytes) +
+                           " bytes can hold (1032 per byte)");
+  }
+  return Status::ok();
+}
+
 Result<Loaded> open_idx(const std::string& path) {
   auto in = Reader::open(path);
   if (!in) return in.status();
   auto h = read_header(*in);
   if (!h) return h.status();
+  std::error_code ec;
+  const auto file_bytes = std::filesystem::file_size(path, ec);
+  if (!ec) {
+    unsigned char magic[2] = {0, 0};
+    if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
+      if (std::fread(magic, 1, 2, f) != 2) magic[0] = 0;
+      std::fclose(f);
+    }
+    const bool gzip = magic[0] == 0x1f && magic[1] == 0x8b;
+    if (Status s = check_declared(*h, file_bytes, gzip, path); !s) return s;
+  }
   return Loaded{std::move(*in), std::move(*h), path};
 }
 
@@ -294,6 +326,7 @@ Result<IdxArray> parse_idx(std::string_view bytes, const std::string& file) {
   Reader in = Reader::from_memory(bytes, file);
   auto h = read_header(in);
   if (!h) return h.status();
+  if (Status s = check_declared(*h, bytes.size(), false, file); !s) return s;
   IdxArray a;
   a.type = h->type;
   a.dims = h->dims;

@@ -6,7 +6,10 @@
 #include <cerrno>
 #include <climits>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+
+#include "core/file_io.hpp"
 
 namespace actlab::data {
 
@@ -79,16 +82,36 @@ Result<std::size_t> Reader::read(char* out, std::size_t n) {
   return total;
 }
 
+namespace {
+
+// kMaxTextFileBytes, or ACTLAB_MAX_INPUT_BYTES where set to a positive whole number (docs/limits.md).
+std::size_t max_input_bytes() {
+  if (const char* v = std::getenv("ACTLAB_MAX_INPUT_BYTES")) {
+    char* end = nullptr;
+    const unsigned long long n = std::strtoull(v, &end, 10);
+    if (end != v && *end == '\0' && n > 0) return static_cast<std::size_t>(n);
+  }
+  return kMaxTextFileBytes;
+}
+
+}  // namespace
+
 Result<std::string> read_file(const std::string& path) {
+  const std::size_t limit = max_input_bytes();
   auto r = Reader::open(path);
   if (!r) return r.status();
   std::string out;
   std::size_t used = 0;
   for (;;) {
-    out.resize(std::max<std::size_t>(1u << 16, out.size() * 2));
+    out.resize(std::min(std::max<std::size_t>(1u << 16, out.size() * 2), limit + 1));
     auto got = r->read(out.data() + used, out.size() - used);
     if (!got) return got.status();
     used += *got;
+    // /dev/zero, an endless pipe or a gzip bomb: stop at the limit instead of filling the memory.
+    if (used > limit) {
+      return Status::invalid(path + ": larger than the limit of " + std::to_string(limit) +
+                             " bytes (after decompression)");
+    }
     if (used < out.size()) break;
   }
   out.resize(used);
@@ -113,12 +136,7 @@ Status write_file(const std::string& path, std::string_view bytes, const WriteOp
     if (rc != Z_STREAM_END) return Status::internal("zlib deflate failed");
     bytes = packed;
   }
-  errno = 0;
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (!f) return Status::io_error(path + ": cannot write (" + std::strerror(errno) + ")");
-  const bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
-  if (std::fclose(f) != 0 || !ok) return Status::io_error(path + ": write failed");
-  return Status::ok();
+  return write_file_atomic(path, bytes);
 }
 
 }  // namespace actlab::data

@@ -122,6 +122,11 @@ Result<Dataset> make_blobs(std::string_view spec, const Options& o, std::size_t 
     }
   }
   const int ki = static_cast<int>(k), di = static_cast<int>(d);
+  if (static_cast<double>(n) * di > 1e8) {
+    return spec_error(spec, 1,
+                      "rows x d = " + std::to_string(n) + " x " + std::to_string(di) +
+                          " exceeds the limit of 100000000 values");
+  }
   Dataset ds = base(spec, seed, Task::kClassification, di);
   for (int c = 0; c < ki; ++c) ds.class_names.push_back(std::to_string(c));
   Rng rng = Rng::derive(seed, "data.blobs");
@@ -220,6 +225,11 @@ Result<Dataset> generate(std::string_view spec, std::size_t rows, std::uint64_t 
   }
   if (!info) return Status::not_found("unknown generator '" + std::string(h) + "'");
   const std::size_t n = rows == 0 ? info->default_rows : rows;
+  // Generous bounds (docs/limits.md): a wrapped negative or a typo must not ask for terabytes.
+  constexpr std::size_t kMaxRows = 10'000'000;
+  if (n > kMaxRows) {
+    return Status::invalid_field("rows", std::to_string(n) + " exceeds the limit of 10000000 rows");
+  }
   const std::size_t from = h.size() + 1;
   if (h == "poly") {
     if (spec.size() <= from)

@@ -8,6 +8,7 @@
 #include <map>
 #include <thread>
 
+#include "core/file_io.hpp"
 #include "lab/alacarte.hpp"
 #include "search/export.hpp"
 
@@ -207,11 +208,9 @@ Result<StudyExportResult> export_study(const StudyExportPlan& p) {
     r.text = std::move(*csv);
     return r;
   }
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) return Status::io_error("cannot write " + path).with_field("to");
-  out << *csv;
-  out.close();
-  if (!out) return Status::io_error("cannot write " + path + " (disk full?)").with_field("to");
+  if (Status s = write_file_atomic(path, *csv); !s) {
+    return Status::io_error("cannot write " + s.message()).with_field("to");
+  }
   r.to = path;
   return r;
 }

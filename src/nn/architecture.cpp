@@ -1,6 +1,7 @@
 #include "nn/architecture.hpp"
 
 #include <charconv>
+#include <cmath>
 
 #include "nn/activation_layer.hpp"
 #include "nn/conv2d.hpp"
@@ -13,6 +14,11 @@ namespace actlab::nn {
 namespace {
 
 using activations::Activation;
+
+// Generous bounds on a model spec (docs/limits.md): a typo like mlp:100000x3 must fail with a message, not
+// ask for 40 GB.
+constexpr int kMaxDenseLayers = 1000;
+constexpr double kMaxParameters = 1e8;
 
 Result<int> positive(std::string_view s, std::string_view spec) {
   int v = 0;
@@ -32,6 +38,16 @@ Status add_activation(Model<float>& m, const Activation& act) {
 Result<Model<float>> mlp(const std::vector<int>& widths, const Shape& input, std::span<const Activation> acts,
                          std::string_view spec) {
   const std::size_t dense = widths.size() - 1, hidden = dense - 1;
+  if (dense > static_cast<std::size_t>(kMaxDenseLayers)) {
+    return Status::invalid("model '" + std::string(spec) + "': more than the limit of " +
+                           std::to_string(kMaxDenseLayers) + " dense layers");
+  }
+  double parameters = 0;
+  for (std::size_t i = 0; i < dense; ++i) parameters += (double(widths[i]) + 1) * double(widths[i + 1]);
+  if (parameters > kMaxParameters) {
+    return Status::invalid("model '" + std::string(spec) + "': " + std::to_string(std::llround(parameters)) +
+                           " parameters exceed the limit of 100000000");
+  }
   if (!(acts.size() == 1 || acts.size() == hidden || acts.size() == dense)) {
     return Status::invalid("model '" + std::string(spec) + "' has " + std::to_string(hidden) +
                            " hidden activation slots (+1 optional output slot): give 1, " +
@@ -69,6 +85,10 @@ Result<Model<float>> build_model(std::string_view spec, const Shape& input, int 
       auto d = positive(body.substr(x + 1), spec);
       if (!d) return d.status();
       if (*d < 2) return Status::invalid("model '" + std::string(spec) + "': needs at least 2 dense layers");
+      if (*d > kMaxDenseLayers) {
+        return Status::invalid("model '" + std::string(spec) + "': more than the limit of " +
+                               std::to_string(kMaxDenseLayers) + " dense layers");
+      }
       widths.assign(static_cast<std::size_t>(*d) + 1, *w);
       widths.front() = in;
       widths.back() = outputs;

@@ -1,9 +1,11 @@
 #include "nn/model.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
 
+#include "core/file_io.hpp"
 #include "nn/activation_layer.hpp"
 #include "nn/conv2d.hpp"
 #include "nn/dense.hpp"
@@ -153,8 +155,10 @@ struct Reader {
   Result<int> integer(const Json& j, const char* key, int min) const {
     if (!j.contains(key)) return error(std::string("missing \"") + key + "\"");
     const Json& v = j[key];
-    if (!v.is_number_integer() || v.get<long long>() < min) {
-      return error(std::string("\"") + key + "\" must be an integer >= " + std::to_string(min));
+    constexpr long long kMax = 100'000'000;  // docs/limits.md: no size in a model file beyond 10^8
+    if (!v.is_number_integer() || v.get<long long>() < min || v.get<long long>() > kMax) {
+      return error(std::string("\"") + key + "\" must be an integer from " + std::to_string(min) + " to " +
+                   std::to_string(kMax));
     }
     return v.get<int>();
   }
@@ -220,6 +224,16 @@ Result<std::unique_ptr<Layer<T>>> layer_from_json(const Json& j, const Shape& in
       if (!(in == Shape{{*n_in}})) {
         return rd.error("\"in\" is " + std::to_string(*n_in) + " but the previous output is " + in.str());
       }
+      // Allocate only what the file holds: "out": 100000000 in a tiny file is an error, not 800 MB. Small
+      // layers go on to the row-by-row checks below, whose messages say which row is wrong.
+      std::size_t values = 0;
+      if (j.contains("weight") && j["weight"].is_array()) {
+        for (const Json& row : j["weight"]) values += row.is_array() ? row.size() : 1;
+      }
+      if (static_cast<double>(*n_in) * *n_out > std::max(static_cast<double>(values), 1e6)) {
+        return rd.error("\"weight\" holds " + std::to_string(values) +
+                        " values, not in x out = " + std::to_string(*n_in) + " x " + std::to_string(*n_out));
+      }
       auto d = std::make_unique<Dense<T>>(*n_in, *n_out);
       if (Status s = rd.matrix(j, "weight", *n_out, *n_in, d->weight().value); !s.is_ok()) return s;
       if (Status s = rd.matrix(j, "bias", 1, *n_out, d->bias().value); !s.is_ok()) return s;
@@ -236,6 +250,13 @@ Result<std::unique_ptr<Layer<T>>> layer_from_json(const Json& j, const Shape& in
       if (in.dims.size() != 3 || in.dims[0] != *ci) {
         return rd.error("\"in_channels\" is " + std::to_string(*ci) + " but the previous output is " +
                         in.str());
+      }
+      // The declared sizes must match the weights the file holds before anything is allocated.
+      if (const Json* w = j.contains("weight") ? &j["weight"] : nullptr;
+          w == nullptr || !w->is_array() || static_cast<int>(w->size()) != *co || !(*w)[0].is_array() ||
+          static_cast<int>((*w)[0].size()) != *ci || !(*w)[0][0].is_array() ||
+          static_cast<int>((*w)[0][0].size()) != *k) {
+        return rd.error("\"weight\" must be [out_channels][in_channels][k][k]");
       }
       auto c = Conv2d<T>::make(in, *co, *k, stride, padding);
       if (!c) return rd.error(c.status().message());
@@ -295,8 +316,10 @@ Result<std::unique_ptr<Layer<T>>> layer_from_json(const Json& j, const Shape& in
 
 }  // namespace
 
+namespace {
+
 template <class T>
-Result<Model<T>> model_from_json(const Json& j, const std::string& origin) {
+Result<Model<T>> read_model_json(const Json& j, const std::string& origin) {
   Reader top{origin};
   if (!j.is_object() || j.value("format", "") != "actlab-model") {
     return top.error("not an actlab model (needs \"format\": \"actlab-model\")");
@@ -306,11 +329,14 @@ Result<Model<T>> model_from_json(const Json& j, const std::string& origin) {
     return top.error("needs \"input_shape\", e.g. [784] or [1, 28, 28]");
   }
   Shape input;
+  double input_size = 1;
   for (const Json& d : j["input_shape"]) {
-    if (!d.is_number_integer() || d.get<int>() < 1)
+    if (!d.is_number_integer() || d.get<long long>() < 1 || d.get<long long>() > 100'000'000)
       return top.error("\"input_shape\" must hold positive integers");
     input.dims.push_back(d.get<int>());
+    input_size *= d.get<double>();
   }
+  if (input_size > 1e8) return top.error("\"input_shape\" exceeds the limit of 100000000 values per sample");
   if (!j.contains("layers") || !j["layers"].is_array()) return top.error("needs a \"layers\" list");
   Model<T> m(input);
   for (std::size_t i = 0; i < j["layers"].size(); ++i) {
@@ -343,12 +369,26 @@ Result<Model<T>> model_from_json(const Json& j, const std::string& origin) {
   return m;
 }
 
+}  // namespace
+
+template <class T>
+Result<Model<T>> model_from_json(const Json& j, const std::string& origin) {
+  // The readers check every type they rely on; a value of a type they did not expect ("stride": "two",
+  // "version": "1") still ends here as a located error instead of an escaped exception.
+  try {
+    return read_model_json<T>(j, origin);
+  } catch (const Json::exception& e) {
+    return Status::invalid(origin + ": " + e.what());
+  }
+}
+
 Result<Model<float>> load_model(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Status::not_found(path + ": cannot open the model file");
-  std::stringstream buf;
-  buf << in.rdbuf();
-  const std::string text = buf.str();
+  auto read = read_file_bounded(path, kMaxTextFileBytes);
+  if (!read) {
+    if (read.status().code() == StatusCode::kInvalidArgument) return read.status();
+    return Status::not_found(path + ": cannot open the model file");
+  }
+  const std::string text = std::move(*read);
   Json j;
   std::size_t byte = 0;
   try {
@@ -374,10 +414,9 @@ Result<Model<float>> load_model(const std::string& path) {
 }
 
 Status save_model(const Model<float>& model, const std::string& path) {
-  std::ofstream out(path);
-  if (!out) return Status::io_error(path + ": cannot write the model file");
-  out << json_dump(model.to_json(), /*pretty=*/false) << "\n";
-  if (!out) return Status::io_error(path + ": write failed");
+  if (Status s = write_file_atomic(path, json_dump(model.to_json(), /*pretty=*/false) + "\n"); !s) {
+    return Status::io_error(s.message() + ": cannot write the model file");
+  }
   return Status::ok();
 }
 

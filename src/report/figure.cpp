@@ -21,6 +21,8 @@
 #include <sstream>
 #include <system_error>
 
+#include "core/file_io.hpp"
+
 extern char** environ;  // POSIX: the process environment, passed on to gnuplot minus DISPLAY
 
 namespace actlab::report {
@@ -515,12 +517,13 @@ Status render(const Figure& fig, const std::string& out_path, std::string* gnupl
   if (ec || size == 0) {
     return Status::io_error("gnuplot wrote no picture: " + read_tail(stderr_path, kMaxStderrChars));
   }
-  fs::rename(picture, out_path, ec);
-  if (ec) {  // e.g. another file system than the temporary directory's: copy instead
-    ec.clear();
-    fs::copy_file(picture, out_path, fs::copy_options::overwrite_existing, ec);
-    if (ec) return Status::io_error("cannot write " + out_path + ": " + ec.message());
-  }
+  // Copied in through a temporary file beside out_path (the temporary directory may be another file
+  // system): out_path is either the complete picture or untouched, even on a full disk.
+  std::ifstream in(picture, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.good() && !in.eof()) return Status::io_error("cannot read the picture gnuplot wrote");
+  if (Status st = write_file_atomic(out_path, bytes); !st)
+    return Status::io_error("cannot write " + st.message());
   if (gnuplot_stderr != nullptr) *gnuplot_stderr = read_tail(stderr_path, kMaxStderrChars);
   return Status::ok();
 }

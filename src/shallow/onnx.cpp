@@ -156,9 +156,17 @@ Result<Tensor> parse_tensor(const Field& tf) {
     }
   }
   t.values = std::move(floats);
+  // The product of the dims, stopped as soon as it passes the values held (no signed overflow on 2^62 dims).
   std::int64_t count = 1;
-  for (std::int64_t d : t.dims) count *= d;
-  if (count != static_cast<std::int64_t>(t.values.size())) {
+  const auto held = static_cast<std::int64_t>(t.values.size());
+  for (std::int64_t d : t.dims) {
+    if (d < 0 || (d > 0 && count > held / d + 1)) {
+      count = -1;
+      break;
+    }
+    count *= d;
+  }
+  if (count != held) {
     return Status::invalid("tensor '" + t.name + "' holds " + std::to_string(t.values.size()) +
                            " values for its shape");
   }
@@ -282,6 +290,11 @@ Result<DeepReluNet> parse_onnx(const std::vector<std::uint8_t>& bytes, const std
   const auto& dims = g.input_dims[current];
   if (dims.empty() || dims.back() <= 0) {
     return Status::invalid(origin + ": input '" + current + "' has no fixed feature size");
+  }
+  constexpr std::int64_t kMaxInputWidth = 4096;  // docs/limits.md: identity maps of width² doubles
+  if (dims.back() > kMaxInputWidth) {
+    return Status::invalid(origin + ": input '" + current + "' has " + std::to_string(dims.back()) +
+                           " features, more than the limit of " + std::to_string(kMaxInputWidth));
   }
   const int n = static_cast<int>(dims.back());
   std::vector<AffineLayer> layers;

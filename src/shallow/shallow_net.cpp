@@ -4,6 +4,8 @@
 #include <fstream>
 #include <limits>
 
+#include "core/file_io.hpp"
+
 namespace actlab::shallow {
 
 ShallowNet build_shallow(const RegionSet& rs) {
@@ -155,8 +157,12 @@ Result<ShallowNet> shallow_from_json(const Json& j, const std::string& origin) {
     s.outputs = j.at("outputs").get<int>();
     s.regions = j.at("regions").get<int>();
     s.rows = j.at("rows").get<int>();
-    if (j.contains("box") && j["box"].is_array()) {
-      s.box = std::pair{json_to_double(j["box"][0]), json_to_double(j["box"][1])};
+    if (j.contains("box") && !j["box"].is_null()) {
+      const Json& box = j["box"];
+      if (!box.is_array() || box.size() != 2) {
+        return Status::invalid(origin + ": \"box\" must be [a, b] (two numbers) or null");
+      }
+      s.box = std::pair{json_to_double(box[0]), json_to_double(box[1])};
     }
     int width = s.input_dim;
     for (const Json& lj : j.at("layers")) {
@@ -191,10 +197,7 @@ Result<ShallowNet> shallow_from_json(const Json& j, const std::string& origin) {
 }
 
 Status save_shallow(const ShallowNet& s, const std::string& path) {
-  std::ofstream out(path);
-  if (!out) return Status::io_error(path + ": cannot write");
-  out << json_dump(shallow_to_json(s), false) << "\n";
-  return out ? Status::ok() : Status::io_error(path + ": write failed");
+  return write_file_atomic(path, json_dump(shallow_to_json(s), false) + "\n");
 }
 
 Result<ShallowNet> load_shallow(const std::string& path) {

@@ -71,7 +71,9 @@ struct GoldenRow {
   Vec x, w, f, grad;
 };
 
-std::vector<GoldenRow> golden_rows() {
+// A reference to the one parsed copy: callers may keep references into it (golden_rows().front()); returning
+// a copy made such a reference dangle (ASan: heap-use-after-free in BackwardAddsIntoTheGradientBuffer).
+const std::vector<GoldenRow>& golden_rows() {
   static const std::vector<GoldenRow> rows = [] {
     std::vector<GoldenRow> out;
     const Json g = actlab::testing::read_golden("torch_activations.json");
@@ -95,7 +97,7 @@ std::string describe(const GoldenRow& row, std::size_t i) {
 }
 
 TEST(RowOps, GoldenFileHasAllThreeOps) {
-  const auto rows = golden_rows();
+  const auto& rows = golden_rows();
   for (const char* name : {"softmax", "softmin", "log_softmax"}) {
     EXPECT_GE(std::count_if(rows.begin(), rows.end(), [&](const GoldenRow& r) { return r.name == name; }), 5)
         << name;

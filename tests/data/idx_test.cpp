@@ -183,5 +183,35 @@ TEST(Idx, FashionMnistLoadsFastAndMatchesItsFiles) {
   EXPECT_LT(seconds, 5.0) << "a full load should take well under a second on an idle machine";
 }
 
+// Issue 17: a 9-byte header claiming 2^40 elements zero-filled 1.4 GB before noticing the file was short; the
+// declared size is now checked against the bytes that can follow, before anything is allocated.
+TEST(Idx, HugeDeclaredSizesFailBeforeAllocating) {
+  // 1 dimension of 2^32 - 1 bytes, then nothing.
+  EXPECT_EQ(
+      error_of(std::string("\x00\x00\x08\x01\xff\xff\xff\xff", 8)),
+      "f.idx: truncated IDX data: dimensions 4294967295 need 4294967303 bytes, the file ends at byte 8");
+  // 3 dimensions 2^16 x 2^16 x 2^8 = 2^40 floats.
+  EXPECT_EQ(
+      error_of(std::string("\x00\x00\x0d\x03\x00\x01\x00\x00\x00\x01\x00\x00\x00\x00\x01\x00", 16)),
+      "f.idx: truncated IDX data: dimensions 65536x65536x256 need 4398046511120 bytes, the file ends at "
+      "byte 16");
+  TempDir dir;
+  // The same tiny header as a file, plain and gzip-compressed: the file-size checks of the loader.
+  const std::string header("\x00\x00\x08\x03\x00\x00\x10\x00\x00\x00\x10\x00\x00\x00\x10\x00", 16);
+  ASSERT_TRUE(write_file(dir / "train-images-idx3-ubyte", header).is_ok());
+  ASSERT_TRUE(write_file(dir / "train-labels-idx1-ubyte", std::string("\x00\x00\x08\x01\x00\x00\x10\x00", 8))
+                  .is_ok());
+  auto plain = read_idx(dir / "train-images-idx3-ubyte", dir / "train-labels-idx1-ubyte");
+  ASSERT_FALSE(plain);
+  EXPECT_NE(plain.status().message().find("need 68719476752 bytes, the file ends at byte 16"),
+            std::string::npos)
+      << plain.status().message();
+  ASSERT_TRUE(write_file(dir / "train-images-idx3-ubyte", header, {.gzip = true}).is_ok());
+  auto packed = read_idx(dir / "train-images-idx3-ubyte", dir / "train-labels-idx1-ubyte");
+  ASSERT_FALSE(packed);
+  EXPECT_NE(packed.status().message().find("more than a gzip file of"), std::string::npos)
+      << packed.status().message();
+}
+
 }  // namespace
 }  // namespace actlab::data

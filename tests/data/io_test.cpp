@@ -102,5 +102,14 @@ TEST(Io, TruncatedGzipIsAnErrorNamingTheFile) {
       << r.status().message();
 }
 
+// Issue 17: /dev/zero as --data filled the memory; a gzip bomb the same. Reads stop at kMaxTextFileBytes.
+TEST(Io, EndlessInputStopsAtTheLimit) {
+  auto r = read_file("/dev/zero");
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(r.status().is_bad_input());
+  EXPECT_EQ(r.status().message(),
+            "/dev/zero: larger than the limit of 1073741824 bytes (after decompression)");
+}
+
 }  // namespace
 }  // namespace actlab::data

@@ -114,5 +114,19 @@ TEST(Synthetic, SpecErrorsAreColumnPrecise) {
   EXPECT_FALSE(is_generator_spec("iris"));
 }
 
+// Issue 17: --rows -5 wrapped to 2^64 - 5 and wrote out of bounds; a row count past the limit is an error
+// that names the field, and so is a blobs matrix of more than 10^8 values.
+TEST(Synthetic, RowAndValueCountsAreBounded) {
+  auto huge = generate("spirals", std::size_t(-5), 0);
+  ASSERT_FALSE(huge);
+  EXPECT_EQ(huge.status().field(), "rows");
+  EXPECT_EQ(huge.status().message(), "rows: 18446744073709551611 exceeds the limit of 10000000 rows");
+  auto wide = generate("blobs:d=1000", 200000, 0);
+  ASSERT_FALSE(wide);
+  EXPECT_NE(wide.status().message().find("exceeds the limit of 100000000 values"), std::string::npos)
+      << wide.status().message();
+  EXPECT_TRUE(generate("spirals", 10, 0));
+}
+
 }  // namespace
 }  // namespace actlab::data

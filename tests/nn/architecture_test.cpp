@@ -190,5 +190,14 @@ TEST(Architecture, FcnLapidParameterCount) {
   EXPECT_FALSE(build_model("fcn:lapid", {{784}}, 10, acts({"relu", "tanh"})));
 }
 
+// Issue 17: mlp:100000x3 asked for 40 GB; a layer count of 2e9 for 8 GB of widths. Both are bounded.
+TEST(Architecture, HugeSpecsAreRefusedWithTheLimit) {
+  EXPECT_EQ(error_of("mlp:100000x3", {{20}}, 3, acts({"relu"})),
+            "model 'mlp:100000x3': 10002500003 parameters exceed the limit of 100000000");
+  EXPECT_EQ(error_of("mlp:4x2000000000", {{20}}, 3, acts({"relu"})),
+            "model 'mlp:4x2000000000': more than the limit of 1000 dense layers");
+  EXPECT_TRUE(build_model("mlp:8x1000", {{20}}, 3, acts({"relu"})));  // at the layer limit
+}
+
 }  // namespace
 }  // namespace actlab::nn

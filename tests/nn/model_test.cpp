@@ -395,5 +395,40 @@ TEST(ModelFile, ConvWeightsReadInTorchOrder) {
   EXPECT_NE(msg.find("k × k"), std::string::npos) << msg;
 }
 
+// Issue 17: values of the wrong type escaped as json::type_error and aborted the CLI; sizes beyond what the
+// file holds allocated gigabytes. Each is now a located error.
+TEST(Model, WrongTypesAndHugeSizesAreLocatedErrors) {
+  auto error_of = [](const std::string& text) {
+    auto r = model_from_json<float>(Json::parse(text), "m.json");
+    EXPECT_FALSE(r) << text;
+    return r ? std::string() : r.status().message();
+  };
+  const std::string head = R"({"format": "actlab-model", "version": 1, "input_shape": [2], "layers": [)";
+  EXPECT_NE(error_of(R"({"format": "actlab-model", "version": "1", "input_shape": [2], "layers": []})")
+                .find("m.json: "),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"format": 5, "version": 1})").find("m.json: "), std::string::npos);
+  EXPECT_NE(error_of(R"({"format": "actlab-model", "version": 1, "input_shape": [1, 4, 4], "layers": [
+      {"type": "conv2d", "in_channels": 1, "out_channels": 1, "kernel": 1, "stride": "two",
+       "weight": [[[[1]]]], "bias": [0]}]})")
+                .find("m.json: "),
+            std::string::npos);
+  EXPECT_NE(error_of(head + R"({"type": "dropout", "p": "half"}]})").find("m.json: "), std::string::npos);
+  EXPECT_EQ(
+      error_of(head + R"({"type": "dense", "in": 2, "out": 100000000, "weight": [[1, 2]], "bias": [0]}]})"),
+      "m.json: layers[0] (dense): \"weight\" holds 2 values, not in x out = 2 x 100000000");
+  EXPECT_EQ(error_of(head + R"({"type": "dense", "in": 2, "out": 1000000000, "weight": [], "bias": []}]})"),
+            "m.json: layers[0] (dense): \"out\" must be an integer from 1 to 100000000");
+  EXPECT_EQ(error_of(R"({"format": "actlab-model", "version": 1, "input_shape": [65536, 65536, 65536],
+                        "layers": []})"),
+            "m.json: \"input_shape\" exceeds the limit of 100000000 values per sample");
+}
+
+TEST(Model, EndlessModelFileStopsAtTheLimit) {
+  auto r = load_model("/dev/zero");
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.status().message().find("larger than the limit of"), std::string::npos) << r.status().message();
+}
+
 }  // namespace
 }  // namespace actlab::nn

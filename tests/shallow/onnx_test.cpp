@@ -55,5 +55,59 @@ TEST(Onnx, NamesTheUnsupportedOpAndNode) {
   EXPECT_FALSE(parse_onnx({0x0a, 0xff, 0x01}, "junk.onnx"));
 }
 
+// Protobuf by hand: a length-delimited field and a varint field.
+void varint(std::vector<std::uint8_t>& out, std::uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<std::uint8_t>(v | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<std::uint8_t>(v));
+}
+std::vector<std::uint8_t> field(int number, const std::vector<std::uint8_t>& body) {
+  std::vector<std::uint8_t> out;
+  varint(out, static_cast<std::uint64_t>(number) << 3 | 2);
+  varint(out, body.size());
+  out.insert(out.end(), body.begin(), body.end());
+  return out;
+}
+std::vector<std::uint8_t> number_field(int number, std::uint64_t v) {
+  std::vector<std::uint8_t> out;
+  varint(out, static_cast<std::uint64_t>(number) << 3);
+  varint(out, v);
+  return out;
+}
+
+// A graph with one input "x" of shape [1, width], one Relu and the output "y"
+// (ModelProto.graph.input.type.tensor_type.shape).
+std::vector<std::uint8_t> relu_graph(std::uint64_t width) {
+  auto dim = [](std::uint64_t v) { return field(1, number_field(1, v)); };
+  std::vector<std::uint8_t> shape = dim(1);
+  const auto d2 = dim(width);
+  shape.insert(shape.end(), d2.begin(), d2.end());
+  const auto tensor = field(1, field(2, shape));  // TypeProto.tensor_type { shape }
+  std::vector<std::uint8_t> value = field(1, {'x'});
+  const auto type = field(2, tensor);
+  value.insert(value.end(), type.begin(), type.end());
+  std::vector<std::uint8_t> node = field(1, {'x'});  // NodeProto: input x, output y, op Relu
+  for (const auto& f : {field(2, {'y'}), field(4, {'R', 'e', 'l', 'u'})})
+    node.insert(node.end(), f.begin(), f.end());
+  std::vector<std::uint8_t> graph = field(1, node);
+  const auto input = field(11, value);
+  graph.insert(graph.end(), input.begin(), input.end());
+  const auto output = field(12, field(1, {'y'}));  // ValueInfoProto { name: "y" }
+  graph.insert(graph.end(), output.begin(), output.end());
+  return field(7, graph);
+}
+
+// Issue 17: an input of width 2^31 was cast to int and made an identity of width² doubles.
+TEST(Onnx, HugeInputWidthIsRefused) {
+  auto r = parse_onnx(relu_graph(std::uint64_t{1} << 31), "big.onnx");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.status().message(), "big.onnx: input 'x' has 2147483648 features, more than the limit of 4096");
+  auto ok = parse_onnx(relu_graph(3), "small.onnx");
+  ASSERT_TRUE(ok) << ok.status().message();
+  EXPECT_EQ(ok->arch(), "3-3-3");  // identity, ReLU, identity
+}
+
 }  // namespace
 }  // namespace actlab::shallow

@@ -98,5 +98,23 @@ TEST(ShallowNet, JsonRoundTripKeepsInfinitiesAndValues) {
   EXPECT_FALSE(shallow_from_json(j, "x.json"));
 }
 
+// Issue 17: "box": [] read box[0] and box[1] of an empty array and crashed shallow eval/verify.
+TEST(ShallowNet, MalformedBoxIsAnError) {
+  const DeepReluNet net = random_relu_net({2, 3, 1}, 4, -2, 2);
+  const ShallowNet s = build_shallow(enumerate_regions(net).value());
+  for (const char* box : {"[]", "[1]", "[1, 2, 3]", "5", "\"a\""}) {
+    Json j = shallow_to_json(s);
+    j["box"] = Json::parse(box);
+    auto r = shallow_from_json(j, "s.json");
+    ASSERT_FALSE(r) << box;
+    EXPECT_EQ(r.status().message(), "s.json: \"box\" must be [a, b] (two numbers) or null") << box;
+  }
+  Json j = shallow_to_json(s);
+  j["box"] = Json::parse("[-1, 1]");
+  auto ok = shallow_from_json(j, "s.json");
+  ASSERT_TRUE(ok) << ok.status().message();
+  EXPECT_EQ(ok->box, (std::pair{-1.0, 1.0}));
+}
+
 }  // namespace
 }  // namespace actlab::shallow
