@@ -122,8 +122,8 @@ void add_lab_command(CLI::App& app, int& exit_code) {
       "explanation in one report (docs/lab.md)");
   c->add_option("--data", p.data, "Classification data: a built-in name, CSV or R file")->required();
   c->add_option("--target", p.target, "CSV target column (name or index; default: the last)");
-  c->add_option("--depth", p.depth, "Hidden layers L")->capture_default_str();
-  c->add_option("--width", p.width, "Units per hidden layer")->capture_default_str();
+  bounded(c->add_option("--depth", p.depth, "Hidden layers L"), 1, 64)->capture_default_str();
+  bounded(c->add_option("--width", p.width, "Units per hidden layer"), 1, 4096)->capture_default_str();
   c->add_option("--candidates", p.candidates,
                 "menu (the 48 of a la carte), all (the catalog), a comma list, or @FILE (one per line)")
       ->capture_default_str();
@@ -131,26 +131,33 @@ void add_lab_command(CLI::App& app, int& exit_code) {
               "Also search candidates that cannot be stabilised at depth L");
   c->add_option("--default-init", p.default_init, "The init the screen compares with, and ReLU's")
       ->capture_default_str();
-  c->add_option("--epochs", p.epochs, "Epochs per run (search, confirmation)")->capture_default_str();
+  bounded(c->add_option("--epochs", p.epochs, "Epochs per run (search, confirmation)"), 1, 100000)
+      ->capture_default_str();
   c->add_option("--lr", p.lr, "Adam learning rate (full batch)")->capture_default_str();
   c->add_option("--test", p.test, "Test fraction of all rows")->capture_default_str();
   c->add_option("--val", p.val, "Validation fraction of all rows (selection)")->capture_default_str();
-  c->add_option("--screen-seeds", p.screen_seeds, "Seeds per candidate and init in the screen")
+  bounded(c->add_option("--screen-seeds", p.screen_seeds, "Seeds per candidate and init in the screen"), 1,
+          100)
       ->capture_default_str();
-  c->add_option("--screen-epochs", p.screen_epochs, "Epochs per screen run")->capture_default_str();
-  c->add_option("--trials", p.trials, "Search trials (with --budget-minutes: at most; -1: no limit)")
+  bounded(c->add_option("--screen-epochs", p.screen_epochs, "Epochs per screen run"), 1, 100000)
+      ->capture_default_str();
+  bounded(c->add_option("--trials", p.trials, "Search trials (with --budget-minutes: at most; -1: no limit)"),
+          -1, 1000000.0)
       ->capture_default_str();
   c->add_option("--budget-minutes", p.budget_minutes, "Stop starting search trials after this long (0: none)")
       ->capture_default_str();
-  c->add_option("--seeds", p.seeds, "Confirmation seeds")->capture_default_str();
-  c->add_option("--explain-points", p.explain_points, "Test points explained with SHAP")
+  bounded(c->add_option("--seeds", p.seeds, "Confirmation seeds"), 2, 1000)->capture_default_str();
+  bounded(c->add_option("--explain-points", p.explain_points, "Test points explained with SHAP"), 0, 1000)
       ->capture_default_str();
-  c->add_option("--max-regions", p.max_regions, "Exact shallow rewrite only up to this many regions")
+  bounded(c->add_option("--max-regions", p.max_regions, "Exact shallow rewrite only up to this many regions"),
+          1, 10000000.0)
       ->capture_default_str();
   c->add_option("--out", p.out, "Directory of the run (report, results, resumable state)")->required();
   c->add_option("--storage", p.storage, "Study storage URL (default: sqlite in --out)");
-  c->add_option("--seed", p.seed, "Seed of splits, weights, sampling and tests")->capture_default_str();
-  c->add_option("--threads", p.threads, "Runs in parallel in the theory and screen stages")
+  bounded(c->add_option("--seed", p.seed, "Seed of splits, weights, sampling and tests"), 0,
+          1.8446744073709552e+19)
+      ->capture_default_str();
+  bounded(c->add_option("--threads", p.threads, "Runs in parallel in the theory and screen stages"), 1, 256)
       ->capture_default_str();
   c->add_flag("--json", f->json, "Machine-readable output (results.json)");
   c->callback([f, &exit_code] { exit_code = run_lab(*f); });

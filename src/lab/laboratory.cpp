@@ -15,6 +15,7 @@
 
 #include "activations/activation.hpp"
 #include "activations/catalog.hpp"
+#include "core/file_io.hpp"
 #include "core/rng.hpp"
 #include "core/thread_pool.hpp"
 #include "data/prepare.hpp"
@@ -856,19 +857,10 @@ Result<LabResult> run_lab(const LabPlan& plan, const LabProgressFn& on_progress,
 
 Status write_lab_outputs(const LabResult& r) {
   const fs::path d(r.plan.out);
+  // Each file complete or not there: written beside its target and renamed (core/file_io.hpp).
   auto write = [&](const char* name, const std::string& text) {
-    // A temporary file renamed into place: a reader never sees half a report.
-    const fs::path tmp = d / (std::string(".") + name + ".tmp");
-    {
-      std::ofstream out(tmp, std::ios::binary);
-      out << text;
-      out.flush();
-      if (!out) return Status::invalid_field("out", "cannot write " + tmp.string());
-    }
-    std::error_code ec;
-    fs::rename(tmp, d / name, ec);
-    return ec ? Status::invalid_field("out", "cannot write " + (d / name).string() + ": " + ec.message())
-              : Status::ok();
+    const Status s = write_file_atomic((d / name).string(), text);
+    return s ? s : Status::invalid_field("out", s.message());
   };
   const report::Document doc = r.report();
   if (Status s = write("results.json", json_dump(r.to_json(), true) + "\n"); !s) return s;
