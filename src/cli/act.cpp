@@ -13,16 +13,16 @@
 #include "activations/row_ops.hpp"
 #include "cli/args.hpp"
 #include "cli/command.hpp"
-#include "cli/figures.hpp"
 #include "core/json.hpp"
+#include "lab/figures.hpp"
 #include "report/figure.hpp"
 
 namespace actlab::cli {
 namespace {
 
 // A formula as text, unless written out it exceeds the formula size limit (docs/limits.md): the second
-// derivative of sin(sin(...x...)) 999 deep is 10^8 nodes as a tree though small as a DAG, and printing it took
-// 50 s and 2 GB.
+// derivative of sin(sin(...x...)) 999 deep is 10^8 nodes as a tree though small as a DAG, and printing it
+// took 50 s and 2 GB.
 std::string printed(const activations::Expr& e) {
   activations::FormulaMeter meter;
   if (meter.measure(e).size > activations::kMaxFormulaSize) {
@@ -322,7 +322,7 @@ int run_plot(const std::vector<std::string>& specs, const std::vector<std::strin
   std::vector<double> xs(kPoints);
   for (int i = 0; i < kPoints; ++i) xs[i] = range->first + (range->second - range->first) * i / (kPoints - 1);
   std::map<std::string, bool> used;
-  std::vector<ActivationCurve> curves;
+  std::vector<lab::ActivationCurve> curves;
   for (const std::string& spec : specs) {
     // Each activation takes the --param values it has (catalog) or uses (formula).
     std::map<std::string, double> mine;
@@ -346,7 +346,7 @@ int run_plot(const std::vector<std::string>& specs, const std::vector<std::strin
   for (const auto& [k, v] : *params) {
     if (!used.count(k)) return finish(Status::invalid("--param " + k + ": no activation to plot has it"));
   }
-  const report::Figure fig = activation_figure(curves, *range, with_derivative);
+  const report::Figure fig = lab::activation_figure(curves, *range, with_derivative);
   if (Status s = report::render(fig, out); !s) return finish(s);
   if (json) {
     Json j;

@@ -84,22 +84,20 @@ int run_alacarte(const Flags& f) {
   if (bar) bar->finish();
   if (!result) return finish(result.status());
   if (const int sig = result->interrupted; sig != 0) {
-    std::vector<std::string> args = own_arguments();
-    for (std::string& a : args) a = search::mask_password(a);
-    if (!args.empty()) args[0] = "actlab";
+    const std::string command = own_command_line();
     if (f.storage.empty()) {
       std::fprintf(
           stderr,
           "actlab: interrupted by %s: nothing is kept (the studies were in a temporary file); to make "
           "a run resumable, give it --storage, e.g.\n  %s --storage sqlite:///path/alacarte.db\n",
-          InterruptGuard::name(sig), shell_join(args).c_str());
+          InterruptGuard::name(sig), command.c_str());
     } else {
       std::fprintf(
           stderr,
           "actlab: interrupted by %s: %d running trial(s) put back to WAITING, none left RUNNING; the "
           "studies in %s keep every finished trial; resume with the same command:\n  %s\n",
           InterruptGuard::name(sig), result->released, search::mask_password(f.storage).c_str(),
-          shell_join(args).c_str());
+          command.c_str());
     }
     return 128 + sig;
   }

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "search/storage.hpp"
+
 namespace actlab::cli {
 
 Result<double> parse_number(const std::string& flag, const std::string& text) {
@@ -109,6 +111,13 @@ std::string shell_join(const std::vector<std::string>& args) {
     out += '\'';
   }
   return out;
+}
+
+std::string own_command_line() {
+  std::vector<std::string> args = own_arguments();
+  for (std::string& a : args) a = search::mask_password(a);
+  if (!args.empty()) args[0] = "actlab";
+  return shell_join(args);
 }
 
 }  // namespace actlab::cli

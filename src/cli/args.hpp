@@ -28,5 +28,8 @@ std::vector<std::string> own_arguments();
 // Arguments as one line a POSIX shell reads back as the same arguments: plain words as they are, others in
 // single quotes ({"a b", "it's"} → "'a b' 'it'\''s'").
 std::string shell_join(const std::vector<std::string>& args);
+// own_arguments() as one shell line with the program as `actlab` and any password in a URL masked: the
+// command that repeats or resumes this run (printed on Ctrl-C, recorded in reports).
+std::string own_command_line();
 
 }  // namespace actlab::cli

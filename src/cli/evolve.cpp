@@ -155,14 +155,6 @@ struct Flags {
   bool json = false;
 };
 
-// The command that resumes an interrupted run: this one, with any password in a URL masked.
-std::string resume_command() {
-  std::vector<std::string> args = own_arguments();
-  for (std::string& a : args) a = search::mask_password(a);
-  if (!args.empty()) args[0] = "actlab";
-  return shell_join(args);
-}
-
 int run_evolve(const Flags& f) {
   InterruptGuard interrupt;  // Ctrl-C / kill: stop cleanly, say what is kept and how to resume
   lab::EvolvePlan p = f.plan;
@@ -198,7 +190,7 @@ int run_evolve(const Flags& f) {
                    "actlab: interrupted by %s %s after %d of %d generations: nothing is kept (no --storage); "
                    "to make a run resumable, give it --storage and --name, e.g.\n  %s --storage "
                    "sqlite:///path/evolve.db --name run1\n",
-                   InterruptGuard::name(sig), phase, r->completed, p.generations, resume_command().c_str());
+                   InterruptGuard::name(sig), phase, r->completed, p.generations, own_command_line().c_str());
     } else {
       std::fprintf(
           stderr,
@@ -206,7 +198,7 @@ int run_evolve(const Flags& f) {
           "to WAITING, none left RUNNING; study '%s' in %s keeps every finished evaluation; resume "
           "with the same command (it reads them back and trains only the rest):\n  %s\n",
           InterruptGuard::name(sig), phase, r->completed, p.generations, p.name.c_str(),
-          search::mask_password(p.storage).c_str(), resume_command().c_str());
+          search::mask_password(p.storage).c_str(), own_command_line().c_str());
     }
     return 128 + sig;
   }
@@ -272,7 +264,7 @@ int run_work(const WorkFlags& f) {
         stderr,
         "actlab: interrupted by %s: %d running evaluation(s) put back to WAITING, none left RUNNING; "
         "to join the run again:\n  %s\n",
-        InterruptGuard::name(r->interrupted), r->released, resume_command().c_str());
+        InterruptGuard::name(r->interrupted), r->released, own_command_line().c_str());
     if (f.json) std::printf("%s\n", json_dump(to_json(*r), false).c_str());
     return 128 + r->interrupted;
   }

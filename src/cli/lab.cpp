@@ -10,13 +10,13 @@
 #include <optional>
 #include <string>
 
+#include "cli/args.hpp"
 #include "cli/command.hpp"
 #include "core/interrupt.hpp"
 #include "core/json.hpp"
 #include "core/progress.hpp"
 #include "lab/laboratory.hpp"
 #include "report/format.hpp"
-#include "search/storage.hpp"
 
 namespace actlab::cli {
 namespace {
@@ -26,24 +26,8 @@ struct LabFlags {
   bool json = false;
 };
 
-std::string command_line(const lab::LabPlan& p) {
-  std::string c = "actlab lab --data " + p.data;
-  if (!p.target.empty()) c += " --target " + p.target;
-  c += " --depth " + std::to_string(p.depth) + " --width " + std::to_string(p.width);
-  c += " --candidates '" + p.candidates + "'";
-  if (p.keep_unstable) c += " --keep-unstable";
-  if (p.budget_minutes > 0) c += " --budget-minutes " + report::fmt(p.budget_minutes, "%g");
-  c += " --trials " + std::to_string(p.trials) + " --seeds " + std::to_string(p.seeds);
-  c += " --epochs " + std::to_string(p.epochs) + " --lr " + report::fmt(p.lr, "%g");
-  c += " --screen-seeds " + std::to_string(p.screen_seeds) + " --screen-epochs " +
-       std::to_string(p.screen_epochs);
-  c += " --seed " + std::to_string(p.seed) + " --out " + p.out;
-  if (!p.storage.empty()) c += " --storage '" + search::mask_password(p.storage) + "'";
-  return c;
-}
-
 int run_lab(LabFlags& f) {
-  f.plan.command = command_line(f.plan);
+  f.plan.command = own_command_line();
   const bool tty = isatty(fileno(stderr)) != 0;
   std::optional<ProgressBar> bar;
   int stage = 0;

@@ -13,8 +13,8 @@
 #include "activations/activation.hpp"
 #include "cli/args.hpp"
 #include "cli/command.hpp"
-#include "cli/figures.hpp"
 #include "core/json.hpp"
+#include "lab/figures.hpp"
 #include "report/figure.hpp"
 #include "report/format.hpp"
 #include "theory/effective.hpp"
@@ -74,7 +74,7 @@ int run_eoc(const std::string& spec, const std::vector<std::string>& params, con
   auto curve = theory::edge_of_chaos(*g, *sigma_bs);
   if (!curve) return finish(curve.status());
   const auto& rows = curve->rows;
-  if (Status st = maybe_plot(eoc_figure(spec, *curve), plot); !st) return finish(st);
+  if (Status st = maybe_plot(lab::eoc_figure(spec, *curve), plot); !st) return finish(st);
   if (json) return print_json(result_json(spec, curve->to_json(), "plot", plot, "points"));
   std::printf("edge of chaos of %s (chi1 = 1 at the variance fixed point q*)\n\n", spec.c_str());
   std::printf("  %10s %12s %12s %10s %8s %10s %10s\n", "sigma_b", "sigma_w", "q*", "F'(q*)", "stable",
@@ -120,7 +120,7 @@ int run_propagate(const std::string& spec, const std::vector<std::string>& param
   const double sigma_w = plan.init.sigma_w, sigma_b = plan.init.sigma_b;
   const char* phase = cf ? theory::phase_name(cf->phase) : "no fixed point";
   if (!plot.empty()) {
-    if (Status st = maybe_plot(propagate_figure(spec, plan, *r), plot); !st) return finish(st);
+    if (Status st = maybe_plot(lab::propagate_figure(spec, plan, *r), plot); !st) return finish(st);
   }
   if (json) return print_json(result_json(spec, r->to_json(), "plot", plot, "layers"));
   if (fp) {
@@ -161,7 +161,7 @@ int run_kernel(const std::string& spec, const std::vector<std::string>& params, 
   const auto& mc = p->monte_carlo;
   const std::size_t n = layers.size();
   if (!plot.empty()) {
-    if (Status st = maybe_plot(kernel_figure(spec, *p), plot); !st) return finish(st);
+    if (Status st = maybe_plot(lab::kernel_figure(spec, *p), plot); !st) return finish(st);
   }
   if (json) return print_json(result_json(spec, p->to_json(), "plot", plot, "layers"));
   std::printf("kernel recursion K^(l+1) = C_b + C_W <phi^2>_K for %s, C_W = %s, C_b = %s\n", spec.c_str(),
@@ -241,7 +241,7 @@ int run_phase(const std::string& spec, const std::vector<std::string>& params, c
   if (!g) return finish(g.status());
   auto grid = theory::phase_grid(*g, *sws, *sbs);
   if (!grid) return finish(grid.status());
-  auto fig = phase_figure(g->activation().name(), *grid);
+  auto fig = lab::phase_figure(g->activation().name(), *grid);
   if (!fig) return finish(fig.status());
   if (Status s = report::render(*fig, out); !s) return finish(s);
   if (json) return print_json(result_json(spec, grid->to_json(), "out", out, "sigma_w"));

@@ -21,12 +21,14 @@
 #include "data/prepare.hpp"
 #include "lab/alacarte.hpp"
 #include "lab/explain.hpp"
+#include "lab/figures.hpp"
 #include "lab/model.hpp"
 #include "report/format.hpp"
 #include "report/significance.hpp"
 #include "search/space.hpp"
 #include "search/study.hpp"
 #include "shallow/model_io.hpp"
+#include "shallow/shap.hpp"
 #include "theory/gaussian.hpp"
 #include "theory/mean_field.hpp"
 #include "theory/recommend.hpp"
@@ -81,9 +83,7 @@ Result<std::vector<std::string>> resolve_candidates(const std::string& spec) {
     std::ifstream in(spec.substr(1));
     if (!in) return Status::invalid_field("candidates", "cannot read '" + spec.substr(1) + "'");
     std::string line;
-    int n = 0;
     while (std::getline(in, line)) {
-      ++n;
       line = trim(line.substr(0, line.find('#')));
       if (!line.empty()) names.push_back(line);
     }
@@ -109,7 +109,6 @@ Result<std::vector<std::string>> resolve_candidates(const std::string& spec) {
 class RunLog {
  public:
   Status open(const std::string& path) {
-    path_ = path;
     std::ifstream in(path);
     std::string line;
     while (std::getline(in, line)) {
@@ -149,7 +148,6 @@ class RunLog {
   std::int64_t reused() const { return reused_; }
 
  private:
-  std::string path_;
   std::FILE* out_ = nullptr;
   std::mutex mu_;
   std::map<std::string, RunSummary> runs_;
@@ -365,7 +363,12 @@ report::Figure eoc_figure(const std::vector<std::string>& names, const std::vect
   std::vector<double> grid;
   for (int i = 0; i <= 40; ++i) grid.push_back(0.05 * i);
   report::Series rec{.label = "recommended (sigma_b, sigma_w)", .x = {}, .y = {}, .style = "points"};
-  report::Series unstable{.label = "unstable or marginal q*", .x = {}, .y = {}, .style = "open_points"};
+  report::Series unstable{.label = "unstable or marginal q*",
+                          .x = {},
+                          .y = {},
+                          .style = "open_points",
+                          .yerr = {},
+                          .color = kUnstableColor};
   for (const std::string& name : names) {
     auto act = Activation::make(name);
     if (!act) continue;
@@ -447,7 +450,6 @@ Result<SearchStage> search_stage(Context& c, const std::vector<std::string>& spa
   const std::int64_t total = plan.trials >= 0 ? plan.trials : 0;
   c.stage(3, total);
   if (auto t = study.storage().counts(study.record().id)) c.progress.done = std::min(t->originals, total);
-  std::mutex mu;
   search::Objective f = [&](search::TrialContext& t) {
     const auto acts = alacarte_acts(t.external(), plan.depth);
     auto r = c.run(plan_of(acts));
@@ -462,10 +464,7 @@ Result<SearchStage> search_stage(Context& c, const std::vector<std::string>& spa
   o.timeout_s = plan.budget_minutes * 60.0;
   o.workers = 1;
   o.interrupted = c.interrupted;
-  o.on_trial_done = [&](const search::TrialRecord& t) {
-    std::lock_guard lock(mu);
-    c.step("trial " + std::to_string(t.number));
-  };
+  o.on_trial_done = [&](const search::TrialRecord& t) { c.step("trial " + std::to_string(t.number)); };
   auto summary = study.optimize(f, o);
   if (!summary) return summary.status().with_context("search");
   if (summary->interrupted) return c.stopped();
@@ -548,43 +547,6 @@ Result<CompareResult> confirm_stage(Context& c, const std::string& winner, const
 
 // ---- Stage 5: explanation -------------------------------------------------------------------------------
 
-// Interventional SHAP values by sampled permutations (Štrumbelj & Kononenko, "Explaining prediction models
-// and individual predictions with feature contributions", KAIS 2014): for each of `samples` random orders of
-// the features and each background row z, walk the order switching features from z to x and credit each
-// feature with the change of f. Unbiased; approximate. One batch of (n + 1) rows per (order, background row).
-struct SampledShap {
-  std::vector<double> phi;
-  double base = 0, value = 0;
-};
-template <class F>
-SampledShap sampled_shap(F&& f, const Eigen::VectorXd& x, const MatrixD& background, int output, int samples,
-                         std::uint64_t seed) {
-  const Eigen::Index n = x.size(), nb = background.rows();
-  SampledShap out;
-  out.phi.assign(static_cast<std::size_t>(n), 0.0);
-  out.value = f(MatrixD(x.transpose()))(0, output);
-  out.base = f(background).col(output).mean();
-  Rng rng(seed);
-  std::vector<Eigen::Index> order(static_cast<std::size_t>(n));
-  MatrixD walk(n + 1, n);
-  for (int s = 0; s < samples; ++s) {
-    std::iota(order.begin(), order.end(), Eigen::Index{0});
-    for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.next() % i]);
-    const Eigen::Index b = static_cast<Eigen::Index>(rng.next() % static_cast<std::uint64_t>(nb));
-    walk.row(0) = background.row(b);
-    for (Eigen::Index k = 0; k < n; ++k) {
-      walk.row(k + 1) = walk.row(k);
-      walk(k + 1, order[static_cast<std::size_t>(k)]) = x(order[static_cast<std::size_t>(k)]);
-    }
-    const MatrixD y = f(walk);
-    for (Eigen::Index k = 0; k < n; ++k)
-      out.phi[static_cast<std::size_t>(order[static_cast<std::size_t>(k)])] +=
-          y(k + 1, output) - y(k, output);
-  }
-  for (double& v : out.phi) v /= samples;
-  return out;
-}
-
 Result<ExplainStage> explain_stage(Context& c, const std::vector<std::string>& winner) {
   const LabPlan& plan = c.plan;
   ExplainStage e;
@@ -641,45 +603,44 @@ Result<ExplainStage> explain_stage(Context& c, const std::vector<std::string>& w
   if (!e.exact_shap && e.piecewise_linear)
     e.note +=
         (e.note.empty() ? "" : "; ") + std::string("more than 16 features: SHAP by sampling, approximate");
-  // SHAP values of the first test points for the predicted class, through the deep network (exact over
-  // every coalition for a piecewise-linear net; sampled permutations otherwise).
-  // The model's outputs on raw rows (its input scaling applied), for the predicted class and for sampling.
+  // The model's outputs on raw inputs (its input scaling applied): the predicted class, and f for sampling.
   nn::Model<float>& model = t->model;
-  auto outputs = [&](const MatrixD& rows) {
-    MatrixF x = rows.cast<float>();
+  auto outputs = [&](const Eigen::VectorXd& x) {
+    MatrixF row = x.transpose().cast<float>();
     if (const auto& z = model.input_scaling())
-      x = ((x.array().rowwise() - z->mean.array()).rowwise() / z->scale.array()).matrix();
-    return MatrixD(model.predict(x).cast<double>());
+      row = ((row.array() - z->mean.array()) / z->scale.array()).matrix();
+    return Eigen::VectorXd(model.predict(row).row(0).transpose().cast<double>());
   };
   // SHAP values of the first test points for the predicted class: through the deep ReLU network (exact
-  // over every coalition) for a piecewise-linear winner, else by sampled permutations (approximate).
+  // over every coalition) for a piecewise-linear winner, else by sampled permutations (approximate: 20
+  // antithetic permutations, each walked against every background row).
+  constexpr long kPermutations = 20;
   const Eigen::Index points = std::min<Eigen::Index>(plan.explain_points, d->test.x.rows());
   for (Eigen::Index i = 0; i < points; ++i) {
     ShapPoint sp;
     sp.row = static_cast<std::size_t>(i);
     Eigen::VectorXd xi = d->test.x.row(i).cast<double>().transpose();
     sp.x.assign(xi.data(), xi.data() + xi.size());
-    const MatrixD fx = outputs(MatrixD(xi.transpose()));
     Eigen::Index arg = 0;
-    fx.row(0).maxCoeff(&arg);
+    outputs(xi).maxCoeff(&arg);
     sp.output = static_cast<int>(arg);
+    shallow::ShapResult v;
     if (e.piecewise_linear) {
       shallow::ShapOptions so;
       so.output = sp.output;
       so.method = e.exact_shap ? shallow::ShapMethod::kExact : shallow::ShapMethod::kSampling;
-      so.samples = 200;
+      so.samples = kPermutations;
       so.seed = plan.seed;
-      auto v = shallow::shap_values(*net, xi, background, so);
-      if (!v) return v.status().with_context("explanation");
-      sp.phi.assign(v->phi.data(), v->phi.data() + v->phi.size());
-      sp.base = v->base_value;
-      sp.value = v->fx;
+      auto exact = shallow::shap_values(*net, xi, background, so);
+      if (!exact) return exact.status().with_context("explanation");
+      v = std::move(*exact);
     } else {
-      const SampledShap v = sampled_shap(outputs, xi, background, sp.output, 200, plan.seed + sp.row);
-      sp.phi = v.phi;
-      sp.base = v.base;
-      sp.value = v.value;
+      v = shallow::sampled_shap_values([&](const Eigen::VectorXd& h) { return outputs(h)[sp.output]; }, xi,
+                                       background, kPermutations, plan.seed);
     }
+    sp.phi.assign(v.phi.data(), v.phi.data() + v.phi.size());
+    sp.base = v.base_value;
+    sp.value = v.fx;
     e.shap.push_back(std::move(sp));
     c.step("shap " + std::to_string(i));
   }
@@ -866,14 +827,12 @@ Status write_lab_outputs(const LabResult& r) {
   if (Status s = write("results.json", json_dump(r.to_json(), true) + "\n"); !s) return s;
   if (Status s = write("report.md", doc.markdown()); !s) return s;
   if (Status s = write("report.html", doc.html()); !s) return s;
-  // The figures beside report.md (report.html has them inline); without gnuplot the report says so.
-  const std::pair<report::Figure, const char*> figures[] = {{r.eoc_figure, "eoc.svg"},
-                                                            {r.screen_figure(), "screen.svg"},
-                                                            {r.search_figure(), "search.svg"},
-                                                            {r.confirm.figure(), "confirm.svg"}};
-  for (const auto& [fig, name] : figures)
-    if (Status s = report::render(fig, (d / name).string()); !s && s.code() != StatusCode::kNotFound)
-      return s.with_context(name);
+  // The figures beside report.md, as report() drew them (report.html has them inline; without gnuplot there
+  // are none, and the report says so).
+  for (const report::Section& sec : doc.sections)
+    for (const auto& block : sec.blocks)
+      if (const auto* f = std::get_if<report::FigureBlock>(&block); f && !f->path.empty())
+        if (Status s = write(f->path.c_str(), f->svg); !s) return s;
   return Status::ok();
 }
 

@@ -54,6 +54,44 @@ void exact_row(const DeepReluNet& net, const Eigen::VectorXd& x, const Eigen::Ve
 
 }  // namespace
 
+ShapResult sampled_shap_values(const std::function<double(const Eigen::VectorXd&)>& f,
+                               const Eigen::VectorXd& x, const MatrixD& background, long samples,
+                               std::uint64_t seed) {
+  const int n = static_cast<int>(x.size());
+  const long rows_b = background.rows();
+  ShapResult r;
+  r.method = "sampling (approximate)";
+  r.phi = Eigen::VectorXd::Zero(n);
+  r.fx = f(x);
+  for (long b = 0; b < rows_b; ++b) r.base_value += f(background.row(b).transpose());
+  r.base_value /= static_cast<double>(rows_b);
+  r.evaluations = rows_b + 1;
+  Rng rng = Rng::derive(seed, "shap-permutations");
+  std::vector<int> perm(static_cast<std::size_t>(n));
+  std::iota(perm.begin(), perm.end(), 0);
+  for (long p = 0; p < samples; ++p) {
+    if (p % 2 == 0) {
+      std::shuffle(perm.begin(), perm.end(), rng);
+    } else {
+      std::reverse(perm.begin(), perm.end());  // antithetic partner
+    }
+    for (long b = 0; b < rows_b; ++b) {
+      Eigen::VectorXd h = background.row(b).transpose();
+      double prev = f(h);
+      for (int j : perm) {
+        h[j] = x[j];
+        const double cur = f(h);
+        r.phi[j] += cur - prev;
+        prev = cur;
+      }
+      r.evaluations += n + 1;
+    }
+  }
+  r.phi /= static_cast<double>(samples * rows_b);
+  r.efficiency_error = std::abs(r.phi.sum() - (r.fx - r.base_value));
+  return r;
+}
+
 Result<ShapResult> shap_values(const DeepReluNet& net, const Eigen::VectorXd& x, const MatrixD& background,
                                const ShapOptions& opt) {
   const int n = net.input_dim();
@@ -71,6 +109,11 @@ Result<ShapResult> shap_values(const DeepReluNet& net, const Eigen::VectorXd& x,
                            std::to_string(net.output_dim()) + ")");
   }
   const int o = opt.output;
+  if (opt.method == ShapMethod::kSampling) {
+    if (opt.samples < 1) return Status::invalid("sampling needs at least 1 permutation");
+    return sampled_shap_values([&](const Eigen::VectorXd& h) { return net.forward(h)[o]; }, x, background,
+                               opt.samples, opt.seed);
+  }
   const long rows_b = background.rows();
   ShapResult r;
   r.phi = Eigen::VectorXd::Zero(n);
@@ -79,66 +122,39 @@ Result<ShapResult> shap_values(const DeepReluNet& net, const Eigen::VectorXd& x,
   r.base_value /= static_cast<double>(rows_b);
   r.evaluations = rows_b + 1;
 
-  if (opt.method == ShapMethod::kSampling) {
-    r.method = "sampling (approximate)";
-    if (opt.samples < 1) return Status::invalid("sampling needs at least 1 permutation");
-    Rng rng = Rng::derive(opt.seed, "shap-permutations");
-    std::vector<int> perm(static_cast<std::size_t>(n));
-    std::iota(perm.begin(), perm.end(), 0);
-    for (long p = 0; p < opt.samples; ++p) {
-      if (p % 2 == 0) {
-        std::shuffle(perm.begin(), perm.end(), rng);
-      } else {
-        std::reverse(perm.begin(), perm.end());  // antithetic partner
+  r.method = "exact";
+  const LocalModel lm = net.local(net.pattern(x));
+  const Pattern s = net.pattern(x);
+  for (long b = 0; b < rows_b; ++b) {
+    const Eigen::VectorXd z = background.row(b).transpose();
+    bool inside = true;
+    for (int k = 0; k < net.hidden() && inside; ++k) {
+      const double sg = s[static_cast<std::size_t>(k)] ? 1.0 : -1.0;
+      double lo = sg * lm.rows_d[k], mag = std::abs(lm.rows_d[k]);
+      for (int j = 0; j < n; ++j) {
+        const double h = sg * lm.rows_a(k, j);
+        lo += std::min(h * x[j], h * z[j]);
+        mag += std::abs(h) * std::max(std::abs(x[j]), std::abs(z[j]));
       }
-      for (long b = 0; b < rows_b; ++b) {
-        Eigen::VectorXd h = background.row(b).transpose();
-        double prev = net.forward(h)[o];
-        for (int j : perm) {
-          h[j] = x[j];
-          const double cur = net.forward(h)[o];
-          r.phi[j] += cur - prev;
-          prev = cur;
-        }
-        r.evaluations += n + 1;
-      }
+      inside = lo >= -1e-12 * mag;
     }
-    r.phi /= static_cast<double>(opt.samples * rows_b);
-  } else {
-    r.method = "exact";
-    const LocalModel lm = net.local(net.pattern(x));
-    const Pattern s = net.pattern(x);
-    for (long b = 0; b < rows_b; ++b) {
-      const Eigen::VectorXd z = background.row(b).transpose();
-      bool inside = true;
-      for (int k = 0; k < net.hidden() && inside; ++k) {
-        const double sg = s[static_cast<std::size_t>(k)] ? 1.0 : -1.0;
-        double lo = sg * lm.rows_d[k], mag = std::abs(lm.rows_d[k]);
-        for (int j = 0; j < n; ++j) {
-          const double h = sg * lm.rows_a(k, j);
-          lo += std::min(h * x[j], h * z[j]);
-          mag += std::abs(h) * std::max(std::abs(x[j]), std::abs(z[j]));
-        }
-        inside = lo >= -1e-12 * mag;
-      }
-      if (inside) {
-        r.phi += (lm.alpha.row(o).transpose().array() * (x - z).array()).matrix();
-        ++r.box_shortcuts;
-        continue;
-      }
-      std::vector<int> vary;
-      for (int j = 0; j < n; ++j)
-        if (x[j] != z[j]) vary.push_back(j);
-      if (static_cast<int>(vary.size()) > opt.max_exact_features) {
-        return Status::invalid_field(
-            "method", "exact SHAP needs 2^" + std::to_string(vary.size()) +
-                          " evaluations for background row " + std::to_string(b + 1) + " (more than 2^" +
-                          std::to_string(opt.max_exact_features) + "); use sampling");
-      }
-      exact_row(net, x, z, vary, o, r.phi, r.evaluations);
+    if (inside) {
+      r.phi += (lm.alpha.row(o).transpose().array() * (x - z).array()).matrix();
+      ++r.box_shortcuts;
+      continue;
     }
-    r.phi /= static_cast<double>(rows_b);
+    std::vector<int> vary;
+    for (int j = 0; j < n; ++j)
+      if (x[j] != z[j]) vary.push_back(j);
+    if (static_cast<int>(vary.size()) > opt.max_exact_features) {
+      return Status::invalid_field("method", "exact SHAP needs 2^" + std::to_string(vary.size()) +
+                                                 " evaluations for background row " + std::to_string(b + 1) +
+                                                 " (more than 2^" + std::to_string(opt.max_exact_features) +
+                                                 "); use sampling");
+    }
+    exact_row(net, x, z, vary, o, r.phi, r.evaluations);
   }
+  r.phi /= static_cast<double>(rows_b);
   r.efficiency_error = std::abs(r.phi.sum() - (r.fx - r.base_value));
   return r;
 }

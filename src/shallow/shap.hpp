@@ -18,6 +18,8 @@
 // every background row; marginal contributions telescope, so efficiency still holds exactly.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <string>
 
 #include "shallow/deep_net.hpp"
@@ -46,6 +48,15 @@ struct ShapResult {
 
 Result<ShapResult> shap_values(const DeepReluNet& net, const Eigen::VectorXd& x, const MatrixD& background,
                                const ShapOptions& opt = {});
+
+// The sampling estimate for any function f of the input (a network of any activation): `samples`
+// antithetic random permutations (Rng::derive(seed, "shap-permutations")), each walked against every
+// background row; marginal contributions telescope, so efficiency holds exactly. shap_values' sampling is
+// this with f = the network's output `output`. Sizes are the caller's to check (x.size() ==
+// background.cols(), at least one background row, samples >= 1).
+ShapResult sampled_shap_values(const std::function<double(const Eigen::VectorXd&)>& f,
+                               const Eigen::VectorXd& x, const MatrixD& background, long samples,
+                               std::uint64_t seed);
 
 // Independent reference: the textbook formula, v(S) recomputed for every subset from deep forward passes.
 // O(n·2^n·B); for tests on small n.

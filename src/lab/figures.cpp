@@ -1,5 +1,5 @@
 // Result values → report::Figure for `act plot` and `theory eoc | propagate | kernel | phase` (figures.hpp).
-#include "cli/figures.hpp"
+#include "lab/figures.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -9,7 +9,7 @@
 #include "report/contour.hpp"
 #include "report/format.hpp"
 
-namespace actlab::cli {
+namespace actlab::lab {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -276,4 +276,4 @@ report::Figure activation_figure(const std::vector<ActivationCurve>& curves, std
   return fig;
 }
 
-}  // namespace actlab::cli
+}  // namespace actlab::lab

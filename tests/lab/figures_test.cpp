@@ -1,6 +1,6 @@
-// cli/figures.hpp: what each figure holds — which points land in which series — checked on the data, and
+// lab/figures.hpp: what each figure holds — which points land in which series — checked on the data, and
 // that every figure draws through gnuplot without a warning (render skipped without gnuplot).
-#include "cli/figures.hpp"
+#include "lab/figures.hpp"
 
 #include <gtest/gtest.h>
 
@@ -13,7 +13,7 @@
 #include "activations/activation.hpp"
 #include "theory/gaussian.hpp"
 
-namespace actlab::cli {
+namespace actlab::lab {
 namespace {
 
 using report::Figure;
@@ -256,4 +256,4 @@ TEST(PropagateFigure, LabelsAndFixedPointLine) {
 }
 
 }  // namespace
-}  // namespace actlab::cli
+}  // namespace actlab::lab

@@ -21,7 +21,7 @@
 #include "theory/phase.hpp"
 #include "theory/propagate.hpp"
 
-namespace actlab::cli {
+namespace actlab::lab {
 
 // Colours shared by the figures (#rrggbb).
 inline constexpr const char* kUnstableColor = "#d62728";   // unstable q*: open red circles
@@ -71,4 +71,4 @@ struct ActivationCurve {
 report::Figure activation_figure(const std::vector<ActivationCurve>& curves, std::pair<double, double> xrange,
                                  bool with_derivative);
 
-}  // namespace actlab::cli
+}  // namespace actlab::lab
