@@ -41,6 +41,7 @@ void add_train_command(CLI::App& app, int& exit_code);
 void add_compare_command(CLI::App& app, int& exit_code);
 // Registers `actlab lab` (cli/lab.cpp).
 void add_lab_command(CLI::App& app, int& exit_code);
+void add_reproduce_command(CLI::App& app, int& exit_code);
 // Registers `actlab data list | show` (cli/data.cpp).
 void add_data_command(CLI::App& app, int& exit_code);
 // Registers `actlab study ...` (cli/study.cpp).

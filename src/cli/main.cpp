@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   add_train_command(app, exit_code);
   add_compare_command(app, exit_code);
   add_lab_command(app, exit_code);
+  add_reproduce_command(app, exit_code);
   add_study_command(app, exit_code);
   add_optbench_command(app, exit_code);
   add_converge_command(app, exit_code);

@@ -173,6 +173,27 @@ Result<Dataset> make_poly(std::string_view spec, std::size_t n, std::uint64_t se
   return ds;
 }
 
+// f(x, y, z) = sin(πx)·cos(πy/2)·exp(z/2) on [-1, 1]^3: smooth, not a polynomial (Kim & Kang's
+// "differentiable targets").
+Result<Dataset> make_smooth(std::string_view spec, std::size_t n, std::uint64_t seed) {
+  Dataset ds = base(spec, seed, Task::kRegression, 3);
+  ds.feature_names = {"x", "y", "z"};
+  Rng rng = Rng::derive(seed, "data.smooth");
+  ds.x.resize(static_cast<Eigen::Index>(n), 3);
+  ds.y.resize(static_cast<Eigen::Index>(n), 1);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto r = static_cast<Eigen::Index>(i);
+    double v[3];
+    for (int j = 0; j < 3; ++j) {
+      const float f = static_cast<float>(rng.uniform(-1, 1));
+      ds.x(r, j) = f;
+      v[j] = f;
+    }
+    ds.y(r, 0) = static_cast<float>(std::sin(M_PI * v[0]) * std::cos(M_PI * v[1] / 2) * std::exp(v[2] / 2));
+  }
+  return ds;
+}
+
 Result<Dataset> make_single(std::string_view spec, const Options& o, std::uint64_t seed) {
   for (const char* key : {"x", "t"}) {
     if (!o.values.count(key)) {
@@ -203,6 +224,8 @@ const std::vector<GeneratorInfo>& generators() {
       {"blobs", "blobs[:k=3,d=2,std=1,box=10]", "k Gaussian blobs in d dimensions", Task::kClassification,
        300},
       {"poly", "poly:<expr>", "polynomial regression, inputs uniform in [-1,1] (poly:x*y*z)",
+       Task::kRegression, 1000},
+      {"smooth", "smooth", "sin(pi*x)*cos(pi*y/2)*exp(z/2) on [-1,1]^3: smooth, not a polynomial",
        Task::kRegression, 1000},
       {"single", "single:x=<v>,t=<v>", "one example x -> t, for the 1-1-1 network", Task::kRegression, 1},
   };
@@ -235,6 +258,10 @@ Result<Dataset> generate(std::string_view spec, std::size_t rows, std::uint64_t 
     if (spec.size() <= from)
       return spec_error(spec, static_cast<int>(spec.size()) + 1, "expected poly:<expr>, such as poly:x*y*z");
     return make_poly(spec, n, seed);
+  }
+  if (h == "smooth") {
+    if (spec != "smooth") return spec_error(spec, static_cast<int>(from), "smooth takes no options");
+    return make_smooth(spec, n, seed);
   }
   static const std::map<std::string_view, std::vector<std::string>> kKeys = {
       {"xor", {"noise", "corners"}},

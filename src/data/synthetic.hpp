@@ -16,6 +16,8 @@
 //                                centre + N(0, std²) per coordinate (scikit-learn's make_blobs layout).
 //   poly:<expr>                  inputs uniform in [−1, 1], target the polynomial (data/polynomial.hpp):
 //                                poly:x*y*z, poly:x^2-3*y+1, poly:x0*x1+x2^3.
+//   smooth                       regression on [-1, 1]^3, target sin(πx)·cos(πy/2)·exp(z/2) (smooth, not a
+//                                polynomial).
 //   single:x=<v>,t=<v>           one row: input x, regression target t (the 1-1-1 network's example).
 // A row count of 0 means the generator's default (generators() lists them).
 #pragma once

@@ -23,6 +23,7 @@
 #include "lab/explain.hpp"
 #include "lab/figures.hpp"
 #include "lab/model.hpp"
+#include "lab/run_log.hpp"
 #include "report/format.hpp"
 #include "report/significance.hpp"
 #include "search/space.hpp"
@@ -106,55 +107,6 @@ Result<std::vector<std::string>> resolve_candidates(const std::string& spec) {
 
 // One line per finished run: {"key": <the TrainPlan's JSON>, "run": <RunSummary JSON>}. Lines are appended
 // and flushed as runs finish; a torn last line (a kill while writing) is ignored on reading.
-class RunLog {
- public:
-  Status open(const std::string& path) {
-    std::ifstream in(path);
-    std::string line;
-    while (std::getline(in, line)) {
-      Json j = Json::parse(line, nullptr, false);
-      if (j.is_discarded() || !j.is_object() || !j.contains("key") || !j.contains("run")) continue;
-      auto r = RunSummary::from_json(j["run"]);
-      if (r) {
-        const std::string key = json_dump(j["key"], false);
-        runs_[key] = std::move(*r);
-        from_disk_.insert(key);
-      }
-    }
-    out_ = std::fopen(path.c_str(), "a");
-    if (!out_) return Status::invalid_field("out", "cannot write " + path);
-    return Status::ok();
-  }
-  ~RunLog() {
-    if (out_) std::fclose(out_);
-  }
-  std::optional<RunSummary> find(const std::string& key) {
-    std::lock_guard lock(mu_);
-    auto it = runs_.find(key);
-    if (it == runs_.end()) return std::nullopt;
-    if (from_disk_.erase(key)) ++reused_;
-    return it->second;
-  }
-  void add(const std::string& key, const Json& key_json, const RunSummary& r) {
-    std::lock_guard lock(mu_);
-    runs_[key] = r;
-    ++trained_;
-    if (!out_) return;
-    const std::string line = json_dump({{"key", key_json}, {"run", r.to_json()}}, false) + "\n";
-    std::fwrite(line.data(), 1, line.size(), out_);
-    std::fflush(out_);
-  }
-  std::int64_t trained() const { return trained_; }
-  std::int64_t reused() const { return reused_; }
-
- private:
-  std::FILE* out_ = nullptr;
-  std::mutex mu_;
-  std::map<std::string, RunSummary> runs_;
-  std::set<std::string> from_disk_;  // read from the file and not yet asked for
-  std::int64_t trained_ = 0, reused_ = 0;
-};
-
 // A diverged run or one without a finite validation score ranks last: accuracy 0, loss +inf.
 double val_acc_of(const RunSummary& r) { return r.diverged || !std::isfinite(r.val_acc) ? 0.0 : r.val_acc; }
 double val_loss_of(const RunSummary& r) {
@@ -206,15 +158,7 @@ struct Context {
     return p;
   }
 
-  Result<RunSummary> run(const TrainPlan& p, const nn::EpochCallback& cb = {}) {
-    const Json key_json = p.to_json();
-    const std::string key = json_dump(key_json, false);
-    if (auto hit = log.find(key)) return *hit;
-    auto r = train_summary(p, cb);
-    if (!r) return r.status();
-    log.add(key, key_json, *r);
-    return r;
-  }
+  Result<RunSummary> run(const TrainPlan& p, const nn::EpochCallback& cb = {}) { return log.run(p, cb); }
 };
 
 // ---- Stage 1: theory ------------------------------------------------------------------------------------

@@ -56,6 +56,26 @@ TEST(Synthetic, PolyTargetsAreThePolynomialOfTheStoredInputs) {
   EXPECT_EQ(gen("poly:x", 0, 0).rows(), 1000u);  // 0 rows: the default
 }
 
+TEST(Synthetic, SmoothTargetIsTheClosedFormOfTheStoredInputs) {
+  Dataset d = gen("smooth", 300, 5);
+  EXPECT_EQ(d.task, Task::kRegression);
+  ASSERT_EQ(d.features(), 3u);
+  double lo = 1, hi = -1;
+  for (Eigen::Index i = 0; i < 300; ++i) {
+    const double x = d.x(i, 0), y = d.x(i, 1), z = d.x(i, 2);
+    // Written out by hand: sin(πx) cos(πy/2) e^{z/2}.
+    const double want =
+        std::sin(3.14159265358979323846 * x) * std::cos(1.57079632679489661923 * y) * std::exp(0.5 * z);
+    EXPECT_NEAR(d.y(i, 0), want, 1e-6);
+    lo = std::min(lo, x);
+    hi = std::max(hi, x);
+  }
+  EXPECT_LT(lo, -0.9);  // the inputs fill [-1, 1]
+  EXPECT_GT(hi, 0.9);
+  EXPECT_EQ(gen("smooth", 0, 0).rows(), 1000u);
+  EXPECT_FALSE(data::generate("smooth:d=4", 10, 0));
+}
+
 TEST(Synthetic, XorLabelsAreTheSignRule) {
   Dataset d = gen("xor", 300, 1);
   EXPECT_EQ(d.classes(), 2);
