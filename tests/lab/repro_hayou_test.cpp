@@ -22,7 +22,9 @@ TEST(ReproHayou, QuickScaleEocTrainsAndOffEocDoesNot) {
   ASSERT_TRUE(r) << r.status().message();
   ASSERT_GE(r->claims.size(), 5u);
   for (const Claim& c : r->claims)
-    if (c.verdict != "reproduced") EXPECT_FALSE(c.reason.empty()) << c.claim;
+    if (c.verdict != "reproduced") {
+      EXPECT_FALSE(c.reason.empty()) << c.claim;
+    }
   EXPECT_EQ(r->claims[0].verdict, "reproduced") << r->claims[0].ours;  // ReLU a point, smooth a curve
 
   for (const Json& c : r->data["correlation"]) {

@@ -14,7 +14,7 @@ namespace {
 TrainPlan tiny(std::uint64_t seed) {
   TrainPlan p;
   p.data = {.source = "iris", .test = 0.3, .seed = seed};
-  p.model = {.spec = "mlp:4x1", .acts = "tanh", .init = "he", .seed = seed};
+  p.model = {.spec = "mlp:4x2", .acts = "tanh", .init = "he", .seed = seed};
   p.options.epochs = 3;
   p.options.optimizer.lr = 0.05;
   p.options.threads = 1;
