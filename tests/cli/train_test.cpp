@@ -162,6 +162,11 @@ TEST(TrainCli, PredictAndEvalReadOnnxFiles) {
       run_json({"eval", "--model", golden + "mlp_gemm.onnx", "--data", dir / "ref.csv", "--json"});
   EXPECT_EQ(ev["rows"].get<std::size_t>(), (*gemm)["x"].size());
   EXPECT_LT(ev["loss"].get<double>(), 1e-9);  // mean squared difference from PyTorch's outputs
+  // train --model continues from the ONNX network (2-8-8-1: 105 parameters).
+  const Json tr = run_json({"train", "--model", golden + "mlp_gemm.onnx", "--data", dir / "ref.csv", "--test",
+                            "0", "--standardize", "off", "--epochs", "2", "--json"});
+  EXPECT_EQ(tr["parameters"].get<int>(), 105);
+  EXPECT_LT(tr["epochs"][0]["train_loss"].get<double>(), 1e-9);  // it starts from PyTorch's weights
 }
 
 // Ctrl-C (or kill) stops training after the current epoch: the model so far is written to --out, the exit
