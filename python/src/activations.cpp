@@ -16,6 +16,7 @@
 
 #include "activations/activation.hpp"
 #include "activations/catalog.hpp"
+#include "activations/expr.hpp"
 #include "activations/printer.hpp"
 #include "activations/properties.hpp"
 #include "python/src/common.hpp"
@@ -186,6 +187,36 @@ py::dict entry_record(const CatalogEntry& e) {
   return d;
 }
 
+// The expression tree of e as nested tuples, for actlab.torch to rebuild it from torch operations:
+// ("const", value), ("var", name), or (op, order, [args]) with op the formula language's function name, or
+// "neg", "add", "sub", "mul", "div", "pow", "gt", "ge", "lt", "le", "eq", "ne" for the infix operators.
+py::object tree_of(const activations::Expr& e) {
+  using activations::Op;
+  if (e.op() == Op::kConst) return py::make_tuple("const", e.value());
+  if (e.op() == Op::kVar) return py::make_tuple("var", e.name());
+  std::string name(activations::op_info(e.op()).name);
+  if (name.empty()) {
+    switch (e.op()) {
+      case Op::kNeg: name = "neg"; break;
+      case Op::kAdd: name = "add"; break;
+      case Op::kSub: name = "sub"; break;
+      case Op::kMul: name = "mul"; break;
+      case Op::kDiv: name = "div"; break;
+      case Op::kPow: name = "pow"; break;
+      case Op::kGt: name = "gt"; break;
+      case Op::kGe: name = "ge"; break;
+      case Op::kLt: name = "lt"; break;
+      case Op::kLe: name = "le"; break;
+      case Op::kEq: name = "eq"; break;
+      case Op::kNe: name = "ne"; break;
+      default: throw std::runtime_error("expression node without a name");
+    }
+  }
+  py::list args;
+  for (const auto& a : e.args()) args.append(tree_of(a));
+  return py::make_tuple(name, e.order(), args);
+}
+
 }  // namespace
 
 void bind_activations(py::module_& m) {
@@ -244,7 +275,8 @@ void bind_activations(py::module_& m) {
                              })
       .def_property_readonly("smoothness", [](const PyActivation& a) { return a.properties().smoothness; })
       .def_property_readonly("monotone", [](const PyActivation& a) { return a.properties().monotone; })
-      .def("theory_class", &PyActivation::theory_class);
+      .def("theory_class", &PyActivation::theory_class)
+      .def("tree", [](const PyActivation& a) { return tree_of(a.act().symbolic()); });
 
   m.def("catalog", [] {
     py::list l;

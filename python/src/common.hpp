@@ -40,5 +40,6 @@ void bind_activations(py::module_& m);
 void bind_theory_data(py::module_& m);
 void bind_study(py::module_& m);
 void bind_lab(py::module_& m);
+void bind_train(py::module_& m);
 
 }  // namespace actlab::python

@@ -36,4 +36,5 @@ PYBIND11_MODULE(_actlab, m) {
   actlab::python::bind_theory_data(m);
   actlab::python::bind_study(m);
   actlab::python::bind_lab(m);
+  actlab::python::bind_train(m);
 }

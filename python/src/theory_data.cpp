@@ -4,18 +4,110 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "activations/activation.hpp"
 #include "data/builtin.hpp"
 #include "lab/init.hpp"
 #include "python/src/common.hpp"
+#include "theory/effective.hpp"
+#include "theory/gaussian.hpp"
+#include "theory/kernel_profile.hpp"
+#include "theory/phase.hpp"
+#include "theory/propagate.hpp"
 
 namespace actlab::python {
+namespace {
+
+using Params = std::map<std::string, double>;
+
+// What `actlab theory ...` builds from its activation argument and --param values.
+theory::GaussianIntegrator integrator_for(const std::string& spec, const Params& params) {
+  auto act = take(activations::Activation::make(spec, params));
+  return take(theory::GaussianIntegrator::make(act));
+}
+
+// The value the CLI prints with --json: {"activation": spec, ...the value's keys}.
+py::object cli_json(const std::string& spec, const Json& body) {
+  Json j{{"activation", spec}};
+  for (const auto& [k, v] : body.items()) j[k] = v;
+  return to_py(j);
+}
+
+// Runs body(g) on the integrator of (spec, params) without the GIL; the CLI's --json of its value. Errors are
+// thrown as C++ exceptions, which pybind11 turns into ValueError / RuntimeError once the GIL is back.
+template <class F>
+py::object theory_call(const std::string& spec, const Params& params, F body) {
+  Json j;
+  {
+    py::gil_scoped_release nogil;
+    const theory::GaussianIntegrator g = integrator_for(spec, params);
+    j = body(g);
+  }
+  return cli_json(spec, j);
+}
+
+}  // namespace
 
 void bind_theory_data(py::module_& m) {
+  m.def(
+      "theory_eoc",
+      [](const std::string& spec, const Params& params, const std::vector<double>& sigma_bs) {
+        return theory_call(spec, params, [&](const theory::GaussianIntegrator& g) {
+          return take(theory::edge_of_chaos(g, sigma_bs)).to_json();
+        });
+      },
+      py::arg("spec"), py::arg("params"), py::arg("sigma_b"));
+
+  m.def(
+      "theory_propagate",
+      [](const std::string& spec, const Params& params, double sigma_w, double sigma_b, int depth, double q0,
+         std::optional<double> q0_second, double c0) {
+        theory::PropagatePlan plan;
+        plan.init = {sigma_w, sigma_b};
+        plan.depth = depth;
+        plan.q0 = q0;
+        plan.q0_second = q0_second;
+        plan.c0 = c0;
+        return theory_call(spec, params, [&](const theory::GaussianIntegrator& g) {
+          return take(theory::propagate(g, plan)).to_json();
+        });
+      },
+      py::arg("spec"), py::arg("params"), py::arg("sigma_w"), py::arg("sigma_b"), py::arg("depth"),
+      py::arg("q0"), py::arg("q0_second"), py::arg("c0"));
+
+  m.def(
+      "theory_kernel",
+      [](const std::string& spec, const Params& params, double cw, double cb, double k0, int depth,
+         std::optional<int> width, std::optional<int> mc, std::uint64_t seed) {
+        theory::KernelPlan plan;
+        plan.cw = cw;
+        plan.cb = cb;
+        plan.k0 = k0;
+        plan.depth = depth;
+        plan.width = width;
+        plan.mc = mc;
+        plan.seed = seed;
+        return theory_call(spec, params, [&](const theory::GaussianIntegrator& g) {
+          return take(theory::kernel_profile(g, plan)).to_json();
+        });
+      },
+      py::arg("spec"), py::arg("params"), py::arg("cw"), py::arg("cb"), py::arg("k0"), py::arg("depth"),
+      py::arg("width"), py::arg("mc"), py::arg("seed"));
+
+  m.def(
+      "theory_classify",
+      [](const std::string& spec, const Params& params) {
+        return theory_call(spec, params, [&](const theory::GaussianIntegrator& g) {
+          return take(theory::classify(g)).to_json();
+        });
+      },
+      py::arg("spec"), py::arg("params"));
+
   m.def(
       "init_answer",
       [](const std::string& activation, int depth, std::optional<int> width, double input_var, int mc,

@@ -35,41 +35,6 @@ struct TrainFlags : TrainingFlags {
   bool json = false;
 };
 
-Json train_json(const lab::TrainResult& r) {
-  const bool classify = r.classification;
-  Json epochs = Json::array();
-  for (const auto& e : r.report.epochs) {
-    Json row = {{"epoch", e.epoch}, {"lr", e.lr}, {"train_loss", json_number(e.train_loss)}};
-    if (classify) row["train_acc"] = json_number(e.train_acc);
-    if (r.val_rows > 0) {
-      row["val_loss"] = json_number(e.val_loss);
-      if (classify) row["val_acc"] = json_number(e.val_acc);
-    }
-    row["seconds"] = e.seconds;
-    epochs.push_back(std::move(row));
-  }
-  const nn::TrainOptions& o = r.plan.options;
-  Json j = {{"data", r.data},
-            {"rows", {{"train", r.train_rows}, {"val", r.val_rows}, {"test", r.test_rows}}},
-            {"model", r.plan.model.spec},
-            {"parameters", r.parameters},
-            {"init", r.init.scheme.empty() ? Json(nullptr) : r.init.to_json()},
-            {"optimizer", optim::optimizer_kind_name(o.optimizer.kind)},
-            {"lr_schedule", o.schedule.str()},
-            {"threads", o.threads},
-            {"status", nn::stop_reason_name(r.report.stop_reason)},
-            {"epochs", std::move(epochs)}};
-  if (r.diverged()) {
-    j["diverged_epoch"] = r.report.diverged_epoch;
-    j["message"] = r.report.message;
-  }
-  if (classify) j["test_acc"] = json_number(r.test.accuracy);
-  j["test_loss"] = json_number(r.test.loss);
-  j["seconds"] = r.report.seconds;
-  j["plan"] = r.plan.to_json();
-  return j;
-}
-
 void print_train(const lab::TrainResult& r) {
   const bool classify = r.classification;
   std::printf("%s: %zu train / %zu val / %zu test rows; %s, %zu parameters\n", r.data.c_str(), r.train_rows,
@@ -113,16 +78,12 @@ int run_train(const TrainFlags& f) {
   if (!r) return finish(r.status(), {{"source", "--data"}});
   const int sig = InterruptGuard::signal();
   if (!f.out.empty()) {
-    Json mj = r->model.to_json();
-    mj["trained_on"] = r->data;
-    if (!r->init.scheme.empty()) mj["init"] = r->init.to_json();
-    mj["input_scale"] = r->init.input_scale;
-    if (Status s = write_file_atomic(f.out, json_dump(mj, false) + "\n"); !s) {
+    if (Status s = write_file_atomic(f.out, json_dump(lab::model_file_json(*r), false) + "\n"); !s) {
       return finish(Status::io_error("--out " + s.message() + ": cannot write the model file"));
     }
   }
   if (f.json)
-    std::printf("%s\n", json_dump(train_json(*r), true).c_str());
+    std::printf("%s\n", json_dump(lab::train_json(*r), true).c_str());
   else
     print_train(*r);
   if (sig != 0) {
@@ -217,7 +178,7 @@ void add_train_command(CLI::App& app, int& exit_code) {
   auto e = std::make_shared<std::pair<std::string, DataFlags>>();
   auto ejson = std::make_shared<bool>(false);
   CLI::App* eval = app.add_subcommand("eval", "Loss and accuracy of a model file on a data set");
-  eval->add_option("--model", e->first, "Model file (.json)")->required();
+  eval->add_option("--model", e->first, "Model file (.json, or .onnx of an MLP)")->required();
   eval->add_option("--data", e->second.data, "Data set (as for train)")->required();
   eval->add_option("--target", e->second.target, "CSV target column");
   bounded(eval->add_option("--rows", e->second.rows, "Generators: number of rows"), 1, 1e+07);
@@ -228,7 +189,7 @@ void add_train_command(CLI::App& app, int& exit_code) {
   auto p = std::make_shared<std::pair<std::string, std::string>>();
   auto pjson = std::make_shared<bool>(false);
   CLI::App* predict = app.add_subcommand("predict", "Outputs of a model file for one input");
-  predict->add_option("--model", p->first, "Model file (.json)")->required();
+  predict->add_option("--model", p->first, "Model file (.json, or .onnx of an MLP)")->required();
   predict
       ->add_option("--x", p->second, "Input values v1,v2,... (raw: the model's standardisation is applied)")
       ->required();

@@ -16,7 +16,8 @@ void add_training_flags(CLI::App* cmd, TrainingFlags& f, const TrainingFlagOptio
   cmd->add_option("--target", f.data.target, "CSV target column, by name or index (default: the last)");
   bounded(cmd->add_option("--rows", f.data.rows, "Generators: number of rows"), 1, 1e+07);
   cmd->add_option("--data-seed", f.data.data_seed, "Generators: seed of the data (default: --seed)");
-  cmd->add_option("--model", f.model, "mlp:WxD | mlp:N0-...-Nk | cnn:lapid | fcn:lapid | FILE.json")
+  cmd->add_option("--model", f.model,
+                  "mlp:WxD | mlp:N0-...-Nk | cnn:lapid | fcn:lapid | FILE.json | FILE.onnx (an MLP)")
       ->capture_default_str();
   if (o.act)
     cmd->add_option("--act", f.act, "Activation(s): one for every hidden layer, or a comma list per layer")

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <utility>
 
 #include "core/rng.hpp"
 #include "data/builtin.hpp"
@@ -138,7 +139,10 @@ Result<Prepared> prepare(const DataPlan& p) {
   if (p.source.empty()) return Status::invalid_field("source", "required");
   auto loaded = load_source(p);
   if (!loaded) return loaded.status();
-  Dataset& ds = *loaded;
+  return prepare(std::move(*loaded), p);
+}
+
+Result<Prepared> prepare(Dataset ds, const DataPlan& p) {
   if (p.min_classes > 0) {  // before the split, which a one-class set would fail with a vaguer message
     if (ds.task != Task::kClassification)
       return Status::invalid_field("source",

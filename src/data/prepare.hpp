@@ -78,5 +78,8 @@ Result<Dataset> load_source(const DataPlan& plan);
 // Errors: the source's (not_found, invalid) with context "source", and fractions that leave a part empty,
 // named by field ("test", "val", "subsample").
 Result<Prepared> prepare(const DataPlan& plan);
+// The same on a data set already in memory (the Python package's numpy arrays); plan.source, target, rows and
+// data_seed are not read.
+Result<Prepared> prepare(Dataset ds, const DataPlan& plan);
 
 }  // namespace actlab::data

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/rng.hpp"
+#include "lab/train.hpp"
 #include "nn/architecture.hpp"
 
 namespace actlab::lab {
@@ -52,8 +53,8 @@ Result<BuiltModel> build_model(const std::string& spec, const std::vector<Activa
 }
 
 Result<BuiltModel> build_model(const ModelPlan& plan, const nn::Shape& input, int outputs) {
-  if (plan.spec.ends_with(".json")) {
-    auto m = nn::load_model(plan.spec);
+  if (plan.spec.ends_with(".json") || plan.spec.ends_with(".onnx")) {
+    auto m = load_model_file(plan.spec);
     if (!m) return m.status();
     if (m->input_shape().size() != input.size() || m->output_shape().size() != outputs) {
       return Status::invalid_field("model", plan.spec + ": takes " + m->input_shape().str() + " → " +

@@ -1,7 +1,15 @@
 // One network trained on real data (see train.hpp).
 #include "lab/train.hpp"
 
+#include <memory>
+#include <utility>
+
+#include "core/json.hpp"
 #include "core/thread_pool.hpp"
+#include "nn/activation_layer.hpp"
+#include "nn/dense.hpp"
+#include "optim/optimizer.hpp"
+#include "shallow/onnx.hpp"
 
 namespace actlab::lab {
 
@@ -44,10 +52,10 @@ Json TrainPlan::to_json() const {
   return j;
 }
 
-Result<TrainResult> train(const TrainPlan& plan, const nn::EpochCallback& on_epoch) {
-  if (plan.options.epochs < 1) return Status::invalid_field("epochs", "must be >= 1");
-  if (plan.options.threads < 0) return Status::invalid_field("threads", "must be >= 1, or 0 for every core");
-  auto d = data::prepare(plan.data);
+namespace {
+
+Result<TrainResult> train_prepared(const TrainPlan& plan, Result<data::Prepared> d,
+                                   const nn::EpochCallback& on_epoch) {
   if (!d) return d.status();
   const bool classify = d->task() == data::Task::kClassification;
 
@@ -86,39 +94,126 @@ Result<TrainResult> train(const TrainPlan& plan, const nn::EpochCallback& on_epo
   return r;
 }
 
+Status check_options(const TrainPlan& plan) {
+  if (plan.options.epochs < 1) return Status::invalid_field("epochs", "must be >= 1");
+  if (plan.options.threads < 0) return Status::invalid_field("threads", "must be >= 1, or 0 for every core");
+  return Status::ok();
+}
+
+}  // namespace
+
+Result<TrainResult> train(const TrainPlan& plan, const nn::EpochCallback& on_epoch) {
+  if (Status s = check_options(plan); !s) return s;
+  return train_prepared(plan, data::prepare(plan.data), on_epoch);
+}
+
+Result<TrainResult> train(const TrainPlan& plan, data::Dataset data, const nn::EpochCallback& on_epoch) {
+  if (Status s = check_options(plan); !s) return s;
+  return train_prepared(plan, data::prepare(std::move(data), plan.data), on_epoch);
+}
+
+Json train_json(const TrainResult& r) {
+  const bool classify = r.classification;
+  Json epochs = Json::array();
+  for (const auto& e : r.report.epochs) {
+    Json row = {{"epoch", e.epoch}, {"lr", e.lr}, {"train_loss", json_number(e.train_loss)}};
+    if (classify) row["train_acc"] = json_number(e.train_acc);
+    if (r.val_rows > 0) {
+      row["val_loss"] = json_number(e.val_loss);
+      if (classify) row["val_acc"] = json_number(e.val_acc);
+    }
+    row["seconds"] = e.seconds;
+    epochs.push_back(std::move(row));
+  }
+  const nn::TrainOptions& o = r.plan.options;
+  Json j = {{"data", r.data},
+            {"rows", {{"train", r.train_rows}, {"val", r.val_rows}, {"test", r.test_rows}}},
+            {"model", r.plan.model.spec},
+            {"parameters", r.parameters},
+            {"init", r.init.scheme.empty() ? Json(nullptr) : r.init.to_json()},
+            {"optimizer", optim::optimizer_kind_name(o.optimizer.kind)},
+            {"lr_schedule", o.schedule.str()},
+            {"threads", o.threads},
+            {"status", nn::stop_reason_name(r.report.stop_reason)},
+            {"epochs", std::move(epochs)}};
+  if (r.diverged()) {
+    j["diverged_epoch"] = r.report.diverged_epoch;
+    j["message"] = r.report.message;
+  }
+  if (classify) j["test_acc"] = json_number(r.test.accuracy);
+  j["test_loss"] = json_number(r.test.loss);
+  j["seconds"] = r.report.seconds;
+  j["plan"] = r.plan.to_json();
+  return j;
+}
+
+Json model_file_json(const TrainResult& r) {
+  Json mj = r.model.to_json();
+  mj["trained_on"] = r.data;
+  if (!r.init.scheme.empty()) mj["init"] = r.init.to_json();
+  mj["input_scale"] = r.init.input_scale;
+  return mj;
+}
+
+Result<nn::Model<float>> load_model_file(const std::string& path) {
+  if (!(path.size() >= 5 && path.substr(path.size() - 5) == ".onnx")) return nn::load_model(path);
+  auto net = shallow::load_onnx(path);
+  if (!net) return net.status();
+  const auto& layers = net->layers();
+  nn::Model<float> m({{net->input_dim()}});
+  auto relu = activations::Activation::make("relu");
+  if (!relu) return relu.status();
+  for (std::size_t l = 0; l < layers.size(); ++l) {
+    const shallow::AffineLayer& a = layers[l];
+    auto d = std::make_unique<nn::Dense<float>>(static_cast<int>(a.w.cols()), static_cast<int>(a.w.rows()));
+    d->weight().value = a.w.cast<float>();
+    d->bias().value = a.b.cast<float>().transpose();
+    if (Status s = m.add(std::unique_ptr<nn::Layer<float>>(std::move(d))); !s) return s;
+    if (l + 1 == layers.size()) break;
+    if (Status s = m.add(nn::ActivationLayer<float>::make(*relu, {{static_cast<int>(a.w.rows())}})); !s)
+      return s;
+  }
+  return m;
+}
+
 Result<EvalResult> evaluate_model(const std::string& model_path, const data::DataPlan& plan) {
-  auto m = nn::load_model(model_path);
+  auto m = load_model_file(model_path);
   if (!m) return m.status();
   auto ds = data::load_source(plan);
   if (!ds) return ds.status();
-  if (static_cast<int>(ds->features()) != m->input_shape().size() ||
-      ds->outputs() != m->output_shape().size()) {
-    return Status::invalid_field("source", plan.source + ": " + std::to_string(ds->features()) +
-                                               " features and " + std::to_string(ds->outputs()) +
-                                               " outputs, but the model takes " + m->input_shape().str() +
-                                               " → " + m->output_shape().str());
+  auto r = evaluate_model(*m, std::move(*ds), plan.source);
+  if (r) r->model = model_path;
+  return r;
+}
+
+Result<EvalResult> evaluate_model(nn::Model<float>& model, data::Dataset ds, const std::string& name) {
+  if (static_cast<int>(ds.features()) != model.input_shape().size() ||
+      ds.outputs() != model.output_shape().size()) {
+    return Status::invalid_field("source", name + ": " + std::to_string(ds.features()) + " features and " +
+                                               std::to_string(ds.outputs()) +
+                                               " outputs, but the model takes " + model.input_shape().str() +
+                                               " → " + model.output_shape().str());
   }
   // Missing values (R sets, data/frame.hpp) are filled by data::prepare with the training split's means,
   // which a model file does not carry.
-  if (const auto nan = ds->x.array().isNaN().count(); nan > 0) {
+  if (const auto nan = ds.x.array().isNaN().count(); nan > 0) {
     return Status::invalid_field("source",
-                                 plan.source + ": " + std::to_string(nan) +
+                                 name + ": " + std::to_string(nan) +
                                      " missing feature values; a saved model holds no means to fill "
                                      "them with (evaluate on data without missing values)");
   }
-  if (const auto& z = m->input_scaling()) data::Standardizer{z->mean, z->scale}.apply(*ds);
+  if (const auto& z = model.input_scaling()) data::Standardizer{z->mean, z->scale}.apply(ds);
   EvalResult r;
-  r.model = model_path;
-  r.data = ds->name;
-  r.rows = ds->rows();
-  r.classification = ds->task == data::Task::kClassification;
+  r.data = ds.name;
+  r.rows = ds.rows();
+  r.classification = ds.task == data::Task::kClassification;
   r.evaluation =
-      nn::evaluate(*m, examples(*ds), r.classification ? nn::LossKind::kCrossEntropy : nn::LossKind::kMse);
+      nn::evaluate(model, examples(ds), r.classification ? nn::LossKind::kCrossEntropy : nn::LossKind::kMse);
   return r;
 }
 
 Result<Prediction> predict(const std::string& model_path, const std::vector<double>& xs) {
-  auto m = nn::load_model(model_path);
+  auto m = load_model_file(model_path);
   if (!m) return m.status();
   const int in = m->input_shape().size();
   if (static_cast<int>(xs.size()) != in) {

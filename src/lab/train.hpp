@@ -52,6 +52,16 @@ struct TrainResult {
 
 // Errors name the plan's field: data's (source, val, test, ...), model, act, init, loss, epochs, threads.
 Result<TrainResult> train(const TrainPlan& plan, const nn::EpochCallback& on_epoch = {});
+// The same on a data set already in memory (numpy arrays from Python): plan.data's source, target, rows and
+// data_seed are not read; its split, standardisation and seed are.
+Result<TrainResult> train(const TrainPlan& plan, data::Dataset data, const nn::EpochCallback& on_epoch = {});
+
+// What `actlab train --json` prints: data, rows, model, parameters, init, optimizer, status, the epochs, the
+// test scores, the seconds and the plan.
+Json train_json(const TrainResult& r);
+// The model file `actlab train --out` writes: the model, with the data set it was trained on, its
+// initialisation and input scale.
+Json model_file_json(const TrainResult& r);
 
 // What a study of many runs keeps of one (compare, the laboratory's stages): the scores, not the model.
 struct RunSummary {
@@ -73,6 +83,11 @@ RunSummary summarize(const TrainResult& r);
 using TrainRunner = std::function<Result<RunSummary>(const TrainPlan&, const nn::EpochCallback&)>;
 Result<RunSummary> train_summary(const TrainPlan& plan, const nn::EpochCallback& on_epoch = {});
 
+// A model file as a model in memory: an actlab model (.json), or an ONNX graph of a multilayer perceptron
+// (.onnx, as shallow/onnx.hpp imports it: affine layers with ReLU between them, no input scaling). Errors:
+// the file's own, located in it.
+Result<nn::Model<float>> load_model_file(const std::string& path);
+
 // A model file on every row of a data set (data::load_source of `data`), through the model's own input
 // scaling.
 struct EvalResult {
@@ -82,7 +97,11 @@ struct EvalResult {
   nn::Evaluation evaluation;  // accuracy NaN for regression
 };
 // Errors: the file's (located), the source's, and a data set that does not fit the model (field "source").
+// model_path: as load_model_file reads it.
 Result<EvalResult> evaluate_model(const std::string& model_path, const data::DataPlan& data);
+// The same for a model and a data set in memory (raw inputs: the model's input scaling is applied); `name`
+// names the data set in messages. The result's `model` is empty.
+Result<EvalResult> evaluate_model(nn::Model<float>& model, data::Dataset ds, const std::string& name);
 
 // A model file's outputs for one raw input (the model's input scaling applied).
 struct Prediction {

@@ -137,6 +137,38 @@ TEST(TrainCli, RandomModelAndPredictAgreeWithHandForwardPass) {
   EXPECT_DOUBLE_EQ(p["output"][0].get<double>(), out);
 }
 
+// predict and eval read ONNX files (torch.onnx.export of an MLP, tools/gen_shallow_onnx.py): the outputs are
+// PyTorch's, recorded when the file was written.
+TEST(TrainCli, PredictAndEvalReadOnnxFiles) {
+  const std::string golden = std::string(ACTLAB_SOURCE_DIR) + "/tests/golden/shallow/";
+  const Json ref = read_json(golden + "onnx_reference.json");
+  const Json* gemm = nullptr;
+  for (const Json& c : ref["cases"])
+    if (c["file"] == "mlp_gemm.onnx") gemm = &c;
+  ASSERT_NE(gemm, nullptr);
+  TempDir dir;
+  std::ofstream csv(dir / "ref.csv");
+  csv << "x0,x1,y\n";
+  for (std::size_t i = 0; i < (*gemm)["x"].size(); ++i) {
+    const Json& x = (*gemm)["x"][i];
+    const double y = (*gemm)["y"][i][0].get<double>();
+    const Json p = run_json({"predict", "--model", golden + "mlp_gemm.onnx", "--x",
+                             json_dump(x[0], false) + "," + json_dump(x[1], false), "--json"});
+    EXPECT_NEAR(p["output"][0].get<double>(), y, 1e-5);
+    csv << json_dump(x[0], false) << "," << json_dump(x[1], false) << "," << json_dump(y, false) << "\n";
+  }
+  csv.close();
+  const Json ev =
+      run_json({"eval", "--model", golden + "mlp_gemm.onnx", "--data", dir / "ref.csv", "--json"});
+  EXPECT_EQ(ev["rows"].get<std::size_t>(), (*gemm)["x"].size());
+  EXPECT_LT(ev["loss"].get<double>(), 1e-9);  // mean squared difference from PyTorch's outputs
+  // train --model continues from the ONNX network (2-8-8-1: 105 parameters).
+  const Json tr = run_json({"train", "--model", golden + "mlp_gemm.onnx", "--data", dir / "ref.csv", "--test",
+                            "0", "--standardize", "off", "--epochs", "2", "--json"});
+  EXPECT_EQ(tr["parameters"].get<int>(), 105);
+  EXPECT_LT(tr["epochs"][0]["train_loss"].get<double>(), 1e-9);  // it starts from PyTorch's weights
+}
+
 // Ctrl-C (or kill) stops training after the current epoch: the model so far is written to --out, the exit
 // code is 128 + N, and the message says how to go on (train again from the model file).
 TEST(TrainCli, InterruptKeepsTheModelAndSaysHowToGoOn) {

@@ -50,6 +50,40 @@ TEST(Train, SamePlanSameNumbers) {
   EXPECT_EQ(a->test.accuracy, b->test.accuracy);
 }
 
+// A data set already in memory (the Python package's numpy arrays) trains exactly as the same source read
+// from its name: same split, standardisation, epochs and scores; the model evaluates the same in memory.
+TEST(Train, InMemoryDataSetTrainsAsItsSource) {
+  auto ds = data::load("iris");
+  ASSERT_TRUE(ds);
+  auto a = train(iris_plan()), b = train(iris_plan(), *ds);
+  ASSERT_TRUE(a && b) << b.status().message();
+  ASSERT_EQ(a->report.epochs.size(), b->report.epochs.size());
+  for (std::size_t e = 0; e < a->report.epochs.size(); ++e)
+    EXPECT_EQ(a->report.epochs[e].train_loss, b->report.epochs[e].train_loss);
+  EXPECT_EQ(a->test.accuracy, b->test.accuracy);
+  EXPECT_EQ(train_json(*a)["epochs"].size(), 40u);
+  EXPECT_EQ(model_file_json(*b)["trained_on"], "iris");
+  auto ev = evaluate_model(b->model, *ds, "iris");
+  ASSERT_TRUE(ev) << ev.status().message();
+  EXPECT_EQ(ev->rows, 150u);
+  EXPECT_GT(ev->evaluation.accuracy, 0.85);
+}
+
+// ONNX files (torch.onnx.export of an MLP, tools/gen_shallow_onnx.py) load as models that predict PyTorch's
+// recorded outputs.
+TEST(Train, OnnxFileLoadsAsAModel) {
+  const std::string dir = std::string(ACTLAB_SOURCE_DIR) + "/tests/golden/shallow/";
+  auto m = load_model_file(dir + "mlp_gemm.onnx");
+  ASSERT_TRUE(m) << m.status().message();
+  EXPECT_EQ(m->input_shape().size(), 2);
+  auto p = predict(dir + "mlp_gemm.onnx", {-0.673102449353364, -1.2095324094556403});
+  ASSERT_TRUE(p) << p.status().message();
+  EXPECT_NEAR(p->output[0], -0.34873602757920086, 1e-6);  // PyTorch's output (onnx_reference.json)
+  auto bad = load_model_file(dir + "mlp_tanh.onnx");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.status().message().find("not supported"), std::string::npos);
+}
+
 TEST(Train, CallbackCanStopAndDivergenceIsAResult) {
   auto stopped = train(iris_plan(), [](const nn::EpochStats& e) { return e.epoch < 3; });
   ASSERT_TRUE(stopped);

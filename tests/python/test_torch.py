@@ -117,3 +117,82 @@ def test_critical_init_swish_keeps_k_star_over_the_first_layers():
     want = predicted_kernel("swish", 50)
     got = measured_kernel(torch.nn.SiLU, 50, 256, 20, 10)
     assert max(abs(g / w - 1) for g, w in zip(got, want)) < 0.10
+
+
+def test_learnable_parameter_trains_like_a_hand_written_module():
+    class Hand(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.b = torch.nn.Parameter(torch.tensor(1.0, dtype=torch.float64))
+
+        def forward(self, x):
+            return x * torch.sigmoid(self.b * x)
+
+    def fit(act):
+        torch.manual_seed(3)
+        lin = torch.nn.Linear(4, 8).double()
+        out = torch.nn.Linear(8, 1).double()
+        net = torch.nn.Sequential(lin, act, out)
+        opt = torch.optim.SGD(net.parameters(), lr=0.05)
+        x = torch.randn(64, 4, dtype=torch.float64)
+        y = torch.sin(x.sum(1, keepdim=True))
+        for _ in range(30):
+            opt.zero_grad()
+            loss = ((net(x) - y) ** 2).mean()
+            loss.backward()
+            opt.step()
+        return act
+
+    ours = fit(at.Activation("x*sigmoid(b*x)", b=1.0).double())
+    hand = fit(Hand())
+    assert list(dict(ours.named_parameters())) == ["params.b"]
+    assert float(ours.params["b"]) != 1.0  # it moved
+    assert float(ours.params["b"]) == pytest.approx(float(hand.b), rel=1e-12)
+    assert ours.current().params == {"b": float(ours.params["b"])}
+
+
+def test_gradcheck_of_input_and_parameter():
+    act = at.Activation("x*sigmoid(b*x) + a*x", b=1.3, a=0.2).double()
+    x = torch.linspace(-3, 3, 19, dtype=torch.float64).requires_grad_()
+    b = act.params["b"]
+    assert torch.autograd.gradcheck(lambda x, b_: act._build_with(x, b=b_), (x, b))
+
+
+def test_catalog_learnable_only_and_kernel_backend():
+    p = at.Activation("prelu")
+    assert [n for n, _ in p.named_parameters()] == ["params.a"]
+    assert not list(at.Activation("leaky_relu").parameters())
+    x = torch.linspace(-5, 5, 101, dtype=torch.float64)
+    for name in ["mish", "gelu", "elu", "hardswish", "leaky_relu", "softsign"]:
+        assert torch.allclose(at.Activation(name)(x), at.Activation(name, backend="kernel")(x), rtol=1e-12,
+                              atol=1e-14), name
+
+
+def test_critical_init_conv2d_fan_in():
+    torch.manual_seed(4)
+    net = torch.nn.Sequential(torch.nn.Conv2d(3, 64, 3), torch.nn.Tanh(), torch.nn.Conv2d(64, 64, 5),
+                              torch.nn.Tanh(), torch.nn.Flatten(), torch.nn.Linear(64, 10))
+    at.critical_init_(net)
+    r = actlab.theory.init("tanh", depth=2)
+    for m, fan_in in [(net[0], 3 * 3 * 3), (net[2], 64 * 5 * 5), (net[5], 64)]:
+        want = r["sigma_w"] / math.sqrt(fan_in) * (r["input_scale"] if m is net[0] else 1.0)
+        assert m.weight.std().item() == pytest.approx(want, rel=0.1)
+
+
+def test_to_actlab_and_back(tmp_path):
+    torch.manual_seed(5)
+    net = torch.nn.Sequential(torch.nn.Linear(4, 6), torch.nn.Tanh(), torch.nn.Linear(6, 6),
+                              at.Activation("x*sigmoid(b*x)", b=1.5), torch.nn.Linear(6, 2))
+    x = torch.randn(7, 4)
+    m = actlab.torch.to_actlab(net)
+    assert torch.allclose(torch.from_numpy(m.predict(x.numpy())), net(x).detach(), rtol=1e-5, atol=1e-6)
+    m.save(tmp_path / "m.json")
+    back = actlab.torch.from_actlab(tmp_path / "m.json")
+    assert torch.allclose(back(x).detach(), net(x).detach(), rtol=1e-5, atol=1e-6)
+    # A trained model's standardisation is folded into the first layer: raw inputs, the same outputs.
+    t = actlab.train("iris", model="mlp:8x2", epochs=3, seed=1)
+    t.save(tmp_path / "t.json")
+    xi, _, _ = actlab.data.load("iris")
+    tn = actlab.torch.from_actlab(tmp_path / "t.json")
+    assert torch.allclose(tn(torch.from_numpy(xi)).detach(), torch.from_numpy(t.predict(xi)), rtol=1e-4,
+                          atol=1e-5)
