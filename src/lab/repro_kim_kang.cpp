@@ -415,24 +415,33 @@ Result<ReproduceResult> reproduce_kim_kang(const ReproduceContext& c) {
        verdict_of(relu_beats_mrepu_smooth, smooth_cells),
        relu_beats_mrepu_smooth == smooth_cells ? "" : "MRePU is as good or better at some depths"});
   {
-    int repu_first = 0, cmp = 0;
+    // Per target: RePU fails (median R² < 0.5 or most seeds diverge) at some tested depth, and its test MSE
+    // at the deepest net against its best.
+    int fails = 0;
     std::string text;
     for (std::size_t t = 0; t < targets.size(); ++t) {
       auto it = fails_at.find({t, "repu"});
-      const int repu_d = it == fails_at.end() ? 1000 : it->second;
-      int others = 1000;
-      for (const auto& a : {"mrepu", "relu", "gelu"}) {
-        auto jt = fails_at.find({t, a});
-        if (jt != fails_at.end()) others = std::min(others, jt->second);
-      }
-      ++cmp;
-      if (repu_d < 1000 && repu_d <= others) ++repu_first;
-      text += (text.empty() ? "" : "; ") + targets[t].label + ": RePU fails at " +
-              (repu_d < 1000 ? "depth " + std::to_string(repu_d) : std::string("no depth tested"));
+      double best = INFINITY, deepest = NAN;
+      for (const Cell& cell : cells)
+        if (cell.target == t) {
+          best = std::min(best, cell.result.arms[3].median);
+          if (cell.depth == depths.back()) deepest = cell.result.arms[3].median;
+        }
+      if (it != fails_at.end()) ++fails;
+      text += (text.empty() ? "" : "; ") + targets[t].label + ": " +
+              (it != fails_at.end() ? "fails at depth " + std::to_string(it->second)
+                                    : "trains at every depth tested") +
+              " (MSE at depth " + std::to_string(depths.back()) + " " + report::fmt(deepest / best, "%.3g") +
+              "x its best)";
     }
-    r.claims.push_back({"Deep RePU networks fail to train", "RePU networks fail as depth grows", text,
-                        verdict_of(repu_first, cmp),
-                        repu_first == cmp ? "" : "RePU does not fail first on every target"});
+    r.claims.push_back(
+        {"Deep RePU networks fail to train", "RePU networks fail as depth grows", text,
+         verdict_of(fails, static_cast<int>(targets.size())),
+         fails == static_cast<int>(targets.size())
+             ? ""
+             : "at its least-bad initialisation and with the gradient norm clipped, RePU still "
+               "trains at depth " +
+                   std::to_string(depths.back()) + " on some targets"});
   }
   r.claims.push_back({"PINN on Burgers' equation: GELU > MRePU > ReLU at 7 layers",
                       "with 7 hidden layers GELU is best, MRePU second, ReLU fails", "not run",
