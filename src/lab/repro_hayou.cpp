@@ -280,11 +280,11 @@ Result<ReproduceResult> reproduce_hayou(const ReproduceContext& c) {
   std::int64_t done = 0;
   const auto total = static_cast<std::int64_t>(jobs.size());
   c.progress("training", 0, total);
-  // Deepest first: the long runs start early and the short ones fill in.
+  // Shallowest first: a stopped paper-scale run has whole depths done (the same command resumes).
   std::vector<std::size_t> order(jobs.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return jobs[a].depth > jobs[b].depth; });
+                   [&](std::size_t a, std::size_t b) { return jobs[a].depth < jobs[b].depth; });
   ThreadPool pool(plan.threads);
   pool.parallel_for(jobs.size(), [&](std::size_t k, int) {
     if (c.stop()) return;

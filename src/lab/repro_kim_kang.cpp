@@ -64,8 +64,8 @@ Result<ReproduceResult> reproduce_kim_kang(const ReproduceContext& c) {
   const int seeds = plan.seeds > 0 ? plan.seeds : (paper ? 5 : 3);
   const std::vector<int> depths =
       paper ? std::vector<int>{2, 3, 4, 5, 6, 7, 8, 9, 10} : std::vector<int>{2, 6, 10};
-  const int width = paper ? 32 : 16, epochs = paper ? 1000 : 300;
-  const std::size_t rows = paper ? 2000 : 500;
+  const int width = paper ? 32 : 16, epochs = paper ? 600 : 300;
+  const std::size_t rows = paper ? 1000 : 500;
   const double lr = 3e-3, clip = 1.0;
 
   ReproduceResult r;

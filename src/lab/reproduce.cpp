@@ -15,12 +15,16 @@ const std::vector<ReproductionInfo>& reproductions() {
       {"kim-kang", "Why rectified power unit networks fail and how to improve it",
        "T. Kim and M. Kang, arXiv:2408.02697 (2024)",
        "kernels to depth 12 with a width-64 Monte Carlo; regression at depths 2, 6, 10, 3 seeds (~30 s)",
-       "kernels to depth 20 with a width-256 Monte Carlo; regression at every depth 2-10, 5 seeds (~10 min)"},
+       "kernels to depth 20 with a width-256 Monte Carlo; regression at every depth 2-10, 5 seeds (~15 min)"},
       {"hayou", "On the impact of the activation function on deep neural networks training",
        "S. Hayou, A. Doucet and J. Rousseau, ICML 2019 (PMLR 97:2672-2680), arXiv:1902.06853",
        "EOC curves, correlations to depth 1000; depth-30 width-64 nets on digits, 3 seeds (~1 min)",
        "correlations to depth 10^4; width-300 nets of depth 10, 50, 100, 200 on digits and 10, 50 on a "
        "10,000-image Fashion-MNIST subset, 3 seeds (about 2 hours of one core; resumable)"},
+      {"dik", "Population ADAM, and neuron activation functions during training",
+       "A. Dik, MQL5 articles 16443 and 16845 (2024-2025)",
+       "harness with 2 repeats, ADAMm 3 seeds and population Adam 1; 1-1-1 study on 8 activations (~30 s)",
+       "harness as published (10 repeats), 5 seeds each; 1-1-1 study over the catalog, 10 seeds (~10 min)"},
   };
   return list;
 }
@@ -141,7 +145,9 @@ Result<ReproduceResult> reproduce(const ReproducePlan& plan, const ReproduceProg
   if (Status s = log.open((fs::path(plan.out) / "runs.jsonl").string()); !s) return s;
   const ReproduceContext c{plan, log, on_progress, interrupted};
   const auto t0 = std::chrono::steady_clock::now();
-  Result<ReproduceResult> r = plan.name == "kim-kang" ? reproduce_kim_kang(c) : reproduce_hayou(c);
+  Result<ReproduceResult> r = plan.name == "kim-kang" ? reproduce_kim_kang(c)
+                              : plan.name == "hayou"  ? reproduce_hayou(c)
+                                                      : reproduce_dik(c);
   if (!r) return r.status();
   r->plan = plan;
   r->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
