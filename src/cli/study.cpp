@@ -262,7 +262,7 @@ void add_study_command(CLI::App& app, int& exit_code) {
   create->add_option("--direction", o->direction, "minimize (synthetic default) or maximize (alacarte)");
   create->add_option("--categorical", o->categorical, "synthetic: categorical parameters (default 10)");
   create->add_option("--choices", o->choices, "synthetic: choices per categorical (default 48)");
-  create->add_option("--floats", o->floats, "synthetic: float parameters, 0-2 (default 2)");
+  create->add_option("--floats", o->floats, "synthetic: float parameters x0, x1, ... (linear, log, ...), 0-100 (default 2)");
   create->callback([o, &exit_code] { exit_code = run_create(*o); });
 
   CLI::App* opt = st->add_subcommand(

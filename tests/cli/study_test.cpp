@@ -593,6 +593,28 @@ TEST_P(StudyCliPostgres, ServerRestartMidStudyLosesNothing) {
 INSTANTIATE_TEST_SUITE_P(Backends, StudyCliPostgres, ::testing::Values("postgresql"),
                          [](const auto& info) { return info.param; });
 
+TEST(StudyCliInput, NumericalSyntheticSpaceIsAccepted) {
+  // The 10-float space of the search benchmarks (docs/benchmarks.md): no categorical parameter at all.
+  char dir[] = "/tmp/actlab_cli_floats_XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  const std::string url = std::string("sqlite://") + dir + "/s.db";
+  Json c = output_json(run_actlab({"study", "create", "--storage", url, "--name", "f", "--objective",
+                                   "synthetic", "--categorical", "0", "--floats", "10", "--json"}));
+  ASSERT_EQ(c["space"]["params"].size(), 10u);
+  EXPECT_EQ(c["space"]["params"][0]["name"], "x0");
+  EXPECT_EQ(c["space"]["params"][9]["log"], true);
+  Json o = output_json(
+      run_actlab({"study", "optimize", "--storage", url, "--name", "f", "--trials", "30", "--json"}));
+  EXPECT_EQ(o["states"]["COMPLETE"], 30);
+  expect_bad_input({"study", "create", "--storage", url, "--name", "g", "--objective", "synthetic",
+                    "--categorical", "0", "--floats", "101"},
+                   "--floats");
+  expect_bad_input({"study", "create", "--storage", url, "--name", "g", "--objective", "synthetic",
+                    "--categorical", "0", "--floats", "0"},
+                   "--categorical");
+  (void)std::system((std::string("rm -rf ") + dir).c_str());
+}
+
 TEST(StudyCliInput, BadInputExitsTwoNamingTheFlagAndWritesNothing) {
   char dir[] = "/tmp/actlab_cli_bad_XXXXXX";
   ASSERT_NE(mkdtemp(dir), nullptr);
