@@ -5,6 +5,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <cstring>
 #include <map>
 
 namespace actlab::search {
@@ -32,6 +33,11 @@ const Dialect& sqlite_dialect() {
           "retries INTEGER NOT NULL DEFAULT 0, created REAL, started REAL, finished REAL, heartbeat REAL, "
           "UNIQUE (study_id, number))",
           "CREATE INDEX IF NOT EXISTS actlab_trials_by_state ON actlab_trials (study_id, state, number)",
+          // Retries (few) by study: the count of original trials without a scan (SqlStorage::originals).
+          "CREATE INDEX IF NOT EXISTS actlab_trials_retries ON actlab_trials (study_id, retry_of)",
+          // The best COMPLETE trial in O(log n) (SqlStorage::summary).
+          "CREATE INDEX IF NOT EXISTS actlab_trials_by_value ON actlab_trials (study_id, state, value, "
+          "number)",
           "CREATE TABLE IF NOT EXISTS actlab_intermediate_values (trial_id INTEGER NOT NULL REFERENCES "
           "actlab_trials(trial_id), "
           "step INTEGER NOT NULL, value REAL, PRIMARY KEY (trial_id, step))",
@@ -88,7 +94,11 @@ class SqliteConnection final : public SqlConnection {
       char name[24];
       std::snprintf(name, sizeof name, "$%zu",
                     i + 1);  // (not "$" + to_string: GCC 12 -Wrestrict false positive)
-      const int idx = sqlite3_bind_parameter_index(stmt, name);
+      // "$k" is usually the k-th parameter (numbered in order of first use): checked in O(1); a lookup by
+      // name (a linear search, so O(k²) over a long multi-row INSERT) only when not.
+      const char* at_k = sqlite3_bind_parameter_name(stmt, static_cast<int>(i + 1));
+      const int idx = at_k && std::strcmp(at_k, name) == 0 ? static_cast<int>(i + 1)
+                                                           : sqlite3_bind_parameter_index(stmt, name);
       if (idx == 0) continue;
       const SqlValue& a = args[i];
       int rc = SQLITE_OK;
