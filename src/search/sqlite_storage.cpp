@@ -5,7 +5,7 @@
 
 #include <charconv>
 #include <cstdio>
-#include <cstring>
+#include <cstdlib>
 #include <map>
 
 namespace actlab::search {
@@ -55,7 +55,7 @@ class SqliteConnection final : public SqlConnection {
  public:
   SqliteConnection(sqlite3* db, std::string url) : db_(db), url_(std::move(url)) {}
   ~SqliteConnection() override {
-    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    for (auto& [sql, p] : cache_) sqlite3_finalize(p.stmt);
     sqlite3_close_v2(db_);
   }
   const Dialect& dialect() const override { return sqlite_dialect(); }
@@ -78,27 +78,32 @@ class SqliteConnection final : public SqlConnection {
   }
 
   Result<std::vector<SqlRow>> query(const std::string& sql, const std::vector<SqlValue>& args) override {
-    sqlite3_stmt* stmt = nullptr;
     auto it = cache_.find(sql);
-    if (it != cache_.end()) {
-      stmt = it->second;
-    } else {
-      if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+    if (it == cache_.end()) {
+      sqlite3_stmt* made = nullptr;
+      if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &made, nullptr) != SQLITE_OK) {
         return error("preparing \"" + sql.substr(0, 60) + "\"");
       }
-      cache_[sql] = stmt;
+      // Where each "$k" is bound, found once per statement (a lookup by name is a linear search, which
+      // made a long multi-row INSERT quadratic).
+      Prepared p{made, {}};
+      const int count = sqlite3_bind_parameter_count(made);
+      for (int i = 1; i <= count; ++i) {
+        const char* name = sqlite3_bind_parameter_name(made, i);
+        if (!name || name[0] != '$') continue;
+        const long k = std::strtol(name + 1, nullptr, 10);
+        if (k < 1) continue;
+        if (p.index.size() < static_cast<std::size_t>(k)) p.index.resize(static_cast<std::size_t>(k), 0);
+        p.index[static_cast<std::size_t>(k - 1)] = i;
+      }
+      it = cache_.emplace(sql, std::move(p)).first;
     }
+    sqlite3_stmt* stmt = it->second.stmt;
+    const std::vector<int>& index = it->second.index;
     sqlite3_reset(stmt);
     sqlite3_clear_bindings(stmt);
     for (std::size_t i = 0; i < args.size(); ++i) {
-      char name[24];
-      std::snprintf(name, sizeof name, "$%zu",
-                    i + 1);  // (not "$" + to_string: GCC 12 -Wrestrict false positive)
-      // "$k" is usually the k-th parameter (numbered in order of first use): checked in O(1); a lookup by
-      // name (a linear search, so O(k²) over a long multi-row INSERT) only when not.
-      const char* at_k = sqlite3_bind_parameter_name(stmt, static_cast<int>(i + 1));
-      const int idx = at_k && std::strcmp(at_k, name) == 0 ? static_cast<int>(i + 1)
-                                                           : sqlite3_bind_parameter_index(stmt, name);
+      const int idx = i < index.size() ? index[i] : 0;
       if (idx == 0) continue;
       const SqlValue& a = args[i];
       int rc = SQLITE_OK;
@@ -108,7 +113,7 @@ class SqliteConnection final : public SqlConnection {
       if (auto* v = std::get_if<std::string>(&a)) {
         rc = sqlite3_bind_text(stmt, idx, v->data(), static_cast<int>(v->size()), SQLITE_TRANSIENT);
       }
-      if (rc != SQLITE_OK) return error(std::string("binding ") + name);
+      if (rc != SQLITE_OK) return error("binding $" + std::to_string(i + 1));
     }
     std::vector<SqlRow> rows;
     for (;;) {
@@ -152,7 +157,11 @@ class SqliteConnection final : public SqlConnection {
  private:
   sqlite3* db_;
   std::string url_;
-  std::map<std::string, sqlite3_stmt*> cache_;
+  struct Prepared {
+    sqlite3_stmt* stmt;
+    std::vector<int> index;  // index[k − 1]: where "$k" binds (0: not in the statement)
+  };
+  std::map<std::string, Prepared> cache_;
 };
 
 }  // namespace
