@@ -40,7 +40,7 @@ for w in $WORKLOADS; do
       #            as a whole: user + sys) vs Optuna's study.optimize with TPESampler() in memory
       o5=${OPTUNA5_PATH:-$(cd ../shared/anchors/optuna-5.0.0.dev 2>/dev/null && pwd || true)}
       [[ -n $o5 && -d $o5/optuna ]] || { echo "set OPTUNA5_PATH to an Optuna 5 source tree" >&2; exit 1; }
-      echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs; $(date -u +%F); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+      echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(getconf _NPROCESSORS_ONLN) CPUs; $(date -u +%F); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
       for r in $(seq 1 "${ROUNDS:-2}"); do
         $BUILD_DIR/bench/bench_search --benchmark_filter=BM_TpeSamplePerTrial --benchmark_format=json \
           >"$dir/actlab_sampler_$r.json"

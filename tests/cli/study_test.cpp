@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -606,6 +607,20 @@ TEST(StudyCliInput, NumericalSyntheticSpaceIsAccepted) {
   Json o = output_json(
       run_actlab({"study", "optimize", "--storage", url, "--name", "f", "--trials", "30", "--json"}));
   EXPECT_EQ(o["states"]["COMPLETE"], 30);
+  // study trials --csv is the export's CSV: a header and one line per trial.
+  const auto csv = run_actlab({"study", "trials", "--storage", url, "--name", "f", "--csv"});
+  EXPECT_EQ(
+      csv.out,
+      run_actlab({"study", "export", "--storage", url, "--name", "f", "--format", "csv", "--to", "-"}).out);
+  EXPECT_EQ(std::count(csv.out.begin(), csv.out.end(), '\n'), 31);
+  EXPECT_EQ(csv.out.rfind("number,state,value,params_x0,", 0), 0u) << csv.out.substr(0, 80);
+  // study show reads counts and the best trial from the indexes: the same best as a scan of the trials.
+  Json shown = output_json(run_actlab({"study", "show", "--storage", url, "--name", "f", "--json"}));
+  Json all = output_json(run_actlab({"study", "trials", "--storage", url, "--name", "f", "--json"}));
+  double best = 1e300;
+  for (const Json& t : all) best = std::min(best, t["value"].get<double>());
+  EXPECT_EQ(shown["best"]["value"].get<double>(), best);
+  EXPECT_EQ(shown["n_trials"], 30);
   expect_bad_input({"study", "create", "--storage", url, "--name", "g", "--objective", "synthetic",
                     "--categorical", "0", "--floats", "101"},
                    "--floats");
