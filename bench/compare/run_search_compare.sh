@@ -25,7 +25,7 @@ ACTLAB=$BUILD_DIR/actlab
 [[ -x $ACTLAB && -x $BUILD_DIR/bench/bench_search ]] || { echo "build first: make build" >&2; exit 1; }
 PY=/usr/bin/python3
 dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
+trap '[[ -n ${KEEP:-} ]] && echo "kept $dir" || rm -rf "$dir"' EXIT
 
 for w in $WORKLOADS; do
   case $w in

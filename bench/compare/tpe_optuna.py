@@ -78,7 +78,9 @@ SAMPLER_METHODS = ("infer_relative_search_space", "sample_relative", "sample_ind
 def timed_sampler(seed, acc):
     s = optuna.samplers.TPESampler(seed=seed)
     for name in SAMPLER_METHODS:
-        orig = getattr(s, name)
+        orig = getattr(s, name, None)
+        if orig is None:  # (Optuna 3.1 has no before_trial)
+            continue
 
         def timed(*args, _orig=orig, **kw):
             t0 = time.process_time()
