@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Side-by-side search speed, actlab vs Optuna 3.1 (+ PyTorch 1.13), one thread each (docs/benchmarks.md,
+# Side-by-side search speed, actlab vs Optuna 5 and 3.1 (+ PyTorch 1.13), one thread each (docs/benchmarks.md,
 # "Search"):
-#   sampler   TPE time per trial over a 1000-trial study, 10 categorical parameters × 48 choices
-#             (bench_search BM_TpeSamplePerTrial vs bench/compare/tpe_optuna.py), and the whole
-#             `actlab study optimize` per trial on that space (synthetic objective, SQLite)
+#   sampler   TPE time per trial over a 1000-trial study on 10 categorical parameters × 48 choices and on
+#             10 floats, independent and multivariate (bench_search BM_TpeSamplePerTrial vs
+#             bench/compare/tpe_optuna.py with Optuna 5 from OPTUNA5_PATH and Debian's Optuna 3.1), and the
+#             whole 1000-trial `actlab study optimize` in SQLite vs Optuna 5's study.optimize in memory;
+#             ROUNDS rounds (default 2) interleaved; SKIP_OPTUNA3=1 leaves 3.1 out
+#   read      `study show` and `study trials --csv` on a 100,000-trial study (STUDY_URL: SQLite by default)
 #   alacarte  wall time of an à-la-carte study (iris, 5 layers) vs Optuna + PyTorch running Sipper's original
 #             objective (bench/compare/alacarte_optuna.py); TRIALS trials on both sides (default 200: the
 #             PyTorch side needs ~0.1-0.7 s per trial here); actlab with TPE (FAIL trials ignored, as
@@ -17,49 +20,130 @@ cd "$(dirname "$0")/../.."
 BUILD_DIR=${BUILD_DIR:-build}
 TRIALS=${TRIALS:-200}
 WORKLOADS=${WORKLOADS:-"sampler alacarte"}
-export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
+export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 NUMEXPR_NUM_THREADS=1
 ACTLAB=$BUILD_DIR/actlab
 [[ -x $ACTLAB && -x $BUILD_DIR/bench/bench_search ]] || { echo "build first: make build" >&2; exit 1; }
 PY=/usr/bin/python3
 dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
+trap '[[ -n ${KEEP:-} ]] && echo "kept $dir" || rm -rf "$dir"' EXIT
 
 for w in $WORKLOADS; do
   case $w in
     sampler)
-      cpp=$($BUILD_DIR/bench/bench_search --benchmark_filter=BM_TpeSamplePerTrial --benchmark_format=json)
-      # The whole study path too: `actlab study optimize`, 1000 TPE trials of the built-in synthetic objective
-      # on the same 10 x 48 categorical space (its own cost table), SQLite, the process timed as a whole.
-      # Check: its best beats a 1000-trial random-sampler study of the same objective.
-      for s in tpe random; do
-        $ACTLAB study create --storage "sqlite://$dir/t.db" --name "$s" --sampler "$s" --objective synthetic \
-          --categorical 10 --choices 48 --floats 0 --seed 1 >/dev/null
+      # actlab vs Optuna 5 (OPTUNA5_PATH, the anchor snapshot by default) and Optuna 3.1 (Debian's), ROUNDS
+      # rounds interleaved A B A B so that other load on the machine hits both sides alike; each program checks
+      # its result before timing (see the scripts), CPU time throughout.
+      #   sampler: per-trial sampler time, 1000 trials, on the 10 x 48 categorical space and on 10 floats;
+      #            actlab independent (tpe) and multivariate (tpe:multivariate); Optuna with TPESampler()'s
+      #            defaults (3.1: independent; 5: multivariate with constant liar)
+      #   study:   a whole 1000-trial `actlab study optimize` (synthetic objective, SQLite, the process timed
+      #            as a whole: user + sys) vs Optuna's study.optimize with TPESampler() in memory
+      o5=${OPTUNA5_PATH:-$(cd ../shared/anchors/optuna-5.0.0.dev 2>/dev/null && pwd || true)}
+      [[ -n $o5 && -d $o5/optuna ]] || { echo "set OPTUNA5_PATH to an Optuna 5 source tree" >&2; exit 1; }
+      echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(getconf _NPROCESSORS_ONLN) CPUs; $(date -u +%F); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+      for r in $(seq 1 "${ROUNDS:-2}"); do
+        $BUILD_DIR/bench/bench_search --benchmark_filter=BM_TpeSamplePerTrial --benchmark_format=json \
+          >"$dir/actlab_sampler_$r.json"
+        for sp in categorical floats; do
+          OPTUNA_PATH=$o5 $PY bench/compare/tpe_optuna.py --space $sp >"$dir/o5_${sp}_$r.json"
+        done
+        for f in 0 10; do  # the study: the categorical space (no float) and the 10-float space
+          cat=$((f == 0 ? 10 : 0))
+          name="s${r}_$f"
+          $ACTLAB study create --storage "sqlite://$dir/t.db" --name "$name" --sampler tpe --objective synthetic \
+            --categorical $cat --choices 48 --floats $f --seed 1 >/dev/null
+          /usr/bin/time -f "%e %U %S" -o "$dir/study_time_${r}_$f.txt" \
+            $ACTLAB study optimize --storage "sqlite://$dir/t.db" --name "$name" --trials 1000 --json >"$dir/study_${r}_$f.json"
+        done
+        for sp in categorical floats; do
+          OPTUNA_PATH=$o5 $PY bench/compare/tpe_optuna.py --space $sp --what study >"$dir/o5study_${sp}_$r.json"
+        done
+        if [[ $r == 1 && -z ${SKIP_OPTUNA3:-} ]]; then  # 3.1 (40-50 ms a trial) in the first round only
+          for sp in categorical floats; do
+            $PY bench/compare/tpe_optuna.py --space $sp >"$dir/o3_${sp}_$r.json"
+          done
+        fi
       done
-      $ACTLAB study optimize --storage "sqlite://$dir/t.db" --name random --trials 1000 --json >"$dir/random.json"
-      /usr/bin/time -f "%e %U %S" -o "$dir/tpe_time.txt" \
-        $ACTLAB study optimize --storage "sqlite://$dir/t.db" --name tpe --trials 1000 --json >"$dir/tpe.json"
-      opt=$($PY bench/compare/tpe_optuna.py --trials 1000)
-      $PY - "$cpp" "$opt" "$dir/tpe.json" "$dir/random.json" "$dir/tpe_time.txt" <<'PYEOF'
-import json, sys
-c = json.loads(sys.argv[1])["benchmarks"][0]
-if c.get("error_occurred"):
-    sys.exit("actlab check failed: " + c.get("error_message", ""))
-o = json.loads(sys.argv[2])
-st, rnd = json.load(open(sys.argv[3])), json.load(open(sys.argv[4]))
-if st["states"]["COMPLETE"] != 1000 or not st["best"]["value"] < rnd["best"]["value"]:
-    sys.exit("actlab check failed: the TPE study's best does not beat the random study's")
-wall, user, sys_ = map(float, open(sys.argv[5]).read().split()[-3:])
-s_ms = 1e3 * (user + sys_) / 1000
-a = c["per_trial_ms"]
-print(f"sampler (CPU time) actlab TPE {a:.3f} ms/trial (best {c['tpe_best']:.4f}, random {c['random_best']:.4f}) | "
-      f"Optuna {o['optuna']} TPE sample_independent {o['sampler_ms_per_trial']:.2f} ms/trial, ask+suggest+tell "
-      f"{o['ask_tell_ms_per_trial']:.2f} ms/trial (best {o['tpe_best']:.4f}, random {o['random_best']:.4f}) | "
-      f"ratio {o['sampler_ms_per_trial'] / a:.0f}x (sampler), {o['ask_tell_ms_per_trial'] / a:.0f}x (ask/tell)")
-print(f"study (CPU time) actlab study optimize, 1000 TPE trials, SQLite: {s_ms:.3f} ms/trial CPU "
-      f"({user:.2f} s user + {sys_:.2f} s sys, {wall:.2f} s wall; best {st['best']['value']:.4f}, random study "
-      f"{rnd['best']['value']:.4f}) | ratio {o['ask_tell_ms_per_trial'] / s_ms:.0f}x vs Optuna ask+suggest+tell "
-      f"(in-memory storage)")
+      echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+      # Checks of the whole actlab studies: every trial COMPLETE, the best below a 1000-trial random study's.
+      for f in 0 10; do
+        cat=$((f == 0 ? 10 : 0))
+        $ACTLAB study create --storage "sqlite://$dir/t.db" --name "random_$f" --sampler random \
+          --objective synthetic --categorical $cat --choices 48 --floats $f --seed 1 >/dev/null
+        $ACTLAB study optimize --storage "sqlite://$dir/t.db" --name "random_$f" --trials 1000 --json >"$dir/random_$f.json"
+      done
+      $PY - "$dir" "${ROUNDS:-2}" <<'PYEOF'
+import glob, json, os, statistics, sys
+d, rounds = sys.argv[1], int(sys.argv[2])
+med = statistics.median
+def load(p):
+    return json.load(open(p)) if os.path.exists(p) else None
+A = {}  # (space, multivariate) -> per-trial ms, each round
+for r in range(1, rounds + 1):
+    for b in json.load(open(f"{d}/actlab_sampler_{r}.json"))["benchmarks"]:
+        if b.get("error_occurred"):
+            sys.exit("actlab check failed: " + b.get("error_message", ""))
+        sp = "floats" if "floats:1" in b["name"] else "categorical"
+        A.setdefault((sp, "multivariate:1" in b["name"]), []).append(b["per_trial_ms"])
+for sp in ("categorical", "floats"):
+    o5 = [load(f"{d}/o5_{sp}_{r}.json") for r in range(1, rounds + 1)]
+    o3 = [x for x in (load(f"{d}/o3_{sp}_{r}.json") for r in range(1, rounds + 1)) if x]
+    o5ms = med([x["sampler_ms_per_trial"] for x in o5])
+    print(f"sampler, {sp}: Optuna {o5[0]['optuna']} TPESampler() (multivariate={o5[0]['multivariate']}) "
+          f"{o5ms:.2f} ms/trial (rounds: {', '.join('%.2f' % x['sampler_ms_per_trial'] for x in o5)}; best "
+          f"{o5[0]['tpe_best']:.4f} vs random {o5[0]['random_best']:.4f})")
+    if o3:
+        o3ms = med([x["sampler_ms_per_trial"] for x in o3])
+        print(f"  Optuna {o3[0]['optuna']} TPESampler() (multivariate={o3[0]['multivariate']}) {o3ms:.2f} ms/trial")
+    for mv in (False, True):
+        a = med(A[(sp, mv)])
+        line = (f"  actlab {'tpe:multivariate' if mv else 'tpe'} {a:.4f} ms/trial (rounds: "
+                f"{', '.join('%.4f' % x for x in A[(sp, mv)])}) | vs Optuna 5: {o5ms / a:.0f}x")
+        if o3:
+            line += f" | vs Optuna 3.1: {o3ms / a:.0f}x"
+        print(line)
+for f, sp in ((0, "categorical"), (10, "floats")):
+    rnd = json.load(open(f"{d}/random_{f}.json"))
+    cpus = []
+    for r in range(1, rounds + 1):
+        st = json.load(open(f"{d}/study_{r}_{f}.json"))
+        if st["states"]["COMPLETE"] != 1000 or not st["best"]["value"] < rnd["best"]["value"]:
+            sys.exit(f"actlab check failed ({sp}): the TPE study's best does not beat the random study's")
+        wall, user, sys_ = map(float, open(f"{d}/study_time_{r}_{f}.txt").read().split()[-3:])
+        cpus.append(user + sys_)
+    o = [json.load(open(f"{d}/o5study_{sp}_{r}.json")) for r in range(1, rounds + 1)]
+    ocpu = med([x["study_cpu_s"] for x in o])
+    a = med(cpus)
+    print(f"study, {sp}: actlab study optimize 1000 TPE trials in SQLite {a:.3f} s CPU (rounds: "
+          f"{', '.join('%.3f' % x for x in cpus)}; best {st['best']['value']:.4f} vs random "
+          f"{rnd['best']['value']:.4f}) | Optuna {o[0]['optuna']} study.optimize in memory {ocpu:.2f} s CPU "
+          f"(rounds: {', '.join('%.2f' % x['study_cpu_s'] for x in o)}) | ratio {ocpu / a:.1f}x")
 PYEOF
+      ;;
+    read)
+      # A 100,000-trial study (built by bench_search BM_Study100k with bulk inserts, which also times the
+      # library calls), then the CLI as users run it: study show, study trials --csv. STUDY_URL: where
+      # (default a SQLite file here; a postgresql:// URL, e.g. from scripts/pg-test-cluster.sh, for PostgreSQL).
+      url=${STUDY_URL:-sqlite://$dir/big.db}
+      name="big_$$"
+      STUDY_URL=$url STUDY_NAME=$name $BUILD_DIR/bench/bench_search --benchmark_filter=BM_Study100k \
+        --benchmark_format=json >"$dir/big.json"
+      $PY - "$dir/big.json" <<'PYEOF'
+import json, sys
+b = json.load(open(sys.argv[1]))["benchmarks"][0]
+if b.get("error_occurred"):
+    sys.exit("check failed: " + b.get("error_message", ""))
+print(f"100k-trial study (library): summary {b['show_s'] * 1e3:.1f} ms, every trial + CSV {b['trials_csv_s']:.3f} s "
+      f"(built in {b['build_wall_s']:.1f} s wall)")
+PYEOF
+      for r in 1 2; do
+        /usr/bin/time -f "study show: %e s wall, %U user %S sys" $ACTLAB study show --storage "$url" --name "$name" >/dev/null
+        /usr/bin/time -f "study show --json: %e s wall, %U user %S sys" $ACTLAB study show --storage "$url" --name "$name" --json >/dev/null
+        /usr/bin/time -f "study trials --csv: %e s wall, %U user %S sys" $ACTLAB study trials --storage "$url" --name "$name" --csv >"$dir/big.csv"
+      done
+      lines=$(wc -l <"$dir/big.csv")
+      [[ $lines == 100001 ]] || { echo "check failed: the CSV has $lines lines" >&2; exit 1; }
+      echo "study trials --csv: $lines lines (header + 100000 trials)"
       ;;
     alacarte)
       # Check: the standard network learns iris in actlab too.

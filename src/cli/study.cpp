@@ -26,7 +26,7 @@ struct Options {
   std::int64_t trials = 0;
   double timeout = 0, heartbeat = 2.0, retry_storage = 60;
   int workers = 1, delay_ms = 0, max_retries = 3;
-  bool json = false, no_wait = false;
+  bool json = false, no_wait = false, csv = false;
 };
 
 std::string fmt_value(const std::optional<double>& v) {
@@ -85,7 +85,7 @@ int run_create(const Options& o) {
                                  .seed = o.seed});
   if (!made) return finish(made.status());
   if (o.json) {
-    Json j = lab::StudyView{*made, {}}.to_json();
+    Json j = lab::StudyView{*made, {}, std::nullopt}.to_json();
     j["space"] = made->space;
     print_json(j);
   } else {
@@ -151,7 +151,14 @@ int run_optimize(const Options& o) {
 }
 
 int run_show(const Options& o, bool table) {
-  auto study = lab::read_study(o.storage, o.name);
+  if (table && o.csv) {  // the CSV of `study export --format csv --to -`
+    auto out = lab::export_study({.storage = o.storage, .name = o.name, .format = "csv", .to = "-"});
+    if (!out) return finish(out.status());
+    std::fwrite(out->text.data(), 1, out->text.size(), stdout);
+    return kExitOk;
+  }
+  // show reads the counts and the best trial from the storage's indexes, not every trial.
+  auto study = table ? lab::read_study(o.storage, o.name) : lab::read_study_summary(o.storage, o.name);
   if (!study) return finish(study.status());
   const auto& trials = study->trials;
   if (o.json) {
@@ -178,7 +185,7 @@ int run_show(const Options& o, bool table) {
               j["direction"].get<std::string>().c_str(), j["sampler"].get<std::string>().c_str(),
               static_cast<unsigned long long>(study->record.seed));
   std::printf("objective: %s\n", study->record.objective.dump().c_str());
-  std::printf("trials: %zu", trials.size());
+  std::printf("trials: %lld", static_cast<long long>(j["n_trials"].get<std::int64_t>()));
   for (const auto& [state, n] : j["states"].items()) std::printf("  %s %d", state.c_str(), n.get<int>());
   std::printf("\n");
   if (!j["best"].is_null()) {
@@ -262,7 +269,8 @@ void add_study_command(CLI::App& app, int& exit_code) {
   create->add_option("--direction", o->direction, "minimize (synthetic default) or maximize (alacarte)");
   create->add_option("--categorical", o->categorical, "synthetic: categorical parameters (default 10)");
   create->add_option("--choices", o->choices, "synthetic: choices per categorical (default 48)");
-  create->add_option("--floats", o->floats, "synthetic: float parameters, 0-2 (default 2)");
+  create->add_option("--floats", o->floats,
+                     "synthetic: float parameters x0, x1, ... (linear, log, ...), 0-100 (default 2)");
   create->callback([o, &exit_code] { exit_code = run_create(*o); });
 
   CLI::App* opt = st->add_subcommand(
@@ -292,6 +300,7 @@ void add_study_command(CLI::App& app, int& exit_code) {
   CLI::App* trials =
       st->add_subcommand("trials", "Every trial: number, state, value, params, retries, times");
   named(trials);
+  trials->add_flag("--csv", o->csv, "As CSV (the columns of study export --format csv)");
   trials->callback([o, &exit_code] { exit_code = run_show(*o, true); });
   CLI::App* exp = st->add_subcommand(
       "export",

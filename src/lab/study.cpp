@@ -50,6 +50,7 @@ Json trial_json(const search::TrialRecord& t) {
 }
 
 std::optional<search::TrialRecord> StudyView::best() const {
+  if (summary) return summary->best;
   return search::Study::best(trials, record.direction);
 }
 
@@ -63,8 +64,17 @@ Json StudyView::to_json() const {
   j["created"] = utc_time(record.created);
   std::map<std::string, int> counts;
   for (const char* st : {"WAITING", "RUNNING", "COMPLETE", "PRUNED", "FAIL"}) counts[st] = 0;
-  for (const auto& t : trials) ++counts[search::to_string(t.state)];
-  j["n_trials"] = trials.size();
+  if (summary) {
+    counts["WAITING"] = static_cast<int>(summary->waiting);
+    counts["RUNNING"] = static_cast<int>(summary->running);
+    counts["COMPLETE"] = static_cast<int>(summary->complete);
+    counts["PRUNED"] = static_cast<int>(summary->pruned);
+    counts["FAIL"] = static_cast<int>(summary->failed);
+    j["n_trials"] = summary->n_trials;
+  } else {
+    for (const auto& t : trials) ++counts[search::to_string(t.state)];
+    j["n_trials"] = trials.size();
+  }
   j["states"] = counts;
   auto b = best();
   j["best"] = b ? trial_json(*b) : Json(nullptr);
@@ -156,7 +166,7 @@ Result<StudyRunResult> optimize_study(const StudyRunPlan& p,
   auto trials = study->storage().trials(study->record().id, false);
   if (!trials) return trials.status();
   StudyRunResult r;
-  r.study = {study->record(), std::move(*trials)};
+  r.study = {study->record(), std::move(*trials), std::nullopt};
   r.summary = *summary;
   r.workers = p.workers;
   r.data = (*setup)->details();
@@ -168,7 +178,15 @@ Result<StudyView> read_study(const std::string& storage, const std::string& name
   if (!study) return study.status();
   auto trials = study->storage().trials(study->record().id, false);
   if (!trials) return trials.status();
-  return StudyView{study->record(), std::move(*trials)};
+  return StudyView{study->record(), std::move(*trials), std::nullopt};
+}
+
+Result<StudyView> read_study_summary(const std::string& storage, const std::string& name) {
+  auto study = search::Study::open(storage, name, search::OpenMode::kReadOnly);
+  if (!study) return study.status();
+  auto summary = study->storage().summary(study->record().id, study->record().direction);
+  if (!summary) return summary.status();
+  return StudyView{study->record(), {}, std::move(*summary)};
 }
 
 Json StudyExportResult::to_json() const {
@@ -224,7 +242,7 @@ Result<std::vector<StudyView>> list_studies(const std::string& storage) {
   for (const auto& s : *studies) {
     auto trials = (*st)->trials(s.id, false);
     if (!trials) return trials.status();
-    out.push_back({s, std::move(*trials)});
+    out.push_back({s, std::move(*trials), std::nullopt});
   }
   return out;
 }

@@ -348,9 +348,10 @@ Result<std::string> trials_csv(const StudyRecord& study, const std::vector<Trial
     if (t.value) out += json_number(*t.value).dump(-1, ' ', false, Json::error_handler_t::replace);
     for (const auto& p : space->params()) {
       out += ",";
-      if (!t.params.is_object() || !t.params.contains(p.name)) continue;
-      const Json& v = t.params[p.name];
-      out += csv_field(v.is_string() ? v.get<std::string>() : v.dump());
+      if (!t.params.is_object()) continue;
+      const auto it = t.params.find(p.name);  // one lookup, not contains() then operator[]
+      if (it == t.params.end()) continue;
+      out += it->is_string() ? csv_field(it->get_ref<const std::string&>()) : csv_field(it->dump());
     }
     const auto start = start_time(t), complete = complete_time(t);
     for (const auto& time : {start, complete}) {

@@ -1,5 +1,6 @@
 #include "search/parzen.hpp"
 
+#include <Eigen/Core>
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
@@ -167,13 +168,16 @@ ParzenEstimator::ParzenEstimator(const Space& space, std::vector<std::size_t> di
       std::fill(d.sigmas.begin(), d.sigmas.end(), sigma0 * range);
     } else {
       // Neighbour distances among the sorted centres (prior included) with low and high as end points.
+      // (centre, index) pairs sorted lexicographically: the order of a stable sort by centre, without the
+      // indirection of sorting indices through a comparator.
+      std::vector<std::pair<double, std::size_t>> by_mu(n + 1);
+      for (std::size_t i = 0; i <= n; ++i) by_mu[i] = {d.mus[i], i};
+      std::sort(by_mu.begin(), by_mu.end());
       std::vector<std::size_t> order(n + 1);
-      std::iota(order.begin(), order.end(), 0);
-      std::stable_sort(order.begin(), order.end(),
-                       [&](std::size_t a, std::size_t b) { return d.mus[a] < d.mus[b]; });
+      for (std::size_t i = 0; i <= n; ++i) order[i] = by_mu[i].second;
       std::vector<double> s(n + 3);
       s[0] = d.low;
-      for (std::size_t i = 0; i <= n; ++i) s[i + 1] = d.mus[order[i]];
+      for (std::size_t i = 0; i <= n; ++i) s[i + 1] = by_mu[i].first;
       s[n + 2] = d.high;
       std::vector<double> sorted_sigma(n + 1);
       for (std::size_t i = 0; i <= n; ++i) sorted_sigma[i] = std::max(s[i + 1] - s[i], s[i + 2] - s[i + 1]);
@@ -188,11 +192,27 @@ ParzenEstimator::ParzenEstimator(const Space& space, std::vector<std::size_t> di
         options.consider_magic_clip ? range / std::min(100.0, 1.0 + static_cast<double>(n + 1)) : 1e-12;
     for (double& sg : d.sigmas) sg = std::clamp(sg, min_sigma, max_sigma);
     d.sigmas[n] = range;  // the prior kernel
-    d.log_mass.resize(n + 1);
-    for (std::size_t i = 0; i <= n; ++i) {
-      d.log_mass[i] = log_gauss_mass((d.low - d.mus[i]) / d.sigmas[i], (d.high - d.mus[i]) / d.sigmas[i]);
+    if (d.q > 0) {
+      d.log_mass.resize(n + 1);
+      for (std::size_t i = 0; i <= n; ++i) d.log_mass[i] = kernel_log_mass(d, i);
+    } else {
+      // log_pdf_many's constants. A kernel more than 9 σ inside both bounds has log mass −(Φ(a) + Φ(−b))
+      // with Φ(−9) ≈ 1.1e-19: 0 to far below log_pdf_tolerance, without the two erfc calls (most kernels late
+      // in a study, where they cluster with σ near its clip). log_pdf computes the exact masses itself.
+      d.inv_sigma.resize(n + 1);
+      d.log_norm.resize(n + 1);
+      for (std::size_t i = 0; i <= n; ++i) {
+        const double a = (d.low - d.mus[i]) / d.sigmas[i], b = (d.high - d.mus[i]) / d.sigmas[i];
+        d.inv_sigma[i] = 1.0 / d.sigmas[i];
+        d.log_norm[i] = -std::log(d.sigmas[i]) - kLogSqrt2Pi - (a < -9 && b > 9 ? 0.0 : log_gauss_mass(a, b));
+      }
     }
     dims_.push_back(std::move(d));
+  }
+  // log_pdf_many's starting point: the log weights plus every continuous dim's constants.
+  base_ = log_weights_;
+  for (const Dim& d : dims_) {
+    for (std::size_t k = 0; k < d.log_norm.size(); ++k) base_[k] += d.log_norm[k];
   }
 }
 
@@ -202,6 +222,10 @@ std::vector<std::vector<double>> ParzenEstimator::categorical(std::size_t k) con
   std::vector<std::vector<double>> out;
   for (std::uint32_t r : d.row_of) out.emplace_back(d.rows.begin() + r * C, d.rows.begin() + (r + 1) * C);
   return out;
+}
+
+double ParzenEstimator::kernel_log_mass(const Dim& d, std::size_t i) const {
+  return log_gauss_mass((d.low - d.mus[i]) / d.sigmas[i], (d.high - d.mus[i]) / d.sigmas[i]);
 }
 
 double ParzenEstimator::transform(const Dim& d, double x) const { return d.dist.log ? std::log(x) : x; }
@@ -276,11 +300,60 @@ double ParzenEstimator::log_pdf(const std::vector<double>& x) const {
         comp[k] = -kInf;
       } else {
         const double z = (t - mu) / sg;
-        comp[k] += -0.5 * z * z - kLogSqrt2Pi - std::log(sg) - d.log_mass[k];
+        comp[k] += -0.5 * z * z - kLogSqrt2Pi - std::log(sg) - kernel_log_mass(d, k);
       }
     }
   }
   return logsumexp(comp);
+}
+
+double ParzenEstimator::log_pdf_tolerance(double value) const {
+  const double terms = static_cast<double>(weights_.size() + dims_.size() + 2);
+  return 4096.0 * terms * DBL_EPSILON * (1.0 + std::fabs(value));
+}
+
+std::vector<double> ParzenEstimator::log_pdf_many(const std::vector<std::vector<double>>& xs) const {
+  using Array = Eigen::ArrayXd;
+  using CMap = Eigen::Map<const Array>;
+  const auto K = static_cast<Eigen::Index>(weights_.size());
+  const CMap base(base_.data(), K);
+  std::vector<double> out(xs.size());
+  Array comp(K), log_p;
+  for (std::size_t s = 0; s < xs.size(); ++s) {
+    const std::vector<double>& x = xs[s];
+    comp = base;
+    bool outside = false;
+    for (std::size_t j = 0; j < dims_.size() && !outside; ++j) {
+      const Dim& d = dims_[j];
+      if (d.dist.kind == ParamKind::kCategorical) {
+        const std::size_t C = d.dist.n_choices(), c = static_cast<std::size_t>(x[j]);
+        log_p.resize(static_cast<Eigen::Index>(d.rows.size() / C));
+        for (Eigen::Index r = 0; r < log_p.size(); ++r) log_p[r] = std::log(d.rows[r * C + c]);
+        for (Eigen::Index k = 0; k < K; ++k) comp[k] += log_p[d.row_of[k]];
+        continue;
+      }
+      const double t = transform(d, x[j]);
+      if (d.q > 0) {
+        const double hi = std::min(t + 0.5 * d.q, d.high), lo = std::max(t - 0.5 * d.q, d.low);
+        for (Eigen::Index k = 0; k < K; ++k) {
+          const double mu = d.mus[k], sg = d.sigmas[k];
+          comp[k] += log_gauss_mass((lo - mu) / sg, (hi - mu) / sg) - d.log_mass[k];
+        }
+      } else if (t < d.low || t > d.high) {
+        outside = true;
+      } else {
+        const CMap mu(d.mus.data(), K), inv_sigma(d.inv_sigma.data(), K);
+        comp -= 0.5 * ((t - mu) * inv_sigma).square();
+      }
+    }
+    if (outside) {
+      out[s] = -kInf;
+      continue;
+    }
+    const double m = comp.maxCoeff();
+    out[s] = std::isfinite(m) ? m + std::log((comp - m).exp().sum()) : m;
+  }
+  return out;
 }
 
 }  // namespace actlab::search

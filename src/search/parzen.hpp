@@ -66,6 +66,14 @@ class ParzenEstimator {
   std::vector<std::vector<double>> sample(Rng& rng, int n) const;
   // Log density of one point x (one internal value per dim).
   double log_pdf(const std::vector<double>& x) const;
+  // log_pdf of each point, vectorised over the kernels (Eigen packets, one exp per kernel and point): the
+  // same sum up to rounding, not bit for bit — |log_pdf_many(xs)[i] − log_pdf(xs[i])| ≤
+  // log_pdf_tolerance(value) for finite values (tested). Use it to rank points and log_pdf to break near ties
+  // (TpeSampler does).
+  std::vector<double> log_pdf_many(const std::vector<std::vector<double>>& xs) const;
+  // A bound on |log_pdf_many − log_pdf| at a point whose log density is about `value`: 4096 (n + d + 2) ε
+  // (1 + |value|), n kernels, d dims; each sum has n + d terms rounded to within a few ulp of their size.
+  double log_pdf_tolerance(double value) const;
 
   const std::vector<double>& weights() const { return weights_; }  // normalised, prior last
   // Numerical dim k: kernel centres and widths in the transformed (log / widened) domain.
@@ -80,19 +88,24 @@ class ParzenEstimator {
     Distribution dist;
     double low = 0, high = 0, q = 0;  // transformed bounds; q > 0 for discrete numerical dims
     std::vector<double> mus, sigmas;
-    std::vector<double> log_mass;  // log of each kernel's mass inside [low, high] (continuous dims)
+    std::vector<double> log_mass;  // log of each kernel's mass inside [low, high] (discrete dims; continuous
+                                   // ones compute it in log_pdf: kernel_log_mass)
+    // Continuous dims (q = 0): 1/σ_i and −log σ_i − log √(2π) − log_mass_i, for log_pdf_many.
+    std::vector<double> inv_sigma, log_norm;
     // Categorical dims: kernel i's probabilities are rows[row_of[i]·C .. +C). A kernel depends only on its
     // observed choice, so kernels that saw the same choice share one row (prior last): O(n + C²) memory
     // instead of O(n C).
     std::vector<std::uint32_t> row_of;
     std::vector<double> rows;
   };
+  double kernel_log_mass(const Dim& d, std::size_t i) const;  // log mass of kernel i inside [low, high]
   double transform(const Dim& d, double x) const;
   double untransform(const Dim& d, double t) const;
 
   std::vector<Dim> dims_;
   std::vector<double> weights_;
   std::vector<double> log_weights_;
+  std::vector<double> base_;  // log_weights_ + Σ log_norm over the continuous dims (log_pdf_many)
 };
 
 }  // namespace actlab::search

@@ -33,6 +33,11 @@ const Dialect& postgres_dialect() {
           "retries INTEGER NOT NULL DEFAULT 0, created DOUBLE PRECISION, started DOUBLE PRECISION, "
           "finished DOUBLE PRECISION, heartbeat DOUBLE PRECISION, UNIQUE (study_id, number))",
           "CREATE INDEX IF NOT EXISTS actlab_trials_by_state ON actlab_trials (study_id, state, number)",
+          // Retries (few) by study: the count of original trials without a scan (SqlStorage::originals).
+          "CREATE INDEX IF NOT EXISTS actlab_trials_retries ON actlab_trials (study_id, retry_of)",
+          // The best COMPLETE trial in O(log n) (SqlStorage::summary).
+          "CREATE INDEX IF NOT EXISTS actlab_trials_by_value ON actlab_trials (study_id, state, value, "
+          "number)",
           "CREATE TABLE IF NOT EXISTS actlab_intermediate_values (trial_id BIGINT NOT NULL REFERENCES "
           "actlab_trials(trial_id), "
           "step BIGINT NOT NULL, value DOUBLE PRECISION, PRIMARY KEY (trial_id, step))",

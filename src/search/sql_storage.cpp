@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <map>
 
 namespace actlab::search {
@@ -73,6 +74,15 @@ SqlValue opt(const std::optional<double>& v) { return v ? SqlValue(*v) : SqlValu
 }  // namespace
 
 std::string SqlStorage::sql(const std::string& text) const {
+  // Each statement's text is rewritten once per connection (placeholders, table prefixes), not per call.
+  auto it = rewritten_.find(text);
+  if (it != rewritten_.end()) return it->second;
+  std::string out = rewrite(text);
+  rewritten_.emplace(text, out);
+  return out;
+}
+
+std::string SqlStorage::rewrite(const std::string& text) const {
   const Dialect& d = conn_->dialect();
   std::string s = text;
   auto replace_all = [&](const std::string& key, const std::string& by) {
@@ -166,6 +176,7 @@ Status SqlStorage::init_schema(OpenMode mode) {
     // Version 1 named its tables studies, trials, intermediate_values (Optuna's names); read-only, they are
     // read where they are.
     legacy_names_ = v < 2;
+    rewritten_.clear();
     return Status::ok();
   };
   if (mode == OpenMode::kReadOnly) {
@@ -275,14 +286,15 @@ Result<std::optional<TrialRecord>> SqlStorage::create_running(std::int64_t study
     // The study row lock serialises number assignment (SQLite's write transaction already locks the file).
     auto lock = conn_->query(sql("SELECT study_id FROM studies WHERE study_id = $1 {LOCK_STUDY}"), {study});
     if (!lock) return lock.status();
-    auto next =
-        q("SELECT COALESCE(MAX(number), -1) + 1, COALESCE(SUM(CASE WHEN retry_of IS NULL THEN 1 ELSE 0 END), "
-          "0) "
-          "FROM trials WHERE study_id = $1",
-          {study});
+    // Both from indexes, O(log n + retries): the largest number (UNIQUE (study_id, number)) and the retries
+    // (actlab_trials_retries); originals = trials − retries, numbers being dense.
+    auto next = q("SELECT COALESCE(MAX(number), -1) + 1 FROM trials WHERE study_id = $1", {study});
     if (!next) return next.status();
     if (next->empty()) return Status::internal("storage: no next trial number");
-    const std::int64_t number = to_i64((*next)[0][0]), originals = to_i64((*next)[0][1]);
+    const std::int64_t number = to_i64((*next)[0][0]);
+    auto retries = retry_count(study);
+    if (!retries) return retries.status();
+    const std::int64_t originals = number - *retries;
     if (budget >= 0 && originals >= budget) return std::optional<TrialRecord>();
     SqlValue p;
     if (params) {
@@ -418,15 +430,109 @@ Result<std::vector<TrialRecord>> SqlStorage::trials_from(std::int64_t study, std
   return out;
 }
 
+Result<std::int64_t> SqlStorage::retry_count(std::int64_t study) {
+  auto rows = q("SELECT COUNT(*) FROM trials WHERE study_id = $1 AND retry_of IS NOT NULL", {study});
+  if (!rows) return rows.status();
+  return rows->empty() ? 0 : to_i64((*rows)[0][0]);
+}
+
 Result<TrialCounts> SqlStorage::counts(std::int64_t study) {
+  // Index range counts (by_state, retries) and the largest number: no scan of the study's trials.
   auto rows =
-      q("SELECT COALESCE(SUM(CASE WHEN retry_of IS NULL THEN 1 ELSE 0 END), 0), "
-        "COALESCE(SUM(CASE WHEN state = 'WAITING' THEN 1 ELSE 0 END), 0), "
-        "COALESCE(SUM(CASE WHEN state = 'RUNNING' THEN 1 ELSE 0 END), 0) FROM trials WHERE study_id = $1",
+      q("SELECT (SELECT COALESCE(MAX(number), -1) + 1 FROM trials WHERE study_id = $1), "
+        "(SELECT COUNT(*) FROM trials WHERE study_id = $1 AND state = 'WAITING'), "
+        "(SELECT COUNT(*) FROM trials WHERE study_id = $1 AND state = 'RUNNING')",
         {study});
   if (!rows) return rows.status();
   if (rows->empty()) return TrialCounts{};
-  return TrialCounts{to_i64((*rows)[0][0]), to_i64((*rows)[0][1]), to_i64((*rows)[0][2])};
+  auto retries = retry_count(study);
+  if (!retries) return retries.status();
+  return TrialCounts{to_i64((*rows)[0][0]) - *retries, to_i64((*rows)[0][1]), to_i64((*rows)[0][2])};
+}
+
+Status SqlStorage::append_finished(std::int64_t study, const std::vector<TrialRecord>& trials) {
+  for (const TrialRecord& t : trials) {
+    if (t.state != TrialState::kComplete && t.state != TrialState::kPruned && t.state != TrialState::kFail)
+      return Status::invalid("append_finished: trial state " + std::string(to_string(t.state)) +
+                             " is not finished");
+    if (t.state == TrialState::kComplete && (!t.value || std::isnan(*t.value)))
+      return Status::invalid("append_finished: a COMPLETE trial needs a value");
+  }
+  return in_transaction([&]() -> Status {
+    auto lock = conn_->query(sql("SELECT study_id FROM studies WHERE study_id = $1 {LOCK_STUDY}"), {study});
+    if (!lock) return lock.status();
+    auto next = q("SELECT COALESCE(MAX(number), -1) + 1 FROM trials WHERE study_id = $1", {study});
+    if (!next) return next.status();
+    std::int64_t number = next->empty() ? 0 : to_i64((*next)[0][0]);
+    constexpr std::size_t kRows = 200, kCols = 9;  // 1801 parameters a statement
+    for (std::size_t at = 0; at < trials.size(); at += kRows) {
+      const std::size_t rows = std::min(kRows, trials.size() - at);
+      std::string text =
+          "INSERT INTO trials (study_id, number, state, params_json, value, reason, worker, retries, "
+          "created, "
+          "started, finished) VALUES ";
+      std::vector<SqlValue> args;
+      args.reserve(rows * kCols + 1);
+      args.push_back(SqlValue(study));
+      for (std::size_t r = 0; r < rows; ++r) {
+        const TrialRecord& t = trials[at + r];
+        const std::size_t b = 2 + r * kCols;
+        text += r ? ", ($1" : "($1";
+        for (std::size_t c = 0; c < kCols; ++c) {
+          if (c == 6) text += ", 0";  // retries, before created
+          text += ", $" + std::to_string(b + c);
+        }
+        text += ")";
+        args.insert(args.end(), {SqlValue(number++), SqlValue(std::string(to_string(t.state))),
+                                 t.params.is_null() ? SqlValue() : SqlValue(t.params.dump()), opt(t.value),
+                                 SqlValue(t.reason), SqlValue(t.worker), opt(t.created), opt(t.started),
+                                 opt(t.finished)});
+      }
+      if (auto r = q(text, args); !r) return r.status();
+    }
+    return Status::ok();
+  });
+}
+
+Result<StudySummary> SqlStorage::summary(std::int64_t study, Direction direction) {
+  StudySummary out;
+  auto rows =
+      q("SELECT (SELECT COALESCE(MAX(number), -1) + 1 FROM trials WHERE study_id = $1), "
+        "(SELECT COUNT(*) FROM trials WHERE study_id = $1 AND state = 'WAITING'), "
+        "(SELECT COUNT(*) FROM trials WHERE study_id = $1 AND state = 'RUNNING'), "
+        "(SELECT COUNT(*) FROM trials WHERE study_id = $1 AND state = 'COMPLETE'), "
+        "(SELECT COUNT(*) FROM trials WHERE study_id = $1 AND state = 'PRUNED'), "
+        "(SELECT COUNT(*) FROM trials WHERE study_id = $1 AND state = 'FAIL')",
+        {study});
+  if (!rows) return rows.status();
+  if (rows->empty()) return out;
+  const SqlRow& r = (*rows)[0];
+  out.n_trials = to_i64(r[0]);
+  out.waiting = to_i64(r[1]);
+  out.running = to_i64(r[2]);
+  out.complete = to_i64(r[3]);
+  out.pruned = to_i64(r[4]);
+  out.failed = to_i64(r[5]);
+  // The best finite value (the range leaves out ±inf, and NaN, which PostgreSQL orders above every number;
+  // SQLite stores NaN as NULL), then the lowest number with that value: two index seeks.
+  const double big = std::numeric_limits<double>::max();
+  auto best =
+      q(direction == Direction::kMinimize
+            ? "SELECT MIN(value) FROM trials WHERE study_id = $1 AND state = 'COMPLETE' AND value >= $2 "
+              "AND value <= $3"
+            : "SELECT MAX(value) FROM trials WHERE study_id = $1 AND state = 'COMPLETE' AND value >= $2 "
+              "AND value <= $3",
+        {study, -big, big});
+  if (!best) return best.status();
+  if (best->empty() || !(*best)[0][0]) return out;
+  const double v = std::strtod((*best)[0][0]->c_str(), nullptr);
+  auto t = one_trial(
+      "SELECT {TRIAL_COLS} FROM trials WHERE study_id = $1 AND state = 'COMPLETE' AND value = $2 "
+      "ORDER BY number LIMIT 1",
+      {study, v});
+  if (!t) return t.status();
+  out.best = std::move(*t);
+  return out;
 }
 
 Result<std::vector<TrialRecord>> SqlStorage::running(std::int64_t study) {

@@ -21,6 +21,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -77,6 +78,8 @@ class SqlStorage final : public Storage {
   Result<std::vector<TrialRecord>> trials_from(std::int64_t study, std::int64_t from,
                                                bool with_intermediate) override;
   Result<TrialCounts> counts(std::int64_t study) override;
+  Result<StudySummary> summary(std::int64_t study, Direction direction) override;
+  Status append_finished(std::int64_t study, const std::vector<TrialRecord>& trials) override;
   Result<std::vector<TrialRecord>> running(std::int64_t study) override;
   Result<std::pair<bool, std::optional<TrialRecord>>> fail_stale(std::int64_t trial, double heartbeat,
                                                                  const std::string& reason,
@@ -92,12 +95,15 @@ class SqlStorage final : public Storage {
   // Replaces {NOW}, {LOCK_STUDY}, {SKIP_LOCKED} and {TRIAL_COLS} with the dialect's text, and the table
   // names studies, trials and intermediate_values with the schema's (actlab_studies, ...).
   std::string sql(const std::string& text) const;
+  std::string rewrite(const std::string& text) const;
+  Result<std::int64_t> retry_count(std::int64_t study);
   Result<std::vector<SqlRow>> q(const std::string& text, const std::vector<SqlValue>& args = {});
   Result<std::optional<TrialRecord>> one_trial(const std::string& text, const std::vector<SqlValue>& args);
   Result<TrialRecord> insert_waiting(std::int64_t study, const Json& params,
                                      std::optional<std::int64_t> retry_of, int retries);
 
   std::unique_ptr<SqlConnection> conn_;
+  mutable std::unordered_map<std::string, std::string> rewritten_;  // sql(): text → this backend's statement
   bool legacy_names_ = false;  // a schema-1 database opened read-only: the tables have no prefix
 };
 

@@ -5,6 +5,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 
 namespace actlab::search {
@@ -32,6 +33,11 @@ const Dialect& sqlite_dialect() {
           "retries INTEGER NOT NULL DEFAULT 0, created REAL, started REAL, finished REAL, heartbeat REAL, "
           "UNIQUE (study_id, number))",
           "CREATE INDEX IF NOT EXISTS actlab_trials_by_state ON actlab_trials (study_id, state, number)",
+          // Retries (few) by study: the count of original trials without a scan (SqlStorage::originals).
+          "CREATE INDEX IF NOT EXISTS actlab_trials_retries ON actlab_trials (study_id, retry_of)",
+          // The best COMPLETE trial in O(log n) (SqlStorage::summary).
+          "CREATE INDEX IF NOT EXISTS actlab_trials_by_value ON actlab_trials (study_id, state, value, "
+          "number)",
           "CREATE TABLE IF NOT EXISTS actlab_intermediate_values (trial_id INTEGER NOT NULL REFERENCES "
           "actlab_trials(trial_id), "
           "step INTEGER NOT NULL, value REAL, PRIMARY KEY (trial_id, step))",
@@ -49,7 +55,7 @@ class SqliteConnection final : public SqlConnection {
  public:
   SqliteConnection(sqlite3* db, std::string url) : db_(db), url_(std::move(url)) {}
   ~SqliteConnection() override {
-    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    for (auto& [sql, p] : cache_) sqlite3_finalize(p.stmt);
     sqlite3_close_v2(db_);
   }
   const Dialect& dialect() const override { return sqlite_dialect(); }
@@ -72,23 +78,32 @@ class SqliteConnection final : public SqlConnection {
   }
 
   Result<std::vector<SqlRow>> query(const std::string& sql, const std::vector<SqlValue>& args) override {
-    sqlite3_stmt* stmt = nullptr;
     auto it = cache_.find(sql);
-    if (it != cache_.end()) {
-      stmt = it->second;
-    } else {
-      if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+    if (it == cache_.end()) {
+      sqlite3_stmt* made = nullptr;
+      if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &made, nullptr) != SQLITE_OK) {
         return error("preparing \"" + sql.substr(0, 60) + "\"");
       }
-      cache_[sql] = stmt;
+      // Where each "$k" is bound, found once per statement (a lookup by name is a linear search, which
+      // made a long multi-row INSERT quadratic).
+      Prepared p{made, {}};
+      const int count = sqlite3_bind_parameter_count(made);
+      for (int i = 1; i <= count; ++i) {
+        const char* name = sqlite3_bind_parameter_name(made, i);
+        if (!name || name[0] != '$') continue;
+        const long k = std::strtol(name + 1, nullptr, 10);
+        if (k < 1) continue;
+        if (p.index.size() < static_cast<std::size_t>(k)) p.index.resize(static_cast<std::size_t>(k), 0);
+        p.index[static_cast<std::size_t>(k - 1)] = i;
+      }
+      it = cache_.emplace(sql, std::move(p)).first;
     }
+    sqlite3_stmt* stmt = it->second.stmt;
+    const std::vector<int>& index = it->second.index;
     sqlite3_reset(stmt);
     sqlite3_clear_bindings(stmt);
     for (std::size_t i = 0; i < args.size(); ++i) {
-      char name[24];
-      std::snprintf(name, sizeof name, "$%zu",
-                    i + 1);  // (not "$" + to_string: GCC 12 -Wrestrict false positive)
-      const int idx = sqlite3_bind_parameter_index(stmt, name);
+      const int idx = i < index.size() ? index[i] : 0;
       if (idx == 0) continue;
       const SqlValue& a = args[i];
       int rc = SQLITE_OK;
@@ -98,7 +113,7 @@ class SqliteConnection final : public SqlConnection {
       if (auto* v = std::get_if<std::string>(&a)) {
         rc = sqlite3_bind_text(stmt, idx, v->data(), static_cast<int>(v->size()), SQLITE_TRANSIENT);
       }
-      if (rc != SQLITE_OK) return error(std::string("binding ") + name);
+      if (rc != SQLITE_OK) return error("binding $" + std::to_string(i + 1));
     }
     std::vector<SqlRow> rows;
     for (;;) {
@@ -142,7 +157,11 @@ class SqliteConnection final : public SqlConnection {
  private:
   sqlite3* db_;
   std::string url_;
-  std::map<std::string, sqlite3_stmt*> cache_;
+  struct Prepared {
+    sqlite3_stmt* stmt;
+    std::vector<int> index;  // index[k − 1]: where "$k" binds (0: not in the statement)
+  };
+  std::map<std::string, Prepared> cache_;
 };
 
 }  // namespace

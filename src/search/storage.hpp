@@ -67,6 +67,14 @@ struct TrialCounts {
   std::int64_t waiting = 0, running = 0;
 };
 
+// What `study show` prints, read without reading the trials: counts from the state index, the number of
+// trials from the largest number, the best trial from the value index (Storage::summary).
+struct StudySummary {
+  std::int64_t n_trials = 0;
+  std::int64_t waiting = 0, running = 0, complete = 0, pruned = 0, failed = 0;
+  std::optional<TrialRecord> best;  // the best COMPLETE trial with a finite value, the lowest number on ties
+};
+
 enum class OpenMode {
   kCreate,     // create the database (SQLite file) and schema when missing
   kReadWrite,  // the database must exist; the schema is created when missing
@@ -98,6 +106,10 @@ class Storage {
   virtual Result<TrialRecord> enqueue(std::int64_t study, const Json& params,
                                       std::optional<std::int64_t> retry_of, int retries) = 0;
   virtual Status set_params(std::int64_t trial, const Json& params) = 0;
+  // Appends finished trials (COMPLETE, PRUNED or FAIL: state, params, value, reason, worker, times) with the
+  // next numbers, in one transaction and a few multi-row statements: importing, and building large studies
+  // for benchmarks. Their number, id, retry_of and intermediate values are ignored.
+  virtual Status append_finished(std::int64_t study, const std::vector<TrialRecord>& trials) = 0;
   virtual Status heartbeat(const std::vector<std::int64_t>& trials) = 0;
   virtual Status report(std::int64_t trial, std::int64_t step, double value) = 0;
   // RUNNING → state (COMPLETE, PRUNED or FAIL). False when the trial was no longer RUNNING (another worker
@@ -115,6 +127,9 @@ class Storage {
   virtual Result<std::vector<TrialRecord>> trials_from(std::int64_t study, std::int64_t from,
                                                        bool with_intermediate) = 0;
   virtual Result<TrialCounts> counts(std::int64_t study) = 0;
+  // Counts by state and the best trial (as Study::best over every trial), from indexes: O(log n) statements
+  // plus index-only counts, whatever the size of the study.
+  virtual Result<StudySummary> summary(std::int64_t study, Direction direction) = 0;
   // The RUNNING trials only (what the stale-trial check reads on every ask).
   virtual Result<std::vector<TrialRecord>> running(std::int64_t study) = 0;
   // RUNNING → FAIL with `reason` if the trial's heartbeat is still `heartbeat` (so a live worker that just

@@ -66,6 +66,43 @@ double propose_categorical(const Space& space, std::size_t param, const std::vec
       shortlist, [&](std::size_t j) { return l.log_pdf(candidates[j]) - g.log_pdf(candidates[j]); })][0];
 }
 
+// The candidate with the highest log l − log g, the first of equal bests — what scoring each candidate with
+// log_pdf (O(n) scalar work per candidate) picks, found with log_pdf_many (vectorised over the kernels). The
+// batch scores agree with log_pdf to within the estimators' tolerances e_l + e_g, so a candidate whose batch
+// score is more than 2 (e_l + e_g) below the top cannot be log_pdf's pick. When every candidate left is the
+// same point, that point is the pick; otherwise (a near tie between different points, or a non-finite score)
+// the shortlist is re-scored with log_pdf, exactly as before.
+std::size_t pick_candidate(const ParzenEstimator& l, const ParzenEstimator& g,
+                           const std::vector<std::vector<double>>& candidates) {
+  std::vector<std::size_t> all(candidates.size());
+  std::iota(all.begin(), all.end(), 0);
+  const auto exact = [&](const std::vector<std::size_t>& which) {
+    return first_best(which,
+                      [&](std::size_t j) { return l.log_pdf(candidates[j]) - g.log_pdf(candidates[j]); });
+  };
+  if (candidates.empty()) return 0;
+  const std::vector<double> log_l = l.log_pdf_many(candidates), log_g = g.log_pdf_many(candidates);
+  std::vector<double> score(candidates.size()), slack(candidates.size());
+  double top = -std::numeric_limits<double>::infinity();
+  for (std::size_t j = 0; j < candidates.size(); ++j) {
+    if (!std::isfinite(log_l[j]) || !std::isfinite(log_g[j])) return exact(all);
+    score[j] = log_l[j] - log_g[j];
+    slack[j] = l.log_pdf_tolerance(log_l[j]) + g.log_pdf_tolerance(log_g[j]);
+    top = std::max(top, score[j]);
+  }
+  // Candidate j's exact score is within slack[j] of score[j], so the best exact score is at least top − the
+  // largest slack, and a candidate whose score + slack falls below that is beaten.
+  const double floor = top - *std::max_element(slack.begin(), slack.end());
+  std::vector<std::size_t> shortlist;
+  bool one_point = true;
+  for (std::size_t j = 0; j < candidates.size(); ++j) {
+    if (score[j] + slack[j] < floor) continue;
+    one_point = one_point && (shortlist.empty() || candidates[j] == candidates[shortlist.front()]);
+    shortlist.push_back(j);
+  }
+  return one_point ? shortlist.front() : exact(shortlist);
+}
+
 }  // namespace
 
 std::string TpeSampler::name() const {
@@ -139,10 +176,7 @@ Params TpeSampler::sample(const Space& space, Direction direction, const std::ve
     const ParzenEstimator l(space, dims, gather(below), options_.parzen);
     const ParzenEstimator g(space, dims, gather(above), options_.parzen);
     const auto candidates = l.sample(r, options_.n_ei_candidates);
-    std::vector<std::size_t> all(candidates.size());
-    std::iota(all.begin(), all.end(), 0);
-    return candidates[first_best(
-        all, [&](std::size_t j) { return l.log_pdf(candidates[j]) - g.log_pdf(candidates[j]); })];
+    return candidates[pick_candidate(l, g, candidates)];
   };
 
   if (options_.multivariate) {

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -592,6 +593,42 @@ TEST_P(StudyCliPostgres, ServerRestartMidStudyLosesNothing) {
 }
 INSTANTIATE_TEST_SUITE_P(Backends, StudyCliPostgres, ::testing::Values("postgresql"),
                          [](const auto& info) { return info.param; });
+
+TEST(StudyCliInput, NumericalSyntheticSpaceIsAccepted) {
+  // The 10-float space of the search benchmarks (docs/benchmarks.md): no categorical parameter at all.
+  char dir[] = "/tmp/actlab_cli_floats_XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  const std::string url = std::string("sqlite://") + dir + "/s.db";
+  Json c = output_json(run_actlab({"study", "create", "--storage", url, "--name", "f", "--objective",
+                                   "synthetic", "--categorical", "0", "--floats", "10", "--json"}));
+  ASSERT_EQ(c["space"]["params"].size(), 10u);
+  EXPECT_EQ(c["space"]["params"][0]["name"], "x0");
+  EXPECT_EQ(c["space"]["params"][9]["log"], true);
+  Json o = output_json(
+      run_actlab({"study", "optimize", "--storage", url, "--name", "f", "--trials", "30", "--json"}));
+  EXPECT_EQ(o["states"]["COMPLETE"], 30);
+  // study trials --csv is the export's CSV: a header and one line per trial.
+  const auto csv = run_actlab({"study", "trials", "--storage", url, "--name", "f", "--csv"});
+  EXPECT_EQ(
+      csv.out,
+      run_actlab({"study", "export", "--storage", url, "--name", "f", "--format", "csv", "--to", "-"}).out);
+  EXPECT_EQ(std::count(csv.out.begin(), csv.out.end(), '\n'), 31);
+  EXPECT_EQ(csv.out.rfind("number,state,value,params_x0,", 0), 0u) << csv.out.substr(0, 80);
+  // study show reads counts and the best trial from the indexes: the same best as a scan of the trials.
+  Json shown = output_json(run_actlab({"study", "show", "--storage", url, "--name", "f", "--json"}));
+  Json all = output_json(run_actlab({"study", "trials", "--storage", url, "--name", "f", "--json"}));
+  double best = 1e300;
+  for (const Json& t : all) best = std::min(best, t["value"].get<double>());
+  EXPECT_EQ(shown["best"]["value"].get<double>(), best);
+  EXPECT_EQ(shown["n_trials"], 30);
+  expect_bad_input({"study", "create", "--storage", url, "--name", "g", "--objective", "synthetic",
+                    "--categorical", "0", "--floats", "101"},
+                   "--floats");
+  expect_bad_input({"study", "create", "--storage", url, "--name", "g", "--objective", "synthetic",
+                    "--categorical", "0", "--floats", "0"},
+                   "--categorical");
+  (void)std::system((std::string("rm -rf ") + dir).c_str());
+}
 
 TEST(StudyCliInput, BadInputExitsTwoNamingTheFlagAndWritesNothing) {
   char dir[] = "/tmp/actlab_cli_bad_XXXXXX";

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "support/golden.hpp"
@@ -55,6 +56,17 @@ TEST(Parzen, EstimatorMatchesOptuna) {
         }
       }
     }
+    const auto points = c["points"].get<std::vector<std::vector<double>>>();
+    const std::vector<double> batch = est.log_pdf_many(points);
+    for (std::size_t p = 0; p < c["points"].size(); ++p) {
+      const double ref_batch = c["log_pdf"][p].get<double>();
+      if (std::isfinite(ref_batch)) {
+        EXPECT_TRUE(close(batch[p], ref_batch, 1e-10, 1e-10))
+            << "log_pdf_many " << batch[p] << " vs " << ref_batch;
+      } else {
+        EXPECT_EQ(batch[p], ref_batch);
+      }
+    }
     for (std::size_t p = 0; p < c["points"].size(); ++p) {
       const double mine = est.log_pdf(c["points"][p].get<std::vector<double>>());
       const double ref = c["log_pdf"][p].get<double>();
@@ -98,6 +110,63 @@ TEST(Parzen, CategoricalLogPmfIsTheMixture) {
         for (std::size_t c = 0; c < C; ++c) {
           EXPECT_NEAR(table[c], est.log_pdf({static_cast<double>(c)}), 1e-13)
               << "C " << C << " n " << n << " prior " << prior << " choice " << c;
+        }
+      }
+    }
+  }
+}
+
+TEST(Parzen, LogPdfManyIsLogPdfWithinItsTolerance) {
+  // Large mixtures (1000 observations) of every kind of parameter, independent and multivariate: the batch
+  // densities agree with log_pdf within log_pdf_tolerance, at points drawn from the mixture and at the
+  // bounds.
+  Space s;
+  ASSERT_TRUE(s.add_float("x", -5, 5));
+  ASSERT_TRUE(s.add_float("lr", 1e-4, 10, /*log=*/true));
+  ASSERT_TRUE(s.add_float("q", 0, 1, false, 0.125));
+  ASSERT_TRUE(s.add_int("w", 1, 64));
+  ASSERT_TRUE(s.add_int("lw", 1, 1024, /*log=*/true));
+  ASSERT_TRUE(s.add_categorical("c", {"a", "b", "c", "d"}));
+  Rng rng(7);
+  for (bool multivariate : {false, true}) {
+    for (std::size_t n : {0u, 1u, 30u, 1000u}) {
+      std::vector<std::vector<double>> obs(s.size(), std::vector<double>(n));
+      for (std::size_t i = 0; i < n; ++i) {
+        // Clustered observations (as TPE's are late in a study) with a few outliers.
+        Rng r = rng.split(i);
+        const Params p = {
+            std::clamp(1.0 + 0.01 * r.normal(), -5.0, 5.0), i % 10 == 0 ? 5.0 : 1e-3,
+            0.125 * static_cast<double>(r.below(9)),        static_cast<double>(1 + r.below(64)),
+            static_cast<double>(1 + r.below(1024)),         static_cast<double>(r.below(4))};
+        for (std::size_t k = 0; k < s.size(); ++k) obs[k][i] = p[k];
+      }
+      ParzenOptions o;
+      o.multivariate = multivariate;
+      std::vector<std::vector<std::size_t>> groups;
+      if (multivariate) {
+        groups.push_back({0, 1, 2, 3, 4, 5});
+      } else {
+        for (std::size_t k = 0; k < s.size(); ++k) groups.push_back({k});
+      }
+      for (const auto& dims : groups) {
+        std::vector<std::vector<double>> o_dims;
+        for (std::size_t k : dims) o_dims.push_back(obs[k]);
+        const ParzenEstimator est(s, dims, o_dims, o);
+        auto points = est.sample(rng, 50);
+        std::vector<double> lo, hi;
+        for (std::size_t k : dims) {
+          lo.push_back(s[k].dist.kind == ParamKind::kCategorical ? 0 : s[k].dist.low);
+          hi.push_back(s[k].dist.kind == ParamKind::kCategorical ? 3 : s[k].dist.high);
+        }
+        points.push_back(lo);
+        points.push_back(hi);
+        const std::vector<double> batch = est.log_pdf_many(points);
+        for (std::size_t p = 0; p < points.size(); ++p) {
+          const double exact = est.log_pdf(points[p]);
+          ASSERT_TRUE(std::isfinite(exact));
+          EXPECT_LE(std::fabs(batch[p] - exact), est.log_pdf_tolerance(exact))
+              << "n " << n << " multivariate " << multivariate << " dim " << dims[0] << " point " << p;
+          EXPECT_LE(std::fabs(batch[p] - exact), 1e-9 * (1 + std::fabs(exact)));
         }
       }
     }

@@ -13,10 +13,14 @@
 #include <atomic>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
+#include <map>
 #include <set>
 
+#include "core/rng.hpp"
 #include "search/postgres_storage.hpp"
 #include "search/sqlite_storage.hpp"
+#include "search/study.hpp"
 #include "support/pg_cluster.hpp"
 
 namespace actlab::search {
@@ -172,6 +176,74 @@ TEST_P(StorageSuite, BudgetCountsOriginalTrialsOnly) {
   ASSERT_EQ(all->size(), 4u);
   EXPECT_EQ((*all)[3].retry_of, 0);
   EXPECT_FALSE(*storage_->create_running(s.id, "w", 3));
+}
+
+TEST_P(StorageSuite, SummaryIsStudyBestAndTheStateCountsOverEveryTrial) {
+  // Bulk-appended finished trials (ties, ±inf, NaN, FAIL and PRUNED among them) and a few live ones: the
+  // summary read from the indexes agrees with Study::best and a count over trials() in both directions.
+  const StudyRecord s = make_study("summary");
+  const double inf = std::numeric_limits<double>::infinity();
+  std::vector<TrialRecord> batch;
+  Rng rng(5);
+  for (int i = 0; i < 450; ++i) {
+    TrialRecord t;
+    t.state = i % 7 == 3 ? TrialState::kFail : i % 11 == 5 ? TrialState::kPruned : TrialState::kComplete;
+    t.params = Json{{"x", i}};
+    t.value = std::round(100 * rng.uniform()) / 10;  // many ties
+    if (i == 17) t.value = -inf;
+    if (i == 18) t.value = inf;
+    if (i == 19 || i == 20) t.state = TrialState::kPruned;  // (a COMPLETE trial has a value, not NaN)
+    if (i == 19) t.value = std::nan("");
+    if (i == 20) t.value.reset();
+    t.reason = t.state == TrialState::kFail ? "bad" : "";
+    t.worker = "bulk";
+    t.finished = 1.7e9 + i;
+    batch.push_back(t);
+  }
+  ASSERT_TRUE(storage_->append_finished(s.id, batch));
+  ASSERT_TRUE(storage_->enqueue(s.id, Json{{"x", -1}}, std::nullopt, 0));
+  ASSERT_TRUE(*storage_->create_running(s.id, "w", -1));
+  ASSERT_TRUE(storage_->enqueue(s.id, Json{{"x", 0}}, 3, 1));  // a retry
+  auto all = storage_->trials(s.id, false);
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 453u);
+  EXPECT_EQ((*all)[449].number, 449);
+  EXPECT_EQ((*all)[449].params, batch[449].params);
+  EXPECT_EQ((*all)[17].value, -inf);
+  std::map<TrialState, std::int64_t> by_state;
+  for (const TrialRecord& t : *all) ++by_state[t.state];
+  for (Direction d : {Direction::kMinimize, Direction::kMaximize}) {
+    auto sum = storage_->summary(s.id, d);
+    ASSERT_TRUE(sum) << sum.status().message();
+    EXPECT_EQ(sum->n_trials, 453);
+    EXPECT_EQ(sum->complete, by_state[TrialState::kComplete]);
+    EXPECT_EQ(sum->pruned, by_state[TrialState::kPruned]);
+    EXPECT_EQ(sum->failed, by_state[TrialState::kFail]);
+    EXPECT_EQ(sum->waiting, 2);
+    EXPECT_EQ(sum->running, 1);
+    const auto best = Study::best(*all, d);
+    ASSERT_TRUE(best && sum->best);
+    EXPECT_EQ(sum->best->number, best->number);
+    EXPECT_EQ(sum->best->value, best->value);
+  }
+  auto counts = storage_->counts(s.id);
+  ASSERT_TRUE(counts);
+  EXPECT_EQ(counts->originals, 452);
+  EXPECT_EQ(counts->waiting, 2);
+  EXPECT_EQ(counts->running, 1);
+  // A study without a finite COMPLETE value has no best.
+  const StudyRecord empty = make_study("summary_empty");
+  auto none = storage_->summary(empty.id, Direction::kMinimize);
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->n_trials, 0);
+  EXPECT_FALSE(none->best);
+  TrialRecord running;
+  running.state = TrialState::kRunning;
+  EXPECT_FALSE(storage_->append_finished(empty.id, {running}));
+  TrialRecord no_value;
+  no_value.state = TrialState::kComplete;
+  EXPECT_FALSE(storage_->append_finished(empty.id, {no_value}));
+  EXPECT_EQ(storage_->trials(empty.id, false)->size(), 0u);
 }
 
 // Issue 18: a new trial and its parameters are one transaction. Parameters that cannot be made leave no
