@@ -104,7 +104,7 @@ void add_reproduce_command(CLI::App& app, int& exit_code) {
   CLI::App* c = app.add_subcommand(
       "reproduce",
       "Reproduce a seed paper's headline experiment: paper says / we get / verdict (docs/reproduce.md)");
-  c->add_option("NAME", p.name, "kim-kang | hayou | dik (none: list them)");
+  c->add_option("NAME", p.name, "kim-kang | hayou | dik | villani-schoots (none: list them)");
   c->add_option("--scale", p.scale, "quick (about a minute) or paper (the paper's sizes where they fit)")
       ->check(CLI::IsMember({"quick", "paper"}))
       ->capture_default_str();

@@ -25,6 +25,10 @@ const std::vector<ReproductionInfo>& reproductions() {
        "A. Dik, MQL5 articles 16443 and 16845 (2024-2025)",
        "harness with 2 repeats, ADAMm 3 seeds and population Adam 1; 1-1-1 study on 8 activations (~30 s)",
        "harness as published (10 repeats), 5 seeds each; 1-1-1 study over the catalog, 10 seeds (~10 min)"},
+      {"villani-schoots", "Any deep ReLU network is shallow",
+       "M. J. Villani and N. Schoots, arXiv:2306.11827 (2023)",
+       "6 network sizes up to 12 neurons, 2 networks each, brute force up to 12 (~5 s)",
+       "13 sizes up to 30 neurons, 3 networks each, brute force up to 18 neurons (~ minutes)"},
   };
   return list;
 }
@@ -147,7 +151,8 @@ Result<ReproduceResult> reproduce(const ReproducePlan& plan, const ReproduceProg
   const auto t0 = std::chrono::steady_clock::now();
   Result<ReproduceResult> r = plan.name == "kim-kang" ? reproduce_kim_kang(c)
                               : plan.name == "hayou"  ? reproduce_hayou(c)
-                                                      : reproduce_dik(c);
+                              : plan.name == "dik"    ? reproduce_dik(c)
+                                                      : reproduce_villani_schoots(c);
   if (!r) return r.status();
   r->plan = plan;
   r->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -21,6 +21,8 @@
 //                    converge on it (1/l smooth, 1/l² ReLU-like), deep networks trained on and off the EOC.
 //   dik              A. Dik, MQL5 articles 16443 (ADAMm on his test harness: 44.85 % against population
 //                    Adam's 22.22 %) and 16845 (1-1-1 convergence with weights bounded by the activation).
+//   villani-schoots  Villani & Schoots, "Any deep ReLU network is shallow" (arXiv:2306.11827): the exact
+//                    shallow rewrite against the brute-force 2^N enumeration, its time against N, exact SHAP.
 #pragma once
 
 #include <cstdint>
@@ -117,6 +119,7 @@ Result<ReproduceResult> reproduce(const ReproducePlan& plan, const ReproduceProg
 Result<ReproduceResult> reproduce_kim_kang(const ReproduceContext& c);
 Result<ReproduceResult> reproduce_hayou(const ReproduceContext& c);
 Result<ReproduceResult> reproduce_dik(const ReproduceContext& c);
+Result<ReproduceResult> reproduce_villani_schoots(const ReproduceContext& c);
 
 // 1 − c^l for l = 0 … depth on the EOC point p, from c^0 = 0, with the correlation map's decrement
 // tabulated at n log-spaced 1 − c in [eps_lo, 1] (lab/repro_hayou.cpp says why and how).

@@ -16,7 +16,8 @@ TEST(Reproduce, PlanErrorsNameTheField) {
   ReproducePlan q = p;
   q.name = "kimkang";
   EXPECT_EQ(field(q), "name");
-  EXPECT_NE(q.validate().message().find("kim-kang, hayou, dik"), std::string::npos) << q.validate().message();
+  EXPECT_NE(q.validate().message().find("kim-kang, hayou, dik, villani-schoots"), std::string::npos)
+      << q.validate().message();
   q = p;
   q.scale = "huge";
   EXPECT_EQ(field(q), "scale");
@@ -67,7 +68,7 @@ TEST(Reproduce, EveryReproductionIsListed) {
     EXPECT_FALSE(r.title.empty());
     EXPECT_FALSE(r.citation.empty());
   }
-  EXPECT_EQ(names, (std::vector<std::string>{"kim-kang", "hayou", "dik"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"kim-kang", "hayou", "dik", "villani-schoots"}));
 }
 
 }  // namespace
