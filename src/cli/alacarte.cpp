@@ -107,7 +107,7 @@ int run_alacarte(const Flags& f) {
   if (!f.markdown.empty())
     if (Status s = write_file("--markdown", f.markdown, table.markdown()); !s.is_ok()) return finish(s);
   if (f.json) {
-    std::printf("%s\n", json_dump(result->to_json(), true).c_str());
+    print_recorded(result->to_json());
   } else {
     std::printf("%s", table.markdown().c_str());
     std::printf(

@@ -1,6 +1,8 @@
 #include "cli/command.hpp"
 
 #include <cerrno>
+#include <charconv>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 
@@ -45,6 +47,23 @@ CLI::Option* bounded(CLI::Option* option, double lo, double hi) {
         return {};
       },
       "[" + number_text(lo) + ", " + number_text(hi) + "]"));
+}
+
+void check_seeds(CLI::App& app) {
+  for (CLI::Option* o : app.get_options()) {
+    if (!o->check_lname("seed")) continue;
+    o->check(CLI::Validator(
+        [](std::string& text) -> std::string {
+          std::uint64_t v = 0;
+          const char* end = text.data() + text.size();
+          const auto [at, ec] = std::from_chars(text.data(), end, v);
+          if (text.empty() || ec != std::errc() || at != end)
+            return "must be a whole number from 0 to 18446744073709551615, got '" + text + "'";
+          return {};
+        },
+        "SEED"));
+  }
+  for (CLI::App* sub : app.get_subcommands({})) check_seeds(*sub);
 }
 
 int finish(const Status& s, FlagNames flags) {

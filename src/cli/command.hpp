@@ -30,6 +30,10 @@ int finish(const Status& s, FlagNames flags = {});
 // "--rows: must be a number from 1 to 10000000 (docs/limits.md), got -5".
 CLI::Option* bounded(CLI::Option* option, double lo, double hi);
 
+// Every `--seed` under `app` (subcommands included) takes only a whole number from 0 to 2^64-1: "-1", which
+// CLI11 would wrap into 2^64-1, and "1e3" are refused with exit 2 naming the flag.
+void check_seeds(CLI::App& app);
+
 // Registers `actlab act ...`; its callbacks run the chosen subcommand after parsing and set exit_code.
 void add_act_command(CLI::App& app, int& exit_code);
 // Registers `actlab theory ...` (cli/theory.cpp).

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "cli/args.hpp"
 #include "cli/command.hpp"
 #include "cli/train_flags.hpp"
 #include "core/file_io.hpp"
@@ -57,7 +58,7 @@ Status write_outputs(const lab::CompareResult& r, const std::string& dir) {
   const report::Table t = r.table();
   if (Status s = write_file(d / "table.md", t.markdown()); !s) return s;
   if (Status s = write_file(d / "table.csv", t.csv()); !s) return s;
-  if (Status s = write_file(d / "results.json", json_dump(r.to_json(), true) + "\n"); !s) return s;
+  if (Status s = write_file(d / "results.json", json_dump(recorded(r.to_json()), true) + "\n"); !s) return s;
   return report::render(r.figure(), (d / "compare.svg").string());
 }
 
@@ -81,7 +82,7 @@ int run_compare(const CompareFlags& f) {
   if (bar) bar->finish();
   if (!r) return finish(r.status(), {{"source", "--data"}});
   if (f.json)
-    std::printf("%s\n", json_dump(r->to_json(), true).c_str());
+    print_recorded(r->to_json());
   else
     print_compare(*r);
   if (!f.out.empty())

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "cli/args.hpp"
 #include "cli/command.hpp"
 #include "core/json.hpp"
 #include "core/progress.hpp"
@@ -50,9 +51,16 @@ Json converge_json(const lab::ConvergeResult& r) {
                       {"b_hidden", s.bounds->b_hidden},
                       {"b_output", s.bounds->b_output}};
   }
+  // The whole plan, so the JSON says how to run it again.
+  Json plan = {{"acts", p.acts},     {"opt", p.opt},       {"reflect", p.reflect},
+               {"x", p.x},           {"target", p.target}, {"threshold", p.threshold},
+               {"kappa", p.kappa},   {"lr", p.lr},         {"alpha", p.alpha},
+               {"seeds", p.seeds},   {"pop", p.pop},       {"threads", p.threads},
+               {"budget", p.budget}, {"seed", p.seed},     {"keep_moment", p.keep_moment}};
   return {{"x", p.x},           {"target", p.target}, {"threshold", p.threshold},
           {"budget", p.budget}, {"seeds", p.seeds},   {"kappa", p.kappa},
-          {"rows", rows},       {"skipped", skipped}, {"bounds", bounds}};
+          {"rows", rows},       {"skipped", skipped}, {"bounds", bounds},
+          {"plan", plan}};
 }
 
 void print_text(const lab::ConvergeResult& r, const std::string& plot) {
@@ -90,7 +98,7 @@ int run_converge(const ConvergeFlags& f) {
       return finish(s.with_context("--plot"));
   }
   if (f.json) {
-    std::printf("%s\n", json_dump(converge_json(*r), true).c_str());
+    print_recorded(converge_json(*r));
   } else {
     print_text(*r, f.plot);
   }

@@ -205,12 +205,12 @@ int run_evolve(const Flags& f) {
 
   const Json j = to_json(*r, p.save_catalog);
   if (!f.out.empty()) {
-    if (Status s = write_file_atomic(f.out, json_dump(j, true) + "\n"); !s) {
+    if (Status s = write_file_atomic(f.out, json_dump(recorded(j), true) + "\n"); !s) {
       return finish(Status::io_error("--out " + s.message()));
     }
   }
   if (f.json) {
-    std::printf("%s\n", json_dump(j, true).c_str());
+    print_recorded(j);
     return kExitOk;
   }
   const evolve::EvolveResult& run = r->run;
@@ -265,10 +265,10 @@ int run_work(const WorkFlags& f) {
         "actlab: interrupted by %s: %d running evaluation(s) put back to WAITING, none left RUNNING; "
         "to join the run again:\n  %s\n",
         InterruptGuard::name(r->interrupted), r->released, own_command_line().c_str());
-    if (f.json) std::printf("%s\n", json_dump(to_json(*r), false).c_str());
+    if (f.json) std::printf("%s\n", json_dump(recorded(to_json(*r)), false).c_str());
     return 128 + r->interrupted;
   }
-  if (f.json) std::printf("%s\n", json_dump(to_json(*r), false).c_str());
+  if (f.json) std::printf("%s\n", json_dump(recorded(to_json(*r)), false).c_str());
   return kExitOk;
 }
 
@@ -276,7 +276,7 @@ int run_show(const WorkFlags& f) {
   auto r = lab::evolve_show({.storage = f.plan.storage, .name = f.plan.name});
   if (!r) return finish(r.status());
   if (f.json) {
-    std::printf("%s\n", json_dump(to_json(*r), true).c_str());
+    print_recorded(to_json(*r));
     return kExitOk;
   }
   std::printf("study %s: %d evaluations complete, %d failed, %d pending\n", r->study.c_str(), r->complete,

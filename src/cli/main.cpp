@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   add_alacarte_command(app, exit_code);
   add_shallow_command(app, exit_code);
   add_evolve_command(app, exit_code);
+  check_seeds(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

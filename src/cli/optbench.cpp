@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "cli/args.hpp"
 #include "cli/command.hpp"
 #include "core/json.hpp"
 #include "core/progress.hpp"
@@ -96,7 +97,7 @@ int run_optbench(BenchFlags f) {
   if (bar) bar->finish();
   if (!r) return finish(r.status());
   if (f.json) {
-    std::printf("%s\n", json_dump(optbench_json(*r), true).c_str());
+    print_recorded(optbench_json(*r));
   } else {
     print_text(*r);
   }

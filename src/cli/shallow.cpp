@@ -24,7 +24,7 @@ Json vec_json(const Eigen::VectorXd& v) {
   return a;
 }
 
-void print_json(const Json& j) { std::printf("%s\n", json_dump(j, true).c_str()); }
+void print_json(const Json& j) { print_recorded(j); }
 
 // Clp allocates and frees its factorization work areas at almost every one of the ~10⁵ small LPs; with
 // glibc's default 128 KiB trim threshold each free at the top of the heap returns the pages to the kernel and

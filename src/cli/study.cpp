@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "cli/args.hpp"
 #include "cli/command.hpp"
 #include "core/interrupt.hpp"
 #include "core/json.hpp"
@@ -36,7 +37,7 @@ std::string fmt_value(const std::optional<double>& v) {
   return buf;
 }
 
-void print_json(const Json& j) { std::printf("%s\n", json_dump(j, true).c_str()); }
+void print_json(const Json& j) { print_recorded(j); }
 
 // --space and --objective name the same thing; one of them is needed. The flags of the chosen objective
 // become its setup JSON (lab::objective_registry() reads it).

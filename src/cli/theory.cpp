@@ -55,7 +55,7 @@ Json result_json(const std::string& spec, const Json& body, const char* key = nu
 }
 
 int print_json(const Json& j) {
-  std::printf("%s\n", json_dump(j, true).c_str());
+  print_recorded(j);
   return kExitOk;
 }
 

@@ -122,7 +122,7 @@ int run_train(const TrainFlags& f) {
     }
   }
   if (f.json)
-    std::printf("%s\n", json_dump(train_json(*r), true).c_str());
+    print_recorded(train_json(*r));
   else
     print_train(*r);
   if (sig != 0) {
@@ -147,7 +147,7 @@ int run_eval(const std::string& model_path, const DataFlags& df, bool json) {
   if (json) {
     Json j = {{"model", model_path}, {"data", r->data}, {"rows", r->rows}, {"loss", json_number(ev.loss)}};
     if (r->classification) j["accuracy"] = json_number(ev.accuracy);
-    std::printf("%s\n", json_dump(j, true).c_str());
+    print_recorded(j);
   } else {
     std::printf("%s on %s (%zu rows): loss %s", model_path.c_str(), r->data.c_str(), r->rows,
                 fmt(ev.loss, "%.6f").c_str());
@@ -167,7 +167,7 @@ int run_predict(const std::string& model_path, const std::string& x_text, bool j
     for (double v : p->output) out.push_back(json_number(v));
     Json j = {{"output", out}};
     if (p->argmax) j["argmax"] = *p->argmax;
-    std::printf("%s\n", json_dump(j, true).c_str());
+    print_recorded(j);
   } else {
     for (std::size_t i = 0; i < p->output.size(); ++i) std::printf("%s%.8g", i ? " " : "", p->output[i]);
     if (p->argmax) std::printf("   (argmax %ld)", static_cast<long>(*p->argmax));
@@ -197,7 +197,7 @@ int run_model_random(const RandomFlags& f) {
   if (Status s = nn::save_model(*m, f.out); !s.is_ok()) return finish(s);
   if (f.json) {
     Json j = {{"out", f.out}, {"arch", f.arch}, {"parameters", m->parameter_count()}, {"seed", f.seed}};
-    std::printf("%s\n", json_dump(j, true).c_str());
+    print_recorded(j);
   } else {
     std::printf("wrote %s: %s, %zu parameters\n", f.out.c_str(), f.arch.c_str(), m->parameter_count());
   }
