@@ -3,6 +3,7 @@
 // whole result as JSON (--json).
 #include "lab/alacarte.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -77,9 +78,12 @@ int run_alacarte(const Flags& f) {
   plan->interrupted = [] { return InterruptGuard::signal(); };
   std::optional<ProgressBar> bar;  // from the first step on: the checks before it print nothing
   auto result = lab::run_alacarte(*plan, [&](const lab::AlacarteProgress& e) {
-    if (!bar) bar.emplace("alacarte", e.total);
-    bar->set(e.done);
+    if (!bar) {
+      bar.emplace("alacarte", e.total);
+      bar->log_lines(std::max<std::int64_t>(1, e.total / 50));  // piped: a line per batch of trials
+    }
     bar->set_note(e.note);
+    bar->set(e.done);
   });
   if (bar) bar->finish();
   if (!result) return finish(result.status());

@@ -4,6 +4,7 @@
 // table.csv, results.json and compare.svg; --plot FILE draws the figure alone (.svg or .png).
 #include "lab/compare.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -75,9 +76,12 @@ int run_compare(const CompareFlags& f) {
   if (!plan) return finish(plan.status(), {{"source", "--data"}});
   std::optional<ProgressBar> bar;
   auto r = lab::compare(*plan, [&](const lab::CompareProgress& e) {
-    if (!bar) bar.emplace("compare", e.total);
-    bar->set(e.done);
+    if (!bar) {
+      bar.emplace("compare", e.total);
+      bar->log_lines(std::max<std::int64_t>(1, e.total / 50));  // piped: a line per batch of runs
+    }
     bar->set_note(e.note);
+    bar->set(e.done);
   });
   if (bar) bar->finish();
   if (!r) return finish(r.status(), {{"source", "--data"}});

@@ -1,6 +1,7 @@
 // actlab converge — the 1-1-1 single-example study of A. Dik's MQL5 article 16845: in-network Adam against
 // ADAMm over the catalog, with and without activation-bound weights and reflection (docs/optimizers.md).
 // Flags → lab::ConvergePlan → lab::converge → text or --json (converge_json).
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -88,9 +89,13 @@ void print_text(const lab::ConvergeResult& r, const std::string& plot) {
 
 int run_converge(const ConvergeFlags& f) {
   std::unique_ptr<ProgressBar> bar;
-  auto r =
-      lab::converge(f.plan, {.start = [&](std::int64_t n) { bar = std::make_unique<ProgressBar>("runs", n); },
-                             .done = [&] { bar->advance(); }});
+  auto r = lab::converge(f.plan,
+                         {.start =
+                              [&](std::int64_t n) {
+                                bar = std::make_unique<ProgressBar>("runs", n);
+                                bar->log_lines(std::max<std::int64_t>(1, n / 50));  // piped: a line per batch
+                              },
+                          .done = [&] { bar->advance(); }});
   if (bar) bar->finish();
   if (!r) return finish(r.status());
   if (!f.plot.empty()) {

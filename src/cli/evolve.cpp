@@ -159,12 +159,13 @@ int run_evolve(const Flags& f) {
   InterruptGuard interrupt;  // Ctrl-C / kill: stop cleanly, say what is kept and how to resume
   lab::EvolvePlan p = f.plan;
   p.interrupted = [] { return InterruptGuard::signal(); };
-  ProgressBar bar("generations", p.generations);
+  ProgressBar bar("generation", p.generations);
+  if (f.json) bar.log_lines();  // stderr piped: a line per generation (text output prints its own)
   std::unique_ptr<ProgressBar> final_bar;
   lab::EvolveProgress progress;
   progress.on_generation = [&](const evolve::GenerationRecord& g) {
+    bar.set_note("best " + fmt(g.fitness) + " [" + evolve::to_string(g.best) + "]");
     bar.set(g.generation + 1);
-    bar.set_note("best " + fmt(g.fitness));
     if (!f.json) {
       std::printf("gen %2d  best %s  [%s]  evals %d  cached %d  failed %d  %.1fs\n", g.generation,
                   fmt(g.fitness).c_str(), evolve::to_string(g.best).c_str(), g.evaluations, g.cache_hits,

@@ -3,6 +3,7 @@
 // objectives (alacarte, synthetic) come from lab::objective_registry().
 #include "lab/study.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -113,7 +114,11 @@ int run_optimize(const Options& o) {
                                   .wait = !o.no_wait,
                                   .interrupted = [] { return InterruptGuard::signal(); }},
                                  [&](const search::TrialRecord&) {
-                                   if (!bar) bar.emplace("trials", o.trials);
+                                   if (!bar) {
+                                     bar.emplace("trials", o.trials);
+                                     // piped: a line per batch of trials
+                                     bar->log_lines(std::max<std::int64_t>(o.workers, o.trials / 50));
+                                   }
                                    bar->advance();
                                  });
   if (bar) bar->finish();

@@ -102,10 +102,14 @@ void print_train(const lab::TrainResult& r) {
 int run_train(const TrainFlags& f) {
   auto plan = training_plan(f);
   if (!plan) return finish(plan.status());
-  ProgressBar bar("epochs", f.epochs);
+  ProgressBar bar("epoch", f.epochs);
+  bar.log_lines();       // stderr piped or in a file: one line per epoch as it ends
   InterruptGuard guard;  // Ctrl-C / kill: stop after the current epoch, keep what was trained
   auto r = lab::train(*plan, [&](const nn::EpochStats& e) {
-    bar.set_note("loss " + fmt(e.train_loss));
+    std::string note = "train_loss " + fmt(e.train_loss, "%.6f") + " train_acc " + fmt(e.train_acc);
+    if (!std::isnan(e.val_loss))
+      note += " val_loss " + fmt(e.val_loss, "%.6f") + " val_acc " + fmt(e.val_acc);
+    bar.set_note(note);
     bar.advance();
     return InterruptGuard::signal() == 0;
   });
