@@ -397,7 +397,7 @@ void add_act_command(CLI::App& app, int& exit_code) {
   CLI::App* plot =
       act->add_subcommand("plot", "Plot activations (and derivatives) to SVG or PNG with gnuplot");
   plot->add_option("activation", o->specs, "Catalog names or formulas")->required();
-  plot->add_option("--out", o->out, "Output file, .svg or .png")->required();
+  plot->add_option("--plot,--out", o->out, "Output file, .svg or .png")->required();
   plot->add_option("--range", o->range, "x range LO:HI (default -5:5)");
   plot->add_option("--param", o->params, "Parameter value NAME=VALUE, given to every activation that has it");
   plot->add_flag("--derivative,!--no-derivative", o->derivative,

@@ -153,9 +153,10 @@ void add_alacarte_command(CLI::App& app, int& exit_code) {
                 "Keep the studies here (resumable); default: a temporary SQLite file");
   c->add_option("--seed", f->seed, "Seed of splits, weights, sampling and the permutation test")
       ->capture_default_str();
-  c->add_option("--init", f->init, "Weight init, as for train (torch = PyTorch's nn.Linear default)")
+  one_of(c->add_option("--init", f->init, "Weight init, as for train (torch = PyTorch's nn.Linear default)"),
+         kInitSchemes, true)
       ->capture_default_str();
-  c->add_option("--workers", f->workers, "Trial worker threads")->capture_default_str();
+  c->add_option("--threads,--workers", f->workers, "Trial worker threads")->capture_default_str();
   c->add_option("--rounds", f->rounds, "Permutation-test rounds")->capture_default_str();
   c->add_option("--csv", f->csv, "Write the table as CSV");
   c->add_option("--markdown", f->markdown, "Write the table as Markdown");

@@ -120,7 +120,9 @@ void add_converge_command(CLI::App& app, int& exit_code) {
   c->add_option("--acts", p.acts, "all (every element-wise catalog entry) or a comma list")
       ->capture_default_str();
   c->add_option("--opt", p.opt, "adam (in-network) and/or adamm, comma list")->capture_default_str();
-  c->add_option("--reflect", p.reflect, "off | on | both: weights in the activation's box with reflection")
+  one_of(c->add_option("--reflect", p.reflect,
+                       "off | on | both: weights in the activation's box with reflection"),
+         {"off", "on", "both"})
       ->capture_default_str();
   c->add_option("--x", p.x, "The training input")->capture_default_str();
   c->add_option("--target", p.target, "The training target")->capture_default_str();

@@ -259,13 +259,17 @@ void add_study_command(CLI::App& app, int& exit_code) {
   create->add_option("--target", o->target,
                      "alacarte: CSV target column, by name or index (default: the last)");
   create->add_option("--layers", o->layers, "alacarte: dense layers = searched activations (default 5)");
-  create->add_option("--init", o->init, "alacarte: weight init, as for train (default torch)");
-  create->add_option(
-      "--sampler", o->sampler,
-      "tpe (default), tpe:multivariate, tpe:fail-worst, tpe:multivariate,fail-worst, random or grid");
+  one_of(create->add_option("--init", o->init, "alacarte: weight init, as for train (default torch)"),
+         kInitSchemes, true);
+  one_of(create->add_option(
+             "--sampler", o->sampler,
+             "tpe (default), tpe:multivariate, tpe:fail-worst, tpe:multivariate,fail-worst, random or grid"),
+         {"tpe", "random", "grid"}, true);
   create->add_option("--seed", o->seed,
                      "Seed of sampling, of the weights and (alacarte) of the data split (default 0)");
-  create->add_option("--direction", o->direction, "minimize (synthetic default) or maximize (alacarte)");
+  one_of(
+      create->add_option("--direction", o->direction, "minimize (synthetic default) or maximize (alacarte)"),
+      {"minimize", "maximize"});
   create->add_option("--categorical", o->categorical, "synthetic: categorical parameters (default 10)");
   create->add_option("--choices", o->choices, "synthetic: choices per categorical (default 48)");
   create->add_option("--floats", o->floats, "synthetic: float parameters, 0-2 (default 2)");
@@ -276,7 +280,8 @@ void add_study_command(CLI::App& app, int& exit_code) {
   named(opt);
   bounded(opt->add_option("--trials", o->trials, "The study's total number of trials"), 1, 1e+07)->required();
   opt->add_option("--timeout", o->timeout, "Start no trial after this many seconds");
-  bounded(opt->add_option("--workers", o->workers, "Worker threads in this process (default 1)"), 1, 1024);
+  bounded(opt->add_option("--threads,--workers", o->workers, "Worker threads in this process (default 1)"), 1,
+          1024);
   bounded(opt->add_option("--delay-ms", o->delay_ms,
                           "Sleep this long in each trial (to test concurrency and kills)"),
           0, 600000);
@@ -303,8 +308,10 @@ void add_study_command(CLI::App& app, int& exit_code) {
       "export",
       "Write a study as a CSV table of its trials, or in Optuna's own schema (SQLite file or PostgreSQL)");
   named(exp);
-  exp->add_option("--format", o->format,
-                  "csv (one row per trial) or optuna (Optuna 3.1's RDB schema: optuna.load_study reads it)")
+  one_of(exp->add_option(
+             "--format", o->format,
+             "csv (one row per trial) or optuna (Optuna 3.1's RDB schema: optuna.load_study reads it)"),
+         {"csv", "optuna"})
       ->required();
   exp->add_option(
          "--to", o->to,

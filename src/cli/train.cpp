@@ -245,7 +245,7 @@ void add_train_command(CLI::App& app, int& exit_code) {
   CLI::App* random = model->add_subcommand("random", "A random MLP written as a model file");
   random->add_option("--arch", r->arch, "Widths N0-N1-...-Nk, e.g. 2-12-1")->required();
   random->add_option("--act", r->act, "Hidden activation(s)")->capture_default_str();
-  random->add_option("--init", r->init, "As for train")->capture_default_str();
+  one_of(random->add_option("--init", r->init, "As for train"), kInitSchemes, true)->capture_default_str();
   random->add_option("--integer-weights", r->integer_weights,
                      "Uniform integer weights and biases in A:B instead");
   random->add_option("--seed", r->seed, "Seed")->required();

@@ -628,7 +628,7 @@ TEST(StudyCliInput, BadInputExitsTwoNamingTheFlagAndWritesNothing) {
                    "no study named 'b'");
   expect_bad_input({"study", "optimize", "--storage", url, "--name", "a", "--trials", "0"}, "--trials");
   expect_bad_input({"study", "optimize", "--storage", url, "--name", "a", "--trials", "5", "--workers", "0"},
-                   "--workers");
+                   "--threads");
   expect_bad_input({"study", "show", "--storage", url, "--name", "zz"}, "--name");
   (void)std::system((std::string("rm -rf ") + dir).c_str());
 }
