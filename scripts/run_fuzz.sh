@@ -25,7 +25,7 @@ for n in "${names[@]}"; do
   log="$work/$n.log"
   if "$build/tests/fuzz/fuzz_$n" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
       -artifact_prefix="$work/crash-$n-" "$corpus" "${regress[@]}" >"$log" 2>&1; then
-    runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
+    runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1 || echo "?")
     printf 'fuzz %-12s %12s executions in %ss: clean\n' "$n" "$runs" "$seconds"
   else
     printf 'fuzz %-12s FAILED (see %s)\n' "$n" "$log"
