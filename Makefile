@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build run tour test bench golden format layout clean
+.PHONY: all deps build run tour test bench golden format layout clean fuzz sanitize
 
 all: build
 
@@ -32,6 +32,21 @@ test: build layout
 
 layout:
 	@scripts/check_layout.sh
+
+# libFuzzer harnesses (tests/fuzz, docs/fuzzing.md), built with clang, ASan and UBSan in their own directory;
+# each runs FUZZ_SECONDS from its seed corpus. A crash input is left in $(FUZZ_BUILD)/fuzz/.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" -DACTLAB_TESTS=OFF -DACTLAB_BENCH=OFF -DACTLAB_PYTHON=OFF \
+	  -DACTLAB_FUZZ=ON >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_all
+	@scripts/run_fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+# The input-parsing and CLI tests under ASan and UBSan (scripts/sanitize.sh; .ci/run runs it).
+sanitize: deps
+	@scripts/sanitize.sh
 
 bench: build
 	@bench/run_kernel_bench.sh

@@ -19,6 +19,7 @@ packages=(
   python3-psycopg2                        # ... also from PostgreSQL (SQLAlchemy's postgresql driver)
   python3-dev pybind11-dev python3-pytest  # the Python module (python/, docs/python.md) and its pytest suite
   python3-numpy python3-pandas            # ... its arrays and data frames
+  clang                                   # make fuzz: the libFuzzer harnesses of tests/fuzz (docs/fuzzing.md)
 )
 if [[ "${1:-}" == "--tools" ]]; then
   packages+=(python3 python3-torch python3-scipy python3-sklearn python3-optuna)

@@ -119,7 +119,7 @@ int run_list(const std::string& menu, bool json) {
     j["count"] = rows.size();
     j["activations"] = Json::array();
     for (const CatalogEntry* e : rows) j["activations"].push_back(entry_json(*e));
-    std::printf("%s\n", json_dump(j, true).c_str());
+    print_recorded(j);
     return kExitOk;
   }
   std::printf("%-19s %-44s %-24s %s\n", "name", "formula", "range", "flags");
@@ -273,7 +273,7 @@ int run_show(const std::string& spec, const std::vector<std::string>& param_item
                              {"df", json_number(df[i])},
                              {"d2f", json_number(d2f[i])}});
     }
-    std::printf("%s\n", json_dump(j, true).c_str());
+    print_recorded(j);
     return kExitOk;
   }
 
@@ -356,7 +356,7 @@ int run_plot(const std::vector<std::string>& specs, const std::vector<std::strin
     for (const auto& panel : fig.panels)
       for (const auto& s : panel.series) j["series"].push_back(s.label);
     j["range"] = {range->first, range->second};
-    std::printf("%s\n", json_dump(j, true).c_str());
+    print_recorded(j);
   } else {
     std::size_t n = fig.series.size();
     for (const auto& panel : fig.panels) n += panel.series.size();
@@ -397,7 +397,7 @@ void add_act_command(CLI::App& app, int& exit_code) {
   CLI::App* plot =
       act->add_subcommand("plot", "Plot activations (and derivatives) to SVG or PNG with gnuplot");
   plot->add_option("activation", o->specs, "Catalog names or formulas")->required();
-  plot->add_option("--out", o->out, "Output file, .svg or .png")->required();
+  plot->add_option("--plot,--out", o->out, "Output file, .svg or .png")->required();
   plot->add_option("--range", o->range, "x range LO:HI (default -5:5)");
   plot->add_option("--param", o->params, "Parameter value NAME=VALUE, given to every activation that has it");
   plot->add_flag("--derivative,!--no-derivative", o->derivative,

@@ -3,6 +3,7 @@
 // whole result as JSON (--json).
 #include "lab/alacarte.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -77,9 +78,12 @@ int run_alacarte(const Flags& f) {
   plan->interrupted = [] { return InterruptGuard::signal(); };
   std::optional<ProgressBar> bar;  // from the first step on: the checks before it print nothing
   auto result = lab::run_alacarte(*plan, [&](const lab::AlacarteProgress& e) {
-    if (!bar) bar.emplace("alacarte", e.total);
-    bar->set(e.done);
+    if (!bar) {
+      bar.emplace("alacarte", e.total);
+      bar->log_lines(std::max<std::int64_t>(1, e.total / 50));  // piped: a line per batch of trials
+    }
     bar->set_note(e.note);
+    bar->set(e.done);
   });
   if (bar) bar->finish();
   if (!result) return finish(result.status());
@@ -107,7 +111,7 @@ int run_alacarte(const Flags& f) {
   if (!f.markdown.empty())
     if (Status s = write_file("--markdown", f.markdown, table.markdown()); !s.is_ok()) return finish(s);
   if (f.json) {
-    std::printf("%s\n", json_dump(result->to_json(), true).c_str());
+    print_recorded(result->to_json());
   } else {
     std::printf("%s", table.markdown().c_str());
     std::printf(
@@ -149,9 +153,10 @@ void add_alacarte_command(CLI::App& app, int& exit_code) {
                 "Keep the studies here (resumable); default: a temporary SQLite file");
   c->add_option("--seed", f->seed, "Seed of splits, weights, sampling and the permutation test")
       ->capture_default_str();
-  c->add_option("--init", f->init, "Weight init, as for train (torch = PyTorch's nn.Linear default)")
+  one_of(c->add_option("--init", f->init, "Weight init, as for train (torch = PyTorch's nn.Linear default)"),
+         kInitSchemes, true)
       ->capture_default_str();
-  c->add_option("--workers", f->workers, "Trial worker threads")->capture_default_str();
+  c->add_option("--threads,--workers", f->workers, "Trial worker threads")->capture_default_str();
   c->add_option("--rounds", f->rounds, "Permutation-test rounds")->capture_default_str();
   c->add_option("--csv", f->csv, "Write the table as CSV");
   c->add_option("--markdown", f->markdown, "Write the table as Markdown");

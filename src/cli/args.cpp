@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -119,5 +120,14 @@ std::string own_command_line() {
   if (!args.empty()) args[0] = "actlab";
   return shell_join(args);
 }
+
+Json recorded(Json j) {
+  if (!j.is_object()) return j;
+  j["actlab_version"] = ACTLAB_VERSION;
+  j["command"] = own_command_line();
+  return j;
+}
+
+void print_recorded(const Json& j) { std::printf("%s\n", json_dump(recorded(j), true).c_str()); }
 
 }  // namespace actlab::cli

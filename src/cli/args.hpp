@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/json.hpp"
 #include "core/status.hpp"
 
 namespace actlab::cli {
@@ -31,5 +32,12 @@ std::string shell_join(const std::vector<std::string>& args);
 // own_arguments() as one shell line with the program as `actlab` and any password in a URL masked: the
 // command that repeats or resumes this run (printed on Ctrl-C, recorded in reports).
 std::string own_command_line();
+
+// A result's JSON object as a command prints it: how it was made is added at the end, "actlab_version" (this
+// build's version) and "command" (own_command_line(), the line that repeats the run). A value that is not an
+// object (a bare list) comes back as it is.
+Json recorded(Json j);
+// recorded(j), printed pretty on stdout with a newline.
+void print_recorded(const Json& j);
 
 }  // namespace actlab::cli

@@ -7,6 +7,7 @@
 #include <initializer_list>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "core/status.hpp"
 
@@ -29,6 +30,26 @@ int finish(const Status& s, FlagNames flags = {});
 // wrap into a huge unsigned number, 2^64-1, 1e12) are refused before conversion, with exit 2 and a message
 // "--rows: must be a number from 1 to 10000000 (docs/limits.md), got -5".
 CLI::Option* bounded(CLI::Option* option, double lo, double hi);
+
+// The name in `names` nearest to `got` by optimal string alignment distance (a swap of neighbours counts
+// once), when it is at most 2 and less than got's length: "adam" for "adma"; "" when none is near.
+std::string nearest_name(const std::string& got, const std::vector<std::string>& names);
+
+// An enumerated flag: its value (with `params`, the part before the first ':') must be one of `names`, else
+// exit 2 with the list and the nearest name (docs/cli.md):
+//   "--opt: 'adma' is not one of sgd, adam, adamw, rmsprop (did you mean 'adam'?)"
+CLI::Option* one_of(CLI::Option* option, std::vector<std::string> names, bool params = false);
+
+// The initialisation schemes of --init (nn::parse_init), for one_of(..., params = true).
+extern const std::vector<std::string> kInitSchemes;
+
+// main()'s text for a CLI11 parse error: its message, with "did you mean" for a misspelt flag or subcommand
+// of the command that was being parsed ("--epoch" → "--epochs").
+std::string parse_error_text(CLI::App& app, const CLI::ParseError& e);
+
+// Every `--seed` under `app` (subcommands included) takes only a whole number from 0 to 2^64-1: "-1", which
+// CLI11 would wrap into 2^64-1, and "1e3" are refused with exit 2 naming the flag.
+void check_seeds(CLI::App& app);
 
 // Registers `actlab act ...`; its callbacks run the chosen subcommand after parsing and set exit_code.
 void add_act_command(CLI::App& app, int& exit_code);

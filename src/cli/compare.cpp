@@ -4,6 +4,7 @@
 // table.csv, results.json and compare.svg; --plot FILE draws the figure alone (.svg or .png).
 #include "lab/compare.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "cli/args.hpp"
 #include "cli/command.hpp"
 #include "cli/train_flags.hpp"
 #include "core/file_io.hpp"
@@ -57,7 +59,7 @@ Status write_outputs(const lab::CompareResult& r, const std::string& dir) {
   const report::Table t = r.table();
   if (Status s = write_file(d / "table.md", t.markdown()); !s) return s;
   if (Status s = write_file(d / "table.csv", t.csv()); !s) return s;
-  if (Status s = write_file(d / "results.json", json_dump(r.to_json(), true) + "\n"); !s) return s;
+  if (Status s = write_file(d / "results.json", json_dump(recorded(r.to_json()), true) + "\n"); !s) return s;
   return report::render(r.figure(), (d / "compare.svg").string());
 }
 
@@ -74,14 +76,17 @@ int run_compare(const CompareFlags& f) {
   if (!plan) return finish(plan.status(), {{"source", "--data"}});
   std::optional<ProgressBar> bar;
   auto r = lab::compare(*plan, [&](const lab::CompareProgress& e) {
-    if (!bar) bar.emplace("compare", e.total);
-    bar->set(e.done);
+    if (!bar) {
+      bar.emplace("compare", e.total);
+      bar->log_lines(std::max<std::int64_t>(1, e.total / 50));  // piped: a line per batch of runs
+    }
     bar->set_note(e.note);
+    bar->set(e.done);
   });
   if (bar) bar->finish();
   if (!r) return finish(r.status(), {{"source", "--data"}});
   if (f.json)
-    std::printf("%s\n", json_dump(r->to_json(), true).c_str());
+    print_recorded(r->to_json());
   else
     print_compare(*r);
   if (!f.out.empty())

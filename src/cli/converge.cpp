@@ -1,11 +1,13 @@
 // actlab converge — the 1-1-1 single-example study of A. Dik's MQL5 article 16845: in-network Adam against
 // ADAMm over the catalog, with and without activation-bound weights and reflection (docs/optimizers.md).
 // Flags → lab::ConvergePlan → lab::converge → text or --json (converge_json).
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <memory>
 #include <string>
 
+#include "cli/args.hpp"
 #include "cli/command.hpp"
 #include "core/json.hpp"
 #include "core/progress.hpp"
@@ -50,9 +52,16 @@ Json converge_json(const lab::ConvergeResult& r) {
                       {"b_hidden", s.bounds->b_hidden},
                       {"b_output", s.bounds->b_output}};
   }
+  // The whole plan, so the JSON says how to run it again.
+  Json plan = {{"acts", p.acts},     {"opt", p.opt},       {"reflect", p.reflect},
+               {"x", p.x},           {"target", p.target}, {"threshold", p.threshold},
+               {"kappa", p.kappa},   {"lr", p.lr},         {"alpha", p.alpha},
+               {"seeds", p.seeds},   {"pop", p.pop},       {"threads", p.threads},
+               {"budget", p.budget}, {"seed", p.seed},     {"keep_moment", p.keep_moment}};
   return {{"x", p.x},           {"target", p.target}, {"threshold", p.threshold},
           {"budget", p.budget}, {"seeds", p.seeds},   {"kappa", p.kappa},
-          {"rows", rows},       {"skipped", skipped}, {"bounds", bounds}};
+          {"rows", rows},       {"skipped", skipped}, {"bounds", bounds},
+          {"plan", plan}};
 }
 
 void print_text(const lab::ConvergeResult& r, const std::string& plot) {
@@ -80,9 +89,13 @@ void print_text(const lab::ConvergeResult& r, const std::string& plot) {
 
 int run_converge(const ConvergeFlags& f) {
   std::unique_ptr<ProgressBar> bar;
-  auto r =
-      lab::converge(f.plan, {.start = [&](std::int64_t n) { bar = std::make_unique<ProgressBar>("runs", n); },
-                             .done = [&] { bar->advance(); }});
+  auto r = lab::converge(f.plan,
+                         {.start =
+                              [&](std::int64_t n) {
+                                bar = std::make_unique<ProgressBar>("runs", n);
+                                bar->log_lines(std::max<std::int64_t>(1, n / 50));  // piped: a line per batch
+                              },
+                          .done = [&] { bar->advance(); }});
   if (bar) bar->finish();
   if (!r) return finish(r.status());
   if (!f.plot.empty()) {
@@ -90,7 +103,7 @@ int run_converge(const ConvergeFlags& f) {
       return finish(s.with_context("--plot"));
   }
   if (f.json) {
-    std::printf("%s\n", json_dump(converge_json(*r), true).c_str());
+    print_recorded(converge_json(*r));
   } else {
     print_text(*r, f.plot);
   }
@@ -107,7 +120,9 @@ void add_converge_command(CLI::App& app, int& exit_code) {
   c->add_option("--acts", p.acts, "all (every element-wise catalog entry) or a comma list")
       ->capture_default_str();
   c->add_option("--opt", p.opt, "adam (in-network) and/or adamm, comma list")->capture_default_str();
-  c->add_option("--reflect", p.reflect, "off | on | both: weights in the activation's box with reflection")
+  one_of(c->add_option("--reflect", p.reflect,
+                       "off | on | both: weights in the activation's box with reflection"),
+         {"off", "on", "both"})
       ->capture_default_str();
   c->add_option("--x", p.x, "The training input")->capture_default_str();
   c->add_option("--target", p.target, "The training target")->capture_default_str();

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/args.hpp"
 #include "cli/command.hpp"
 #include "core/json.hpp"
 #include "data/builtin.hpp"
@@ -62,7 +63,7 @@ int run_list(bool json) {
                       {"available", b.available},
                       {"description", b.description}});
     }
-    std::printf("%s\n", json_dump(Json{{"datasets", rows}}, true).c_str());
+    print_recorded(Json{{"datasets", rows}});
     return kExitOk;
   }
   int mw = 7;  // the missing column's width
@@ -167,7 +168,7 @@ int run_show(const std::string& spec, const data::LoadOptions& options, bool jso
     j["licence"] = info.licence.empty() ? Json(nullptr) : Json(info.licence);
     j["documentation"] = info.doc.empty() ? Json(nullptr) : Json(info.doc);
     j["load_seconds"] = seconds;
-    std::printf("%s\n", json_dump(j, true).c_str());
+    print_recorded(j);
     return kExitOk;
   }
   std::printf("%s  (%s, %zu rows)\n", ds->name.c_str(), task_name(ds->task), ds->rows());

@@ -159,12 +159,13 @@ int run_evolve(const Flags& f) {
   InterruptGuard interrupt;  // Ctrl-C / kill: stop cleanly, say what is kept and how to resume
   lab::EvolvePlan p = f.plan;
   p.interrupted = [] { return InterruptGuard::signal(); };
-  ProgressBar bar("generations", p.generations);
+  ProgressBar bar("generation", p.generations);
+  if (f.json) bar.log_lines();  // stderr piped: a line per generation (text output prints its own)
   std::unique_ptr<ProgressBar> final_bar;
   lab::EvolveProgress progress;
   progress.on_generation = [&](const evolve::GenerationRecord& g) {
+    bar.set_note("best " + fmt(g.fitness) + " [" + evolve::to_string(g.best) + "]");
     bar.set(g.generation + 1);
-    bar.set_note("best " + fmt(g.fitness));
     if (!f.json) {
       std::printf("gen %2d  best %s  [%s]  evals %d  cached %d  failed %d  %.1fs\n", g.generation,
                   fmt(g.fitness).c_str(), evolve::to_string(g.best).c_str(), g.evaluations, g.cache_hits,
@@ -205,12 +206,12 @@ int run_evolve(const Flags& f) {
 
   const Json j = to_json(*r, p.save_catalog);
   if (!f.out.empty()) {
-    if (Status s = write_file_atomic(f.out, json_dump(j, true) + "\n"); !s) {
+    if (Status s = write_file_atomic(f.out, json_dump(recorded(j), true) + "\n"); !s) {
       return finish(Status::io_error("--out " + s.message()));
     }
   }
   if (f.json) {
-    std::printf("%s\n", json_dump(j, true).c_str());
+    print_recorded(j);
     return kExitOk;
   }
   const evolve::EvolveResult& run = r->run;
@@ -265,10 +266,10 @@ int run_work(const WorkFlags& f) {
         "actlab: interrupted by %s: %d running evaluation(s) put back to WAITING, none left RUNNING; "
         "to join the run again:\n  %s\n",
         InterruptGuard::name(r->interrupted), r->released, own_command_line().c_str());
-    if (f.json) std::printf("%s\n", json_dump(to_json(*r), false).c_str());
+    if (f.json) std::printf("%s\n", json_dump(recorded(to_json(*r)), false).c_str());
     return 128 + r->interrupted;
   }
-  if (f.json) std::printf("%s\n", json_dump(to_json(*r), false).c_str());
+  if (f.json) std::printf("%s\n", json_dump(recorded(to_json(*r)), false).c_str());
   return kExitOk;
 }
 
@@ -276,7 +277,7 @@ int run_show(const WorkFlags& f) {
   auto r = lab::evolve_show({.storage = f.plan.storage, .name = f.plan.name});
   if (!r) return finish(r.status());
   if (f.json) {
-    std::printf("%s\n", json_dump(to_json(*r), true).c_str());
+    print_recorded(to_json(*r));
     return kExitOk;
   }
   std::printf("study %s: %d evaluations complete, %d failed, %d pending\n", r->study.c_str(), r->complete,
@@ -303,11 +304,14 @@ void add_evolve_command(CLI::App& app, int& exit_code) {
   c->add_option("--data", cfg.data,
                 "Data set: fashion-mnist, a built-in table, an IDX directory or a CSV file");
   c->add_option("--target", cfg.target, "CSV files: the target column");
-  c->add_option("--net", cfg.net, "Network: fcn:lapid or cnn:lapid (three activation slots)")
+  one_of(c->add_option("--net", cfg.net, "Network: fcn:lapid or cnn:lapid (three activation slots)"),
+         {"fcn:lapid", "cnn:lapid"})
       ->capture_default_str();
-  c->add_option("--method", p.method, "coevo | evo-single | evo-triple | random | standard")
+  one_of(c->add_option("--method", p.method, "coevo | evo-single | evo-triple | random | standard"),
+         {"coevo", "evo-single", "evo-triple", "random", "standard"})
       ->capture_default_str();
-  c->add_option("--gp", p.gp, "tree (DEAP-style tree GP) | cgp (Cartesian GP, (1+lambda))")
+  one_of(c->add_option("--gp", p.gp, "tree (DEAP-style tree GP) | cgp (Cartesian GP, (1+lambda))"),
+         {"tree", "cgp"})
       ->capture_default_str();
   c->add_option("--generations", p.generations, "Generations")->capture_default_str();
   c->add_option("--population", p.population,
@@ -328,7 +332,8 @@ void add_evolve_command(CLI::App& app, int& exit_code) {
   c->add_option("--batch", cfg.batch, "Minibatch size (0: a tenth of train+val, as the paper)")
       ->capture_default_str();
   c->add_option("--lr", cfg.lr, "Adam learning rate")->capture_default_str();
-  c->add_option("--init", cfg.init, "Weight initialisation, as for train")->capture_default_str();
+  one_of(c->add_option("--init", cfg.init, "Weight initialisation, as for train"), kInitSchemes, true)
+      ->capture_default_str();
   c->add_option("--primitives", p.primitives, "Comma-separated functions (default: the paper's 15)");
   c->add_flag("--constants", p.constants, "Add ephemeral random constants in [-2, 2] (tree GP)");
   c->add_option("--baseline", p.baseline, "Activation of the baseline and of every slot at the start")
@@ -348,7 +353,8 @@ void add_evolve_command(CLI::App& app, int& exit_code) {
   c->add_option("--cgp-grid", p.cgp_grid, "CGP grid ROWSxCOLS")->capture_default_str();
   c->add_option("--levels-back", p.levels_back, "CGP levels-back")->capture_default_str();
   c->add_option("--seed", cfg.seed, "Seed of the GP, the splits and the weights")->capture_default_str();
-  c->add_option("--workers", p.workers, "Training threads (0: one per core)")->capture_default_str();
+  c->add_option("--threads,--workers", p.workers, "Training threads (0: one per core)")
+      ->capture_default_str();
   c->add_option("--storage", p.storage,
                 "Keep every evaluation in this study storage (resumable, distributable)");
   c->add_option("--name", p.name, "Study name in --storage");
@@ -367,7 +373,8 @@ void add_evolve_command(CLI::App& app, int& exit_code) {
       "work", "Join a stored evolve run as a worker (any machine that reaches the storage)");
   work->add_option("--storage", w->plan.storage, "Study storage URL")->required();
   work->add_option("--name", w->plan.name, "Study name")->required();
-  work->add_option("--workers", w->plan.workers, "Training threads (0: one per core)")->capture_default_str();
+  work->add_option("--threads,--workers", w->plan.workers, "Training threads (0: one per core)")
+      ->capture_default_str();
   work->add_option("--idle", w->plan.idle, "Stop after this many seconds with nothing to do")
       ->capture_default_str();
   work->add_flag("--json", w->json, "Machine-readable output");

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/args.hpp"
 #include "cli/command.hpp"
 #include "core/json.hpp"
 #include "lab/model.hpp"
@@ -70,7 +71,7 @@ int run_init(InitFlags f) {
   auto r = lab::init_answers(f.plan);
   if (!r) return finish(r.status(), {{"activations", "ACT"}, {"input_var", "--input-var"}});
   if (f.json) {
-    std::printf("%s\n", json_dump(r->to_json(), true).c_str());
+    print_recorded(r->to_json());
     return kExitOk;
   }
   if (f.torch) {

@@ -66,7 +66,7 @@ int run_lab(LabFlags& f) {
                                {"explain_points", "--explain-points"},
                                {"max_regions", "--max-regions"}});
   if (f.json) {
-    std::printf("%s\n", json_dump(r->to_json(), true).c_str());
+    print_recorded(r->to_json());
     return kExitOk;
   }
   std::size_t aside = 0;

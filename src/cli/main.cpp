@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   add_alacarte_command(app, exit_code);
   add_shallow_command(app, exit_code);
   add_evolve_command(app, exit_code);
+  check_seeds(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -40,7 +41,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::RuntimeError& e) {  // a bad user catalog: the message is printed already
     return e.get_exit_code();
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "actlab: error: %s (see --help)\n", e.what());
+    std::fprintf(stderr, "actlab: error: %s (see --help)\n", parse_error_text(app, e).c_str());
     return kExitBadInput;
   } catch (const nlohmann::json::exception& e) {
     // A JSON input file with a value of the wrong type or shape that a loader did not check: bad input,

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "cli/args.hpp"
 #include "cli/command.hpp"
 #include "core/json.hpp"
 #include "core/progress.hpp"
@@ -96,7 +97,7 @@ int run_optbench(BenchFlags f) {
   if (bar) bar->finish();
   if (!r) return finish(r.status());
   if (f.json) {
-    std::printf("%s\n", json_dump(optbench_json(*r), true).c_str());
+    print_recorded(optbench_json(*r));
   } else {
     print_text(*r);
   }
@@ -124,7 +125,8 @@ void add_optbench_command(CLI::App& app, int& exit_code) {
   c->add_option("--resistance", f->resistance, "Hybrids resistance, the power of the jump (default 10)");
   c->add_option("--eps", f->eps, "ε (default: adamm 0.1, adam 1e-8)");
   c->add_flag("--no-quirks", p.no_quirks, "Fix Dik's quirks (secant, slot moments, in-place parents)");
-  c->add_option("--boundary", p.boundary, "clamp (Dik) | reflect")->capture_default_str();
+  one_of(c->add_option("--boundary", p.boundary, "clamp (Dik) | reflect"), {"clamp", "reflect"})
+      ->capture_default_str();
   c->add_option("--threads", p.threads, "Worker threads (default: ACTLAB_THREADS or all cores)");
   c->add_flag("--json", f->json, "Machine-readable output");
   c->callback([f, &exit_code] { exit_code = run_optbench(*f); });

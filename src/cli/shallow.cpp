@@ -24,7 +24,7 @@ Json vec_json(const Eigen::VectorXd& v) {
   return a;
 }
 
-void print_json(const Json& j) { std::printf("%s\n", json_dump(j, true).c_str()); }
+void print_json(const Json& j) { print_recorded(j); }
 
 // Clp allocates and frees its factorization work areas at almost every one of the ~10⁵ small LPs; with
 // glibc's default 128 KiB trim threshold each free at the top of the heap returns the pages to the kernel and
@@ -59,7 +59,9 @@ Result<lab::ExplainPlan> region_plan(const RegionFlags& f) {
 
 void add_region_flags(CLI::App* c, RegionFlags& f) {
   c->add_option("--model", f.model, "Network: actlab model file (.json) or ONNX graph (.onnx)")->required();
-  c->add_option("--method", f.plan.method, "dfs (output-sensitive, default) | brute (all 2^N patterns)");
+  one_of(
+      c->add_option("--method", f.plan.method, "dfs (output-sensitive, default) | brute (all 2^N patterns)"),
+      {"dfs", "brute"});
   c->add_option("--box", f.box, "Only the input box [a, b]^n, as a:b (exact inside it only)");
   c->add_option("--max-regions", f.plan.max_regions, "Memory budget: stop past this many regions")
       ->capture_default_str();
@@ -306,7 +308,9 @@ void add_shallow_command(CLI::App& app, int& exit_code) {
   explain->add_option("--x", x->x, "The input to explain, v1,v2,...")->required();
   explain->add_option("--background", x->plan.background_csv, "Background rows (CSV, one input per row)")
       ->required();
-  explain->add_option("--method", x->plan.method, "exact | sampling (approximate)")->capture_default_str();
+  one_of(explain->add_option("--method", x->plan.method, "exact | sampling (approximate)"),
+         {"exact", "sampling"})
+      ->capture_default_str();
   bounded(explain->add_option("--samples", x->plan.samples, "Sampling: permutations"), 1, 1e+07)
       ->capture_default_str();
   explain->add_option("--output", x->plan.output, "Which output to explain")->capture_default_str();

@@ -3,11 +3,13 @@
 // objectives (alacarte, synthetic) come from lab::objective_registry().
 #include "lab/study.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "cli/args.hpp"
 #include "cli/command.hpp"
 #include "core/interrupt.hpp"
 #include "core/json.hpp"
@@ -36,7 +38,7 @@ std::string fmt_value(const std::optional<double>& v) {
   return buf;
 }
 
-void print_json(const Json& j) { std::printf("%s\n", json_dump(j, true).c_str()); }
+void print_json(const Json& j) { print_recorded(j); }
 
 // --space and --objective name the same thing; one of them is needed. The flags of the chosen objective
 // become its setup JSON (lab::objective_registry() reads it).
@@ -112,7 +114,11 @@ int run_optimize(const Options& o) {
                                   .wait = !o.no_wait,
                                   .interrupted = [] { return InterruptGuard::signal(); }},
                                  [&](const search::TrialRecord&) {
-                                   if (!bar) bar.emplace("trials", o.trials);
+                                   if (!bar) {
+                                     bar.emplace("trials", o.trials);
+                                     // piped: a line per batch of trials
+                                     bar->log_lines(std::max<std::int64_t>(o.workers, o.trials / 50));
+                                   }
                                    bar->advance();
                                  });
   if (bar) bar->finish();
@@ -260,13 +266,17 @@ void add_study_command(CLI::App& app, int& exit_code) {
   create->add_option("--target", o->target,
                      "alacarte: CSV target column, by name or index (default: the last)");
   create->add_option("--layers", o->layers, "alacarte: dense layers = searched activations (default 5)");
-  create->add_option("--init", o->init, "alacarte: weight init, as for train (default torch)");
-  create->add_option(
-      "--sampler", o->sampler,
-      "tpe (default), tpe:multivariate, tpe:fail-worst, tpe:multivariate,fail-worst, random or grid");
+  one_of(create->add_option("--init", o->init, "alacarte: weight init, as for train (default torch)"),
+         kInitSchemes, true);
+  one_of(create->add_option(
+             "--sampler", o->sampler,
+             "tpe (default), tpe:multivariate, tpe:fail-worst, tpe:multivariate,fail-worst, random or grid"),
+         {"tpe", "random", "grid"}, true);
   create->add_option("--seed", o->seed,
                      "Seed of sampling, of the weights and (alacarte) of the data split (default 0)");
-  create->add_option("--direction", o->direction, "minimize (synthetic default) or maximize (alacarte)");
+  one_of(
+      create->add_option("--direction", o->direction, "minimize (synthetic default) or maximize (alacarte)"),
+      {"minimize", "maximize"});
   create->add_option("--categorical", o->categorical, "synthetic: categorical parameters (default 10)");
   create->add_option("--choices", o->choices, "synthetic: choices per categorical (default 48)");
   create->add_option("--floats", o->floats,
@@ -278,7 +288,8 @@ void add_study_command(CLI::App& app, int& exit_code) {
   named(opt);
   bounded(opt->add_option("--trials", o->trials, "The study's total number of trials"), 1, 1e+07)->required();
   opt->add_option("--timeout", o->timeout, "Start no trial after this many seconds");
-  bounded(opt->add_option("--workers", o->workers, "Worker threads in this process (default 1)"), 1, 1024);
+  bounded(opt->add_option("--threads,--workers", o->workers, "Worker threads in this process (default 1)"), 1,
+          1024);
   bounded(opt->add_option("--delay-ms", o->delay_ms,
                           "Sleep this long in each trial (to test concurrency and kills)"),
           0, 600000);
@@ -306,8 +317,10 @@ void add_study_command(CLI::App& app, int& exit_code) {
       "export",
       "Write a study as a CSV table of its trials, or in Optuna's own schema (SQLite file or PostgreSQL)");
   named(exp);
-  exp->add_option("--format", o->format,
-                  "csv (one row per trial) or optuna (Optuna 3.1's RDB schema: optuna.load_study reads it)")
+  one_of(exp->add_option(
+             "--format", o->format,
+             "csv (one row per trial) or optuna (Optuna 3.1's RDB schema: optuna.load_study reads it)"),
+         {"csv", "optuna"})
       ->required();
   exp->add_option(
          "--to", o->to,

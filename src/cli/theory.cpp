@@ -55,7 +55,7 @@ Json result_json(const std::string& spec, const Json& body, const char* key = nu
 }
 
 int print_json(const Json& j) {
-  std::printf("%s\n", json_dump(j, true).c_str());
+  print_recorded(j);
   return kExitOk;
 }
 
@@ -330,7 +330,7 @@ void add_theory_command(CLI::App& app, int& exit_code) {
   CLI::App* ph = th->add_subcommand(
       "phase", "Phase diagram: chi1 and c* contours over a sigma_w^2 x sigma_b^2 grid, with the EOC curve");
   common(ph);
-  ph->add_option("--out", o->out, "Output picture, .svg or .png (gnuplot)")->required();
+  ph->add_option("--plot,--out", o->out, "Output picture, .svg or .png (gnuplot)")->required();
   ph->add_option("--sigma-w", o->sigma_w_text, "Weight scales a:b:n or a list (default 0.25:4:32)");
   ph->add_option("--sigma-b", o->phase_sigma_b_text, "Bias scales a:b:n or a list (default 0:1.5:16)");
   ph->callback([o, &exit_code] {

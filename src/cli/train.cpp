@@ -67,10 +67,14 @@ void print_train(const lab::TrainResult& r) {
 int run_train(const TrainFlags& f) {
   auto plan = training_plan(f);
   if (!plan) return finish(plan.status());
-  ProgressBar bar("epochs", f.epochs);
+  ProgressBar bar("epoch", f.epochs);
+  bar.log_lines();       // stderr piped or in a file: one line per epoch as it ends
   InterruptGuard guard;  // Ctrl-C / kill: stop after the current epoch, keep what was trained
   auto r = lab::train(*plan, [&](const nn::EpochStats& e) {
-    bar.set_note("loss " + fmt(e.train_loss));
+    std::string note = "train_loss " + fmt(e.train_loss, "%.6f") + " train_acc " + fmt(e.train_acc);
+    if (!std::isnan(e.val_loss))
+      note += " val_loss " + fmt(e.val_loss, "%.6f") + " val_acc " + fmt(e.val_acc);
+    bar.set_note(note);
     bar.advance();
     return InterruptGuard::signal() == 0;
   });
@@ -83,7 +87,7 @@ int run_train(const TrainFlags& f) {
     }
   }
   if (f.json)
-    std::printf("%s\n", json_dump(lab::train_json(*r), true).c_str());
+    print_recorded(lab::train_json(*r));
   else
     print_train(*r);
   if (sig != 0) {
@@ -108,7 +112,7 @@ int run_eval(const std::string& model_path, const DataFlags& df, bool json) {
   if (json) {
     Json j = {{"model", model_path}, {"data", r->data}, {"rows", r->rows}, {"loss", json_number(ev.loss)}};
     if (r->classification) j["accuracy"] = json_number(ev.accuracy);
-    std::printf("%s\n", json_dump(j, true).c_str());
+    print_recorded(j);
   } else {
     std::printf("%s on %s (%zu rows): loss %s", model_path.c_str(), r->data.c_str(), r->rows,
                 fmt(ev.loss, "%.6f").c_str());
@@ -128,7 +132,7 @@ int run_predict(const std::string& model_path, const std::string& x_text, bool j
     for (double v : p->output) out.push_back(json_number(v));
     Json j = {{"output", out}};
     if (p->argmax) j["argmax"] = *p->argmax;
-    std::printf("%s\n", json_dump(j, true).c_str());
+    print_recorded(j);
   } else {
     for (std::size_t i = 0; i < p->output.size(); ++i) std::printf("%s%.8g", i ? " " : "", p->output[i]);
     if (p->argmax) std::printf("   (argmax %ld)", static_cast<long>(*p->argmax));
@@ -158,7 +162,7 @@ int run_model_random(const RandomFlags& f) {
   if (Status s = nn::save_model(*m, f.out); !s.is_ok()) return finish(s);
   if (f.json) {
     Json j = {{"out", f.out}, {"arch", f.arch}, {"parameters", m->parameter_count()}, {"seed", f.seed}};
-    std::printf("%s\n", json_dump(j, true).c_str());
+    print_recorded(j);
   } else {
     std::printf("wrote %s: %s, %zu parameters\n", f.out.c_str(), f.arch.c_str(), m->parameter_count());
   }
@@ -202,7 +206,7 @@ void add_train_command(CLI::App& app, int& exit_code) {
   CLI::App* random = model->add_subcommand("random", "A random MLP written as a model file");
   random->add_option("--arch", r->arch, "Widths N0-N1-...-Nk, e.g. 2-12-1")->required();
   random->add_option("--act", r->act, "Hidden activation(s)")->capture_default_str();
-  random->add_option("--init", r->init, "As for train")->capture_default_str();
+  one_of(random->add_option("--init", r->init, "As for train"), kInitSchemes, true)->capture_default_str();
   random->add_option("--integer-weights", r->integer_weights,
                      "Uniform integer weights and biases in A:B instead");
   random->add_option("--seed", r->seed, "Seed")->required();

@@ -22,13 +22,16 @@ void add_training_flags(CLI::App* cmd, TrainingFlags& f, const TrainingFlagOptio
   if (o.act)
     cmd->add_option("--act", f.act, "Activation(s): one for every hidden layer, or a comma list per layer")
         ->capture_default_str();
-  cmd->add_option("--init", f.init, o.init_help)->capture_default_str();
+  one_of(cmd->add_option("--init", f.init, o.init_help), kInitSchemes, true)->capture_default_str();
   cmd->add_option("--input-scale", f.input_scale,
                   "Factor on the first layer's weights (default: the init's; critical sets K^(1))");
-  cmd->add_option("--opt", f.opt, "sgd | adam | adamw | rmsprop")->capture_default_str();
+  one_of(cmd->add_option("--opt", f.opt, "sgd | adam | adamw | rmsprop"), {"sgd", "adam", "adamw", "rmsprop"})
+      ->capture_default_str();
   cmd->add_option("--lr", f.lr, "Learning rate")->capture_default_str();
-  cmd->add_option("--lr-schedule", f.lr_schedule,
-                  "constant | cosine[:min=M] (per step) | step:every=E[,gamma=G] | exp:gamma=G (per epoch)")
+  one_of(cmd->add_option(
+             "--lr-schedule", f.lr_schedule,
+             "constant | cosine[:min=M] (per step) | step:every=E[,gamma=G] | exp:gamma=G (per epoch)"),
+         {"constant", "cosine", "step", "exp"}, true)
       ->capture_default_str();
   cmd->add_option("--momentum", f.momentum, "SGD/RMSprop momentum");
   cmd->add_flag("--nesterov", f.nesterov, "SGD: Nesterov momentum");
@@ -38,13 +41,17 @@ void add_training_flags(CLI::App* cmd, TrainingFlags& f, const TrainingFlagOptio
   cmd->add_option("--val", f.val, "Validation fraction")->capture_default_str();
   cmd->add_option("--test", f.test, "Test fraction (ignored for data with its own test set)")
       ->capture_default_str();
-  cmd->add_option("--loss", f.loss, "cross_entropy | mse (default: from the data's task)");
-  cmd->add_option("--early-stop", f.early_stop, "none | train-acc (à-la-carte rule) | val-loss")
+  one_of(cmd->add_option("--loss", f.loss, "cross_entropy | mse (default: from the data's task)"),
+         {"cross_entropy", "mse"});
+  one_of(cmd->add_option("--early-stop", f.early_stop, "none | train-acc (à-la-carte rule) | val-loss"),
+         {"none", "train-acc", "val-loss"})
       ->capture_default_str();
   cmd->add_option("--patience", f.patience, "Early-stopping patience in epochs")->capture_default_str();
   cmd->add_option("--clip", f.clip, "Clip the global gradient norm to this value (0: off)");
-  cmd->add_option("--standardize", f.standardize,
-                  "auto (tables: on, images: global) | on (per feature) | global (one mean and scale) | off")
+  one_of(cmd->add_option(
+             "--standardize", f.standardize,
+             "auto (tables: on, images: global) | on (per feature) | global (one mean and scale) | off"),
+         {"auto", "on", "global", "off"})
       ->capture_default_str();
   cmd->add_option("--seed", f.seed, o.seed_help)->capture_default_str();
   cmd->add_option("--threads", f.threads,

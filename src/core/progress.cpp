@@ -83,21 +83,59 @@ std::int64_t ProgressBar::elapsed_ns() const {
 void ProgressBar::advance(std::int64_t n) {
   done_.fetch_add(n, std::memory_order_relaxed);
   maybe_draw();
+  maybe_log();
 }
 
 void ProgressBar::set(std::int64_t done) {
   done_.store(done, std::memory_order_relaxed);
   maybe_draw();
+  maybe_log();
+}
+
+void ProgressBar::log_lines(std::int64_t every) {
+  if (enabled_ || stream_ == nullptr || default_enabled(stream_)) return;
+  std::lock_guard<std::mutex> lock(mutex_);
+  log_every_ = std::max<std::int64_t>(every, 1);
+}
+
+// One plain line when `log_every_` more steps are done than at the last plain line.
+void ProgressBar::maybe_log() {
+  if (enabled_) return;
+  std::lock_guard<std::mutex> lock(mutex_);
+  const std::int64_t d = done();
+  if (log_every_ == 0 || finished_ || d < logged_ + log_every_) return;
+  logged_ = d;
+  char numbers[64];
+  if (total_ > 0)
+    std::snprintf(numbers, sizeof numbers, " %lld/%lld ", static_cast<long long>(d),
+                  static_cast<long long>(total_));
+  else
+    std::snprintf(numbers, sizeof numbers, " %lld ", static_cast<long long>(d));
+  std::string line = label_ + numbers + format_duration(static_cast<double>(elapsed_ns()) * 1e-9);
+  if (!note_.empty()) line += " " + note_;
+  line += '\n';
+  std::fwrite(line.data(), 1, line.size(), stream_);
+  std::fflush(stream_);
 }
 
 void ProgressBar::set_note(std::string note) {
-  if (!enabled_) return;
+  if (!enabled_ && log_every_ == 0) return;
   std::lock_guard<std::mutex> lock(mutex_);
   note_ = std::move(note);
 }
 
 void ProgressBar::finish() {
-  if (!enabled_) return;
+  if (!enabled_) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (finished_) return;
+      if (log_every_ > 0) log_every_ = 1;  // the last steps of a partial batch get their line too
+    }
+    maybe_log();
+    std::lock_guard<std::mutex> lock(mutex_);
+    finished_ = true;
+    return;
+  }
   std::lock_guard<std::mutex> lock(mutex_);
   if (finished_) return;
   finished_ = true;

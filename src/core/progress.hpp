@@ -46,12 +46,18 @@ class ProgressBar {
   void set(std::int64_t done);       // done = done
   void set_note(std::string note);   // text after the numbers, shown from the next redraw
   void finish();                     // draws the final line and a newline; later calls do nothing
+  // Where the bar cannot draw because its stream is not a terminal (a pipe, a log file): one plain line
+  // "label 40/100 1.2s note" each time `every` more steps are done and at finish, flushed at once, so a log
+  // fills as the run goes and a killed run leaves what it did. Off until called; nothing on a terminal.
+  //   ProgressBar bar("epochs", 10);  bar.log_lines();   // stderr piped: "epochs 1/10 0.0s loss 1.35"
+  void log_lines(std::int64_t every = 1);
 
   std::int64_t done() const { return done_.load(std::memory_order_relaxed); }
   bool enabled() const { return enabled_; }
 
  private:
   void maybe_draw();
+  void maybe_log();
   void draw_locked();  // mutex_ held
   std::int64_t elapsed_ns() const;
 
@@ -69,6 +75,8 @@ class ProgressBar {
   std::size_t last_width_ = 0;  // length of the last line drawn, to blank out leftovers
   bool drawn_ = false;
   bool finished_ = false;
+  std::int64_t log_every_ = 0;  // 0: no plain lines
+  std::int64_t logged_ = 0;     // steps done at the last plain line
 };
 
 }  // namespace actlab

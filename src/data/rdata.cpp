@@ -429,6 +429,7 @@ struct Decoder {
   bool ok = true;
   bool take(void* p, std::size_t n) {
     if (!ok || in.size() < n) return ok = false;
+    if (n == 0) return true;  // memcpy from an empty view's null data() is undefined, even for 0 bytes
     std::memcpy(p, in.data(), n);
     in.remove_prefix(n);
     return true;

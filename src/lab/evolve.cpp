@@ -92,6 +92,9 @@ namespace {
 }  // namespace
 
 Result<EvolveData> prepare_evolve_data(const EvolveConfig& cfg) {
+  // The networks with three activation slots; any other name was recorded and silently trained as nothing.
+  if (cfg.net != "fcn:lapid" && cfg.net != "cnn:lapid")
+    return Status::invalid_field("net", "expected fcn:lapid or cnn:lapid, got '" + cfg.net + "'");
   if (!(cfg.train_fraction > 0 && cfg.train_fraction <= 1))
     return Status::invalid_field("train_fraction",
                                  "must lie in (0, 1], got " + fmt(cfg.train_fraction, "%g"));

@@ -17,8 +17,11 @@ TEST(Command, StatusToExitCode) {
 }
 
 TEST(Command, FlagMessageTurnsTheFieldIntoItsFlag) {
+  EXPECT_EQ(flag_message(Status::invalid_field("max_retries", "must be at least 0")),
+            "--max-retries: must be at least 0");
+  // One vocabulary (docs/cli.md): the threads of a command are --threads, --workers its old spelling.
   EXPECT_EQ(flag_message(Status::invalid_field("workers", "must be at least 1")),
-            "--workers: must be at least 1");
+            "--threads: must be at least 1");
   EXPECT_EQ(flag_message(Status::invalid_field("train_fraction", "x")), "--train-fraction: x");
   EXPECT_EQ(flag_message(Status::not_found("no database at /x").with_field("storage")),
             "--storage: no database at /x");

@@ -1,4 +1,4 @@
-// The careless or hostile user of issue 17: malformed inputs through the real executable. Each exits 2 with a
+// The careless or hostile user: malformed inputs through the real executable. Each exits 2 with a
 // located message naming what was wrong and the limit (or 0 where the input is valid), within a time bound —
 // never a signal, never an unbounded run. Limits: docs/limits.md.
 #include <gtest/gtest.h>

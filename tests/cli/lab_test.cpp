@@ -66,7 +66,8 @@ std::vector<std::string> iris(const std::string& out, std::initializer_list<std:
 
 // The stages' results without times, paths and run counts; the search as its finished trials in order.
 Json essence(Json j) {
-  for (const char* k : {"seconds", "runs_trained", "runs_reused", "settings"}) j.erase(k);
+  for (const char* k : {"seconds", "runs_trained", "runs_reused", "settings", "command", "actlab_version"})
+    j.erase(k);
   j["confirm"].erase("seconds");
   j["search"].erase("storage");
   Json kept = Json::array();

@@ -294,7 +294,7 @@ TEST(TheoryPhase, BadInput) {
   bad({"theory", "phase", "tanh", "--out", "x.png", "--sigma-b", "-1:1:3"}, "--sigma-b");
   bad({"theory", "phase", "tanh", "--out", "x.png", "--sigma-w", "1"}, "at least 2");
   bad({"theory", "phase", "softmax", "--out", "x.png"}, "row-wise");
-  bad({"theory", "phase", "tanh"}, "--out");
+  bad({"theory", "phase", "tanh"}, "--plot is required");  // --out: its old spelling
 }
 
 // The cases, end to end: σ_w just below √2 at σ_b = 0 is accepted; mish's EOC at σ_b = 0 is marginal,

@@ -67,6 +67,42 @@ TEST(ProgressBar, DefaultsToDisabledWhenNotATerminal) {
   null_stream.advance();  // must not touch the null stream
 }
 
+TEST(ProgressBar, LogLinesOnAFileWriteOnePlainLinePerBatchAtOnce) {
+  TmpFile f;
+  ASSERT_NE(f.get(), nullptr);
+  ProgressBar bar("trials", 10, f.get());
+  bar.log_lines(4);
+  bar.set_note("best 1");
+  for (int i = 0; i < 4; ++i) bar.advance();
+  // Written and flushed before finish: what a killed run leaves in its log.
+  const std::string first = contents(f.get());
+  EXPECT_EQ(first.rfind("trials 4/10 ", 0), 0u) << first;
+  EXPECT_NE(first.find(" best 1\n"), std::string::npos) << first;
+  for (int i = 0; i < 5; ++i) bar.advance();  // 9: a line at 8
+  bar.finish();                               // and one for the partial batch (9)
+  bar.finish();
+  const std::string all = contents(f.get());
+  EXPECT_EQ(std::count(all.begin(), all.end(), '\n'), 3) << all;
+  EXPECT_NE(all.find("trials 8/10 "), std::string::npos) << all;
+  EXPECT_NE(all.find("trials 9/10 "), std::string::npos) << all;
+  EXPECT_EQ(all.find('\r'), std::string::npos) << all;
+}
+
+TEST(ProgressBar, LogLinesNeverWhenDisabledOnPurposeOrDrawing) {
+  TmpFile f;
+  ASSERT_NE(f.get(), nullptr);
+  {
+    ProgressBar bar("work", 3, f.get(), true);  // a drawn bar: no plain lines besides it
+    bar.log_lines();
+    bar.advance(3);
+  }
+  const std::string drawn = contents(f.get());
+  EXPECT_EQ(std::count(drawn.begin(), drawn.end(), '\n'), 1) << drawn;
+  ProgressBar none("work", 3, nullptr);
+  none.log_lines();
+  none.advance();  // must not touch the null stream
+}
+
 TEST(ProgressBar, EnabledDrawsLabelCountAndNewline) {
   TmpFile f;
   ASSERT_NE(f.get(), nullptr);

@@ -94,6 +94,12 @@ TEST(EvolveFitness, BadDataAndFractionsAreErrors) {
   c = iris();
   c.data = "no-such-set";
   EXPECT_FALSE(prepare_evolve_data(c));
+  c = iris();
+  c.net = "foo:bar";  // was recorded and run as if valid
+  auto net = prepare_evolve_data(c);
+  ASSERT_FALSE(net);
+  EXPECT_EQ(net.status().field(), "net");
+  EXPECT_NE(net.status().message().find("fcn:lapid or cnn:lapid"), std::string::npos);
 }
 
 TEST(EvolveFitness, ConfigRoundTripsThroughJson) {

@@ -8,7 +8,8 @@ import actlab
 PLAN = dict(depth=2, width=8, candidates="relu,tanh,swish", epochs=5, screen_seeds=1, screen_epochs=5, trials=3,
             seeds=2, explain_points=1, threads=1)
 # Fields that name where or when it ran, not what it found.
-WHERE = {"/settings/command", "/settings/out", "/search/storage", "/seconds", "/confirm/seconds"}
+WHERE = {"/settings/command", "/settings/out", "/search/storage", "/seconds", "/confirm/seconds", "/command",
+         "/actlab_version"}
 
 
 def differences(py, cli, path=""):
