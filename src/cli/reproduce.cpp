@@ -78,7 +78,7 @@ int run_reproduce(ReproduceFlags& f) {
   }
   if (!r) return finish(r.status(), {{"name", "NAME"}});
   if (f.json) {
-    std::printf("%s\n", json_dump(r->to_json(), true).c_str());
+    print_recorded(r->to_json());
     return kExitOk;
   }
   std::printf("%s\n%s (%s scale)\n\n", r->title.c_str(), r->citation.c_str(), r->plan.scale.c_str());

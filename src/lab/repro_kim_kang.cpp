@@ -233,10 +233,12 @@ Result<ReproduceResult> reproduce_kim_kang(const ReproduceContext& c) {
     const auto& L = o.profile.recursion.layers;
     const auto& M = o.profile.monte_carlo;
     const bool full = static_cast<int>(L.size()) == kdepth;
-    std::string th = full ? "1e" + report::fmt(L.back().log_K / std::log(10.0), "%.1f") : "overflow";
+    // Past the double range the recursion stops (K under- or overflows): say where.
+    std::string th =
+        full ? sci(std::exp(L.back().log_K)) : "out of double range after layer " + std::to_string(L.size());
     std::string mc = static_cast<int>(M.size()) == kdepth
                          ? sci(M.back().K) + " +- " + sci(M.back().K_se)
-                         : "overflow at layer " + std::to_string(M.size() + 1);
+                         : "out of range at layer " + std::to_string(M.size() + 1);
     kt.add_row({o.c.label, o.c.cw, o.c.cb, o.c.k0, th, mc,
                 o.leaves_at ? std::to_string(o.leaves_at) : std::string("never"), o.ratio_max, o.ratio_min});
     report::Series line{.label = o.c.label, .style = "lines", .color = colours[i % 6]};

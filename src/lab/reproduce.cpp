@@ -28,7 +28,7 @@ const std::vector<ReproductionInfo>& reproductions() {
       {"villani-schoots", "Any deep ReLU network is shallow",
        "M. J. Villani and N. Schoots, arXiv:2306.11827 (2023)",
        "6 network sizes up to 12 neurons, 2 networks each, brute force up to 12 (~5 s)",
-       "13 sizes up to 30 neurons, 3 networks each, brute force up to 18 neurons (~ minutes)"},
+       "13 sizes up to 32 neurons, 3 networks each, brute force up to 18 neurons (minutes)"},
   };
   return list;
 }
