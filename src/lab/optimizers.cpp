@@ -103,15 +103,6 @@ void summarize(ConvergeRow& row) {
 
 // ---- optbench ----
 
-// Dik's published scores (article 16443), cells in harness order.
-const PublishedScores& published_scores(const std::string& opt) {
-  static const PublishedScores kAdamm{
-      {0.88635, 0.44766, 0.26613, 0.84497, 0.38493, 0.16889, 0.66154, 0.27046, 0.10594}, 4.03688};
-  static const PublishedScores kAdam{
-      {0.38576, 0.29733, 0.25390, 0.30773, 0.19827, 0.15555, 0.18154, 0.12431, 0.09503}, 1.99941};
-  return opt == "adamm" ? kAdamm : kAdam;
-}
-
 std::vector<std::string> split_commas(const std::string& s) {
   std::vector<std::string> out;
   std::stringstream ss(s);
@@ -179,6 +170,14 @@ Result<optim::HarnessOptions> bench_harness(const OptbenchPlan& p) {
 }
 
 }  // namespace
+
+const PublishedScores& published_scores(const std::string& opt) {
+  static const PublishedScores kAdamm{
+      {0.88635, 0.44766, 0.26613, 0.84497, 0.38493, 0.16889, 0.66154, 0.27046, 0.10594}, 4.03688};
+  static const PublishedScores kAdam{
+      {0.38576, 0.29733, 0.25390, 0.30773, 0.19827, 0.15555, 0.18154, 0.12431, 0.09503}, 1.99941};
+  return opt == "adamm" ? kAdamm : kAdam;
+}
 
 Result<ConvergeResult> converge(const ConvergePlan& plan, const RunProgress& progress) {
   std::vector<bool> opts, reflects;

@@ -125,6 +125,9 @@ struct PublishedScores {
   double percent() const { return total * 100 / 9; }
 };
 
+// Dik's published scores of "adamm" or "adam" (article 16443): Hilly, Forest, Megacity × 5/25/500 copies.
+const PublishedScores& published_scores(const std::string& opt);
+
 struct OptbenchResult {
   OptbenchPlan plan;
   optim::PopulationAdamOptions options;  // what ran

@@ -170,7 +170,6 @@ Result<ReproduceResult> reproduce_hayou(const ReproduceContext& c) {
       }
     ef.series.push_back(std::move(s));
     ejson[acts[a].name] = curve->to_json();
-    const std::vector<double> one = {acts[a].sigma_b};
     auto at = theory::eoc_points(*g, acts[a].sigma_b);
     if (!at || at->empty()) return Status::numerical("no EOC point for " + acts[a].name);
     // Prefer a stable q*, as a trained network needs.
